@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts import services
+from accounts.forms import InviteForm
+from accounts.selectors import memberships_visible_to
+from core.permissions import Role, membership_of
+from units.selectors import units_visible_to
+
+
+def _ensure_administrator(request: HttpRequest) -> None:
+    membership = membership_of(request.user)
+    if membership is None or membership.role != Role.ADMINISTRATOR:
+        raise PermissionDenied
+
+
+@login_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    _ensure_administrator(request)
+    return render(
+        request, "accounts/user_list.html", {"memberships": memberships_visible_to(request.user)}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_invite(request: HttpRequest) -> HttpResponse:
+    _ensure_administrator(request)
+    form = InviteForm(request.POST or None, units=units_visible_to(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.user_invite(
+                acting_user=request.user,
+                username=data["username"],
+                email=data["email"],
+                full_name=data["full_name"],
+                unit=data["unit"],
+                role=data["role"],
+                base_url=request.build_absolute_uri("/"),
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request,
+                _("Đã gửi lời mời tới %(email)s.") % {"email": user.email},
+            )
+            return redirect("accounts:users")
+    return render(request, "accounts/invite.html", {"form": form})

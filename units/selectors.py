@@ -1,0 +1,74 @@
+"""Reads of the unit tree. Every view that lists units goes through these."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from units.models import Unit
+
+
+def subtree(unit: Unit, *, include_self: bool = True) -> QuerySet[Unit]:
+    """The unit and everything under it: one range scan on the indexed path."""
+    start, end = unit.subtree_range
+    qs = Unit.objects.filter(path__gte=start, path__lt=end)
+    if not include_self:
+        qs = qs.exclude(pk=unit.pk)
+    return qs
+
+
+def subtree_q(unit: Unit, *, field: str = "unit") -> Q:
+    """A filter for rows attached to a unit of this subtree (``field`` is the FK path)."""
+    start, end = unit.subtree_range
+    return Q(**{f"{field}__path__gte": start, f"{field}__path__lt": end})
+
+
+def path_in_subtree_q(unit: Unit, *, field: str) -> Q:
+    start, end = unit.subtree_range
+    return Q(**{f"{field}__gte": start, f"{field}__lt": end})
+
+
+def children_with_counts(unit: Unit) -> list[Unit]:
+    """Direct children, each annotated with ``descendants`` (units below it)."""
+    children = list(Unit.objects.filter(parent=unit).order_by("kind", "name"))
+    if not children:
+        return children
+    # One query for all descendant counts: group the subtree by its second-level code.
+    prefix_len = len(unit.path)
+    counts: dict[str, int] = {}
+    for path in subtree(unit, include_self=False).values_list("path", flat=True):
+        child_code = path[prefix_len:].split("/", 1)[0]
+        counts[child_code] = counts.get(child_code, 0) + 1
+    for child in children:
+        child.descendants = counts.get(child.code, 1) - 1  # type: ignore[attr-defined]
+    return children
+
+
+def kind_counts(unit: Unit) -> dict[str, int]:
+    """Units below ``unit`` by kind, keyed by the kind's (translated) label."""
+    rows = subtree(unit, include_self=False).values("kind").annotate(n=Count("id"))
+    return {str(Unit.Kind(row["kind"]).label): row["n"] for row in rows.order_by("kind")}
+
+
+def unit_by_code(code: str) -> Unit | None:
+    return Unit.objects.filter(code=normalise_code(code)).first()
+
+
+def normalise_code(code: str) -> str:
+    """Official codes are zero-padded: provinces 2 digits, communes 5 digits."""
+    code = code.strip()
+    if code.isdigit():
+        if len(code) <= 2:
+            return code.zfill(2)
+        if len(code) <= 5:
+            return code.zfill(5)
+    return code
+
+
+def units_visible_to(user: object) -> QuerySet[Unit]:
+    """The units a user may see: their membership unit's subtree, nothing else."""
+    from core.permissions import home_unit
+
+    unit = home_unit(user)
+    if unit is None:
+        return Unit.objects.none()
+    return subtree(unit)
