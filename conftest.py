@@ -12,7 +12,7 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ROLES = ("administrator", "editor", "reporter", "viewer")
-PASSWORD = "Test-password-2026"
+PASSWORD = "Test-password-2026"  # noqa: S105
 
 
 @dataclass

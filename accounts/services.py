@@ -25,7 +25,7 @@ from core.permissions import Role, ensure_role
 from units.models import Unit
 
 User = get_user_model()
-TOKEN_PREFIX = "bt_"
+TOKEN_PREFIX = "bt_"  # noqa: S105 - a public prefix, not a secret
 
 
 @transaction.atomic
@@ -63,9 +63,7 @@ def user_create(
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
-    membership = Membership.objects.create(
-        user=user, unit=unit, role=role, invited_by=acting_user
-    )
+    membership = Membership.objects.create(user=user, unit=unit, role=role, invited_by=acting_user)
     audit(
         acting_user,
         "user.create",

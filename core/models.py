@@ -23,7 +23,10 @@ class AuditEvent(models.Model):
     object_id = models.CharField(_("mã đối tượng"), max_length=64, blank=True)
     object_repr = models.CharField(_("đối tượng"), max_length=255, blank=True)
     unit_path = models.CharField(
-        _("đường dẫn đơn vị"), max_length=255, blank=True, db_index=True,
+        _("đường dẫn đơn vị"),
+        max_length=255,
+        blank=True,
+        db_index=True,
         help_text=_("Đơn vị liên quan, để lọc theo cây đơn vị."),
     )
     before = models.JSONField(_("trước"), null=True, blank=True)
@@ -36,4 +39,6 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("nhật ký hoạt động")
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+        return (
+            f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+        )

@@ -43,9 +43,7 @@ class UnitFileError(ValueError):
 
 
 @transaction.atomic
-def unit_create(
-    *, acting_user: Any, parent: Unit, code: str, name: str, kind: str
-) -> Unit:
+def unit_create(*, acting_user: Any, parent: Unit, code: str, name: str, kind: str) -> Unit:
     """An administrator adds a department, agency or organisation under their unit."""
     if parent is None:
         raise ValidationError({"parent": _("Cần chọn đơn vị cấp trên.")})
@@ -85,7 +83,7 @@ def _official_divisions(
     """(code, name, kind) for provinces and (code, name, kind, province code) for communes."""
     import vietnam_provinces as vp
 
-    kind_map = {
+    kind_map: dict[str, str] = {
         "THANH_PHO_TRUNG_UONG": Unit.Kind.CENTRAL_CITY,
         "TINH": Unit.Kind.PROVINCE,
         "PHUONG": Unit.Kind.WARD,
@@ -109,7 +107,12 @@ def _official_divisions(
             wanted.add(code)
     selected = [p for code, p in sorted(provinces.items()) if wanted is None or code in wanted]
     communes = [
-        (f"{int(w.code):05d}", w.name, kind_map[w.division_type.name], f"{int(w.province_code):02d}")
+        (
+            f"{int(w.code):05d}",
+            w.name,
+            kind_map[w.division_type.name],
+            f"{int(w.province_code):02d}",
+        )
         for w in vp.Ward.iter_all()
         if wanted is None or f"{int(w.province_code):02d}" in wanted
     ]
@@ -138,16 +141,28 @@ def units_load_official(
         unit = existing.get(code)
         if unit is None:
             unit = Unit(
-                code=code, name=name, kind=kind, parent=parent, path=path, level=level,
+                code=code,
+                name=name,
+                kind=kind,
+                parent=parent,
+                path=path,
+                level=level,
                 official=True,
             )
             to_create.append(unit)
             stats.created += 1
         elif (unit.name, unit.kind, unit.path, unit.parent_id) != (
-            name, kind, path, parent.pk if parent else None
+            name,
+            kind,
+            path,
+            parent.pk if parent else None,
         ):
             unit.name, unit.kind, unit.path, unit.level, unit.parent = (
-                name, kind, path, level, parent,
+                name,
+                kind,
+                path,
+                level,
+                parent,
             )
             to_update.append(unit)
             stats.updated += 1
@@ -244,6 +259,7 @@ def units_load_csv(*, acting_user: Any = None, path: Path) -> LoadStats:
     problems: list[str] = []
     seen: set[str] = set()
     for row in rows:
+
         def bad(field_name: str, message: str, row: CsvRow = row) -> None:
             problems.append(
                 _("%(file)s, dòng %(line)s, cột %(field)s: %(message)s")
@@ -266,8 +282,11 @@ def units_load_csv(*, acting_user: Any = None, path: Path) -> LoadStats:
             row.kind if row.kind in dict(Unit.Kind.choices) else None
         )
         if kind is None or kind in Unit.PROVINCE_KINDS or kind in Unit.COMMUNE_KINDS:
-            bad("kind", _("loại “%(kind)s” không hợp lệ (department, agency, organisation, other)")
-                % {"kind": row.kind})
+            bad(
+                "kind",
+                _("loại “%(kind)s” không hợp lệ (department, agency, organisation, other)")
+                % {"kind": row.kind},
+            )
         else:
             row.kind = kind
         if row.parent_code not in known and row.parent_code not in in_file:

@@ -39,7 +39,9 @@ def unit_add_child(request: HttpRequest, code: str) -> HttpResponse:
     form = UnitCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            unit = services.unit_create(acting_user=request.user, parent=parent, **form.cleaned_data)
+            unit = services.unit_create(
+                acting_user=request.user, parent=parent, **form.cleaned_data
+            )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)

@@ -12,7 +12,9 @@ ROUTES = {
         method="POST",
         min_role="administrator",
         data=lambda w: {
-            "username": "newbie", "email": "n@example.org", "unit": w.commune_b.code,
+            "username": "newbie",
+            "email": "n@example.org",
+            "unit": w.commune_b.code,
             "role": "viewer",
         },
         secret=lambda w: w.commune_b.name,

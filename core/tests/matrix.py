@@ -41,32 +41,66 @@ class Route:
     note: str = ""
 
 
-def public(url: UrlBuilder, *, method: str = "GET", status: tuple[int, ...] = (200,),
-           data: Callable[[Any], dict[str, Any]] | None = None) -> Route:
+def public(
+    url: UrlBuilder,
+    *,
+    method: str = "GET",
+    status: tuple[int, ...] = (200,),
+    data: Callable[[Any], dict[str, Any]] | None = None,
+) -> Route:
     return Route("public", url=url, method=method, public_status=status, data=data)
 
 
-def login_only(url: UrlBuilder, *, method: str = "GET",
-               data: Callable[[Any], dict[str, Any]] | None = None) -> Route:
+def login_only(
+    url: UrlBuilder, *, method: str = "GET", data: Callable[[Any], dict[str, Any]] | None = None
+) -> Route:
     return Route("login", url=url, method=method, data=data)
 
 
-def scoped(url: UrlBuilder, *, method: str = "GET", write: bool = False,
-           own_url: UrlBuilder | None = None, min_role: str = "viewer",
-           data: Callable[[Any], dict[str, Any]] | None = None,
-           secret: Callable[[Any], str] | None = None) -> Route:
+def scoped(
+    url: UrlBuilder,
+    *,
+    method: str = "GET",
+    write: bool = False,
+    own_url: UrlBuilder | None = None,
+    min_role: str = "viewer",
+    data: Callable[[Any], dict[str, Any]] | None = None,
+    secret: Callable[[Any], str] | None = None,
+) -> Route:
     if write:
         assert own_url is not None, "write routes need own_url"
         assert min_role != "viewer", "a viewer can never write"
-    return Route("scoped", url=url, method=method, write=write, own_url=own_url,
-                 min_role=min_role, data=data, secret=secret)
+    return Route(
+        "scoped",
+        url=url,
+        method=method,
+        write=write,
+        own_url=own_url,
+        min_role=min_role,
+        data=data,
+        secret=secret,
+    )
 
 
-def listing(url: UrlBuilder, *, secret: Callable[[Any], str], method: str = "GET",
-            min_role: str = "viewer", data: Callable[[Any], dict[str, Any]] | None = None,
-            effect: Callable[[Any], bool] | None = None) -> Route:
-    return Route("listing", url=url, method=method, min_role=min_role, data=data,
-                 secret=secret, effect=effect, write=method != "GET")
+def listing(
+    url: UrlBuilder,
+    *,
+    secret: Callable[[Any], str],
+    method: str = "GET",
+    min_role: str = "viewer",
+    data: Callable[[Any], dict[str, Any]] | None = None,
+    effect: Callable[[Any], bool] | None = None,
+) -> Route:
+    return Route(
+        "listing",
+        url=url,
+        method=method,
+        min_role=min_role,
+        data=data,
+        secret=secret,
+        effect=effect,
+        write=method != "GET",
+    )
 
 
 OPERATOR = Route("operator")

@@ -3,8 +3,9 @@ from core.tests.matrix import OPERATOR, login_only, public
 ROUTES = {
     "home": public(lambda w: "/"),
     "admin:*": OPERATOR,
-    "set_language": public(lambda w: "/i18n/setlang/", method="POST",
-                           data=lambda w: {"language": "en"}, status=(302,)),
+    "set_language": public(
+        lambda w: "/i18n/setlang/", method="POST", data=lambda w: {"language": "en"}, status=(302,)
+    ),
     "api:openapi-json": public(lambda w: "/api/openapi.json"),
     "api:openapi-view": public(lambda w: "/api/docs"),
     "api:api-root": public(lambda w: "/api/", status=(404,)),

@@ -35,7 +35,9 @@ def test_all_loads_34_provinces_and_3321_communes_and_is_idempotent() -> None:
     assert Unit.objects.get(code="01").name == "Thành phố Hà Nội"
     assert all(len(c) == 5 for c in Unit.objects.filter(level=1).values_list("code", flat=True))
     assert set(Unit.objects.filter(level=1).values_list("kind", flat=True)) == {
-        "ward", "commune", "special_zone",
+        "ward",
+        "commune",
+        "special_zone",
     }
 
 
@@ -90,9 +92,7 @@ def test_bad_csv_names_file_line_and_field_and_writes_nothing(tmp_path: Path) ->
     before = Unit.objects.count()
     f = tmp_path / "bad.csv"
     f.write_text(
-        "code,name,kind,parent_code\n"
-        "22-OK,Sở Tốt,department,22\n"
-        "22 BAD,,planet,77777\n",
+        "code,name,kind,parent_code\n22-OK,Sở Tốt,department,22\n22 BAD,,planet,77777\n",
         encoding="utf-8",
     )
     with pytest.raises(CommandError) as exc:

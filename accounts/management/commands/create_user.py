@@ -11,7 +11,9 @@ from units.selectors import unit_by_code
 
 
 class Command(BaseCommand):
-    help = "Create a user holding a role in a unit (how an installation gets its first administrator)."
+    help = (
+        "Create a user holding a role in a unit (how an installation gets its first administrator)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--username", required=True)

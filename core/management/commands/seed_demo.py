@@ -32,7 +32,7 @@ class Command(BaseCommand):
             province_code=opts["province"],
             months=opts["months"],
             scale=opts["scale"],
-            rng=random.Random(opts["seed"]),
+            rng=random.Random(opts["seed"]),  # noqa: S311 - demo data, not crypto
             log=lambda msg: self.stderr.write(msg) if not opts["json"] else None,
         )
         try:

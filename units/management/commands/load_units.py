@@ -17,7 +17,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         group = parser.add_mutually_exclusive_group(required=True)
-        group.add_argument("--province", nargs="+", metavar="CODE", help="province codes, e.g. 22 or 1")
+        group.add_argument(
+            "--province", nargs="+", metavar="CODE", help="province codes, e.g. 22 or 1"
+        )
         group.add_argument("--all", action="store_true", help="all 34 provinces and 3,321 communes")
         group.add_argument("--csv", type=Path, metavar="FILE", help="code,name,kind,parent_code")
         parser.add_argument("--json", action="store_true", help="print one JSON object")

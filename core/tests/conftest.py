@@ -1,0 +1,1 @@
+from core.tests.e2e import page  # noqa: F401  (fixture)

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from conftest import PASSWORD
+from core.tests.e2e import log_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_log_in_on_a_phone_and_see_the_unit_tree(world: Any, page: Any) -> None:
+    log_in(page, "p_viewer", PASSWORD)
+    page.wait_for_url(page.base_url + "/")
+    assert page.locator("h1").inner_text() == "Tỉnh Quảng Ninh"
+    assert page.get_by_role("link", name="Đặc khu Cô Tô").is_visible()
+    # Usable at 360 px: nothing wider than the screen.
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360
+    page.get_by_role("link", name="Đặc khu Cô Tô").click()
+    assert page.locator("h1").inner_text() == "Đặc khu Cô Tô"
+    # Keyboard focus is visible.
+    page.keyboard.press("Tab")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"

@@ -1,0 +1,45 @@
+"""English is the second language: the catalogue is complete and compiled."""
+
+from __future__ import annotations
+
+import ast
+import gettext
+import re
+from pathlib import Path
+
+PO = Path(__file__).resolve().parents[2] / "locale" / "en" / "LC_MESSAGES" / "django.po"
+
+
+def parse_po(text: str) -> list[tuple[str, str, bool]]:
+    """(msgid, msgstr, fuzzy) for each entry; enough of the PO grammar for our catalogue."""
+    entries = []
+    for block in re.split(r"\n\s*\n", text):
+        fuzzy = "#, fuzzy" in block or ", fuzzy" in block
+        parts: dict[str, list[str]] = {}
+        current = None
+        for line in block.splitlines():
+            m = re.match(r'^(msgid|msgid_plural|msgstr(?:\[\d\])?|msgctxt) (".*")$', line)
+            if m:
+                current = m.group(1)
+                parts[current] = [ast.literal_eval(m.group(2))]
+            elif line.startswith('"') and current:
+                parts[current].append(ast.literal_eval(line))
+        if "msgid" in parts:
+            msgstr = "".join(parts.get("msgstr", parts.get("msgstr[0]", [""])))
+            entries.append(("".join(parts["msgid"]), msgstr, fuzzy))
+    return entries
+
+
+def test_every_string_has_an_english_translation() -> None:
+    entries = [e for e in parse_po(PO.read_text(encoding="utf-8")) if e[0]]
+    assert len(entries) > 50
+    untranslated = [msgid for msgid, msgstr, fuzzy in entries if not msgstr or fuzzy]
+    assert not untranslated, f"translate these in {PO} (make messages): {untranslated[:20]}"
+
+
+def test_compiled_catalogue_is_up_to_date() -> None:
+    with open(PO.with_suffix(".mo"), "rb") as fh:
+        catalogue = gettext.GNUTranslations(fh)
+    for msgid, msgstr, _fuzzy in parse_po(PO.read_text(encoding="utf-8")):
+        if msgid:
+            assert catalogue.gettext(msgid) == msgstr, f"recompile the .mo: {msgid!r}"
