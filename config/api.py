@@ -38,10 +38,20 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 def _register_routers() -> None:
     from accounts.api import router as accounts_router
+    from factchecks.api import router as factchecks_router
+    from hub.api import router as hub_router
+    from ledger.api import router as ledger_router
+    from registry.api import router as registry_router
+    from reports.api import router as reports_router
     from units.api import router as units_router
 
     api.add_router("/", accounts_router)
     api.add_router("/units", units_router)
+    api.add_router("/registry", registry_router)
+    api.add_router("/", ledger_router)  # /api/imports, /api/posts
+    api.add_router("/reports", reports_router)
+    api.add_router("/hub", hub_router)
+    api.add_router("/factchecks", factchecks_router)
 
 
 _register_routers()

@@ -54,6 +54,12 @@ INSTALLED_APPS = [
     "core",
     "units",
     "accounts",
+    "registry",
+    "ledger",
+    "reports",
+    "hub",
+    "factchecks",
+    "public",
 ]
 
 MIDDLEWARE = [

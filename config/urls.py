@@ -9,6 +9,13 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("accounts.urls")),
     path("units/", include("units.urls")),
+    path("registry/", include("registry.urls")),
+    path("ledger/", include("ledger.urls")),
+    path("reports/", include("reports.urls")),
+    path("hub/", include("hub.urls")),
+    path("factchecks/", include("factchecks.urls")),
+    # Public pages, no login: /p/... (directory, the official-page check, fact-checks, items)
+    path("p/", include("public.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
