@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from units.models import Unit
+
+
+class Channel(models.Model):
+    """An official channel of one unit on one platform. Unique per (platform, identifier)."""
+
+    class Platform(models.TextChoices):
+        FACEBOOK = "facebook", _("Trang Facebook")
+        INSTAGRAM = "instagram", _("Instagram")
+        ZALO = "zalo", _("Zalo OA")
+        YOUTUBE = "youtube", _("YouTube")
+        TIKTOK = "tiktok", _("TikTok")
+        WEBSITE = "website", _("Trang web")
+        OTHER = "other", _("Khác")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Chờ xác minh")
+        VERIFIED = "verified", _("Đã xác minh")
+        RETIRED = "retired", _("Đã ngừng")
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="channels"
+    )
+    platform = models.CharField(_("nền tảng"), max_length=16, choices=Platform.choices)
+    identifier = models.CharField(
+        _("định danh"), max_length=200, help_text=_("Định danh chuẩn hóa trên nền tảng.")
+    )
+    url = models.URLField(_("địa chỉ"), max_length=500)
+    display_name = models.CharField(_("tên hiển thị"), max_length=200, blank=True)
+    external_id = models.CharField(
+        _("mã trên nền tảng"),
+        max_length=100,
+        blank=True,
+        help_text=_("Mã số của kênh trên nền tảng (ví dụ Page ID), ghi nhận từ file xuất."),
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("người xác minh"),
+    )
+    verified_at = models.DateTimeField(_("xác minh lúc"), null=True, blank=True)
+    verification_method = models.CharField(_("cách xác minh"), max_length=300, blank=True)
+    retired_at = models.DateTimeField(_("ngừng lúc"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["unit__path", "platform", "identifier"]
+        verbose_name = _("kênh chính thức")
+        verbose_name_plural = _("kênh chính thức")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["platform", "identifier"], name="channel_unique_identifier"
+            ),
+            models.UniqueConstraint(
+                fields=["platform", "external_id"],
+                condition=~Q(external_id=""),
+                name="channel_unique_external_id",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "platform"], name="channel_status_platform")]
+
+    def __str__(self) -> str:
+        return f"{self.get_platform_display()}: {self.display_name or self.identifier}"
