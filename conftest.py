@@ -73,3 +73,6 @@ def login(client: Any) -> Any:
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+from core.tests.e2e import page  # noqa: E402,F401  (the Playwright fixture, for every app)

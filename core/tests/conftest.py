@@ -1,1 +1,0 @@
-from core.tests.e2e import page  # noqa: F401  (fixture)
