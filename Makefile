@@ -47,8 +47,11 @@ test: check
 bench: venv
 	@for f in bench/*_bench.py; do [ -e "$$f" ] || continue; echo "== $$f"; $(PY) $$f || exit 1; done
 
+## messages: refresh the English catalogues (project: core, units, accounts; one per feature app)
+APPS_WITH_LOCALE := registry ledger reports hub factchecks public
 messages: venv
-	$(PY) manage.py makemessages -l en --no-location --no-obsolete -i ".venv/*" -i "var/*"
+	$(PY) manage.py makemessages -l en --no-location --no-obsolete -i ".venv/*" -i "var/*" $(foreach a,$(APPS_WITH_LOCALE),-i "$(a)/*")
+	@for a in $(APPS_WITH_LOCALE); do mkdir -p $$a/locale; (cd $$a && ../$(PY) ../manage.py makemessages -l en --no-location --no-obsolete); done
 	$(PY) manage.py compilemessages -l en --ignore ".venv/*"
 
 clean:
