@@ -1,0 +1,424 @@
+"""Vega-Lite chart specs for the reports, built with Altair from plain data.
+
+Pure Python, no Django. Every builder returns a plain ``dict`` (``chart.to_dict()``) with
+``width: "container"`` so that ``static/js/charts.js`` can embed it responsively (down to a
+360-px phone); :func:`render_png` turns the same spec into a PNG for the .docx report.
+
+Numbers and dates are formatted by Vega with a locale: :data:`VEGA_LOCALE_VI` (vi-VN,
+1.234.567, "Th1/2026") or :data:`VEGA_LOCALE_EN`, passed to vega-embed as
+``formatLocale`` / ``timeFormatLocale`` in the browser and to vl-convert for PNGs.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import altair as alt
+
+__all__ = [
+    "FORMAT_LOCALE_EN",
+    "FORMAT_LOCALE_VI",
+    "TIME_FORMAT_LOCALE_EN",
+    "TIME_FORMAT_LOCALE_VI",
+    "VEGA_LOCALE_EN",
+    "VEGA_LOCALE_VI",
+    "content_type_chart",
+    "platform_chart",
+    "render_png",
+    "spec_json",
+    "trend_chart",
+]
+
+FORMAT_LOCALE_VI: dict[str, Any] = {
+    "decimal": ",",
+    "thousands": ".",
+    "grouping": [3],
+    "currency": ["", " ₫"],
+}
+TIME_FORMAT_LOCALE_VI: dict[str, Any] = {
+    "dateTime": "%d/%m/%Y %H:%M",
+    "date": "%d/%m/%Y",
+    "time": "%H:%M:%S",
+    "periods": ["SA", "CH"],
+    "days": ["Chủ nhật", "Thứ hai", "Thứ ba", "Thứ tư", "Thứ năm", "Thứ sáu", "Thứ bảy"],
+    "shortDays": ["CN", "T2", "T3", "T4", "T5", "T6", "T7"],
+    "months": [f"Tháng {i}" for i in range(1, 13)],
+    "shortMonths": [f"Th{i}" for i in range(1, 13)],
+}
+FORMAT_LOCALE_EN: dict[str, Any] = {
+    "decimal": ".",
+    "thousands": ",",
+    "grouping": [3],
+    "currency": ["", " ₫"],
+}
+TIME_FORMAT_LOCALE_EN: dict[str, Any] = {
+    "dateTime": "%d/%m/%Y %H:%M",
+    "date": "%d/%m/%Y",
+    "time": "%H:%M:%S",
+    "periods": ["AM", "PM"],
+    "days": ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"],
+    "shortDays": ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"],
+    "months": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    "shortMonths": [
+        "Jan",
+        "Feb",
+        "Mar",
+        "Apr",
+        "May",
+        "Jun",
+        "Jul",
+        "Aug",
+        "Sep",
+        "Oct",
+        "Nov",
+        "Dec",
+    ],
+}
+# Keys match vega-embed's options, so `Object.assign(options, VEGA_LOCALE_VI)` works.
+VEGA_LOCALE_VI: dict[str, Any] = {
+    "formatLocale": FORMAT_LOCALE_VI,
+    "timeFormatLocale": TIME_FORMAT_LOCALE_VI,
+}
+VEGA_LOCALE_EN: dict[str, Any] = {
+    "formatLocale": FORMAT_LOCALE_EN,
+    "timeFormatLocale": TIME_FORMAT_LOCALE_EN,
+}
+
+_TEXT = {
+    "vi": {
+        "month": "Tháng",
+        "posts": "Số bài viết",
+        "reach": "Lượt tiếp cận (tổng các bài)",
+        "reach_short": "Lượt tiếp cận",
+        "platform": "Nền tảng",
+        "content_type": "Loại nội dung",
+        "no_data": "không có số liệu",
+        "thousand": " N",
+        "million": " tr",
+        "billion": " tỷ",
+        "trend_title": "Số bài viết và lượt tiếp cận theo tháng",
+        "reach_note": "Lượt tiếp cận cộng từ các bài, không phải số người",
+        "platform_title": "Theo nền tảng",
+        "content_type_title": "Theo loại nội dung",
+    },
+    "en": {
+        "month": "Month",
+        "posts": "Posts",
+        "reach": "Reach (sum of posts)",
+        "reach_short": "Reach",
+        "platform": "Platform",
+        "content_type": "Content type",
+        "no_data": "no data",
+        "thousand": "K",
+        "million": "M",
+        "billion": "B",
+        "trend_title": "Posts and reach by month",
+        "reach_note": "Reach: summed over posts, not a count of people",
+        "platform_title": "By platform",
+        "content_type_title": "By content type",
+    },
+}
+
+# CSS font list for the browser (per-glyph fallback); PNG rendering uses PNG_FONT instead
+# because vl-convert falls back to a serif face for a whole string when the first font lacks
+# a glyph (Liberation Sans lacks some Vietnamese letters there; "Arial" absent = no text).
+BROWSER_FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', Arial, sans-serif"
+PNG_FONT = "DejaVu Sans"  # Debian: fonts-dejavu-core; full Vietnamese coverage
+
+_POSTS_COLOR = "#1f5fa8"
+_REACH_COLOR = "#d9822b"
+_HEIGHT = 240
+
+
+def _t(lang: str) -> dict[str, str]:
+    return _TEXT.get(lang, _TEXT["vi"])
+
+
+def _compact_expr(lang: str, field: str = "datum.value") -> str:
+    """A Vega expression that writes 1.250.000 as "1,3 tr" (vi) / "1.3M" (en) on axes."""
+    t = _t(lang)
+    return (
+        f"abs({field}) >= 1e9 ? format({field} / 1e9, ',.1~f') + '{t['billion']}' : "
+        f"abs({field}) >= 1e6 ? format({field} / 1e6, ',.1~f') + '{t['million']}' : "
+        f"abs({field}) >= 1e4 ? format({field} / 1e3, ',.1~f') + '{t['thousand']}' : "
+        f"format({field}, ',d')"
+    )
+
+
+def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    return (
+        chart.configure(
+            font=BROWSER_FONT,
+            background="white",
+            padding=4,
+        )
+        .configure_axis(
+            labelFontSize=11,
+            titleFontSize=11,
+            labelLimit=140,
+        )
+        .configure_legend(
+            orient="top",
+            labelFontSize=11,
+            titleFontSize=11,
+            labelLimit=260,
+        )
+        .configure_view(stroke=None)
+    )
+
+
+def _finish(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    spec: dict[str, Any] = _config(chart).to_dict()
+    spec["width"] = "container"
+    spec["autosize"] = {"type": "fit-x", "contains": "padding", "resize": True}
+    return spec
+
+
+def _int(value: Any) -> int | None:
+    if value is None or isinstance(value, bool):
+        return None
+    return int(value)
+
+
+def trend_chart(months: list[dict[str, Any]], *, lang: str = "vi") -> dict[str, Any]:
+    """Posts (bars, left axis) and reach (line, right axis) per month.
+
+    ``months``: ``[{"month": "2026-01", "posts": int, "reach": int}]`` in order. The x axis
+    shows "Th1/2026" (vi locale) / "Jan/2026" (en locale).
+    """
+    t = _t(lang)
+    values = [
+        {
+            "month": str(row["month"]),
+            "posts": _int(row.get("posts")) or 0,
+            "reach": _int(row.get("reach")),
+            "series_posts": t["posts"],
+            "series_reach": t["reach_short"],
+        }
+        for row in months
+    ]
+    data = alt.Data(values=values)
+    label_angle = 0 if len(values) <= 4 else -45
+    x = alt.X(
+        "month:O",
+        title=None,
+        sort=None,
+        axis=alt.Axis(
+            labelExpr="utcFormat(toDate(datum.value + '-01'), '%b/%Y')",
+            labelAngle=label_angle,
+            labelOverlap=True,
+        ),
+    )
+    tooltip = [
+        alt.Tooltip("month_label:N", title=t["month"]),
+        alt.Tooltip("posts:Q", title=t["posts"], format=",d"),
+        alt.Tooltip("reach:Q", title=t["reach"], format=",d"),
+    ]
+    base = alt.Chart(data).transform_calculate(
+        month_label="utcFormat(toDate(datum.month + '-01'), '%B/%Y')"
+    )
+    color = alt.Color(
+        "series:N",
+        title=None,
+        scale=alt.Scale(domain=[t["posts"], t["reach_short"]], range=[_POSTS_COLOR, _REACH_COLOR]),
+        legend=alt.Legend(orient="top", direction="horizontal"),
+    )
+    bars = (
+        base.transform_calculate(series=f"'{_escape(t['posts'])}'")
+        .mark_bar(opacity=0.85, cornerRadiusTopLeft=2, cornerRadiusTopRight=2)
+        .encode(
+            x=x,
+            y=alt.Y(
+                "posts:Q",
+                title=t["posts"],
+                axis=alt.Axis(format=",d", titleColor=_POSTS_COLOR, tickMinStep=1),
+            ),
+            color=color,
+            tooltip=tooltip,
+        )
+    )
+    line = (
+        base.transform_filter("isValid(datum.reach)")
+        .transform_calculate(series=f"'{_escape(t['reach_short'])}'")
+        .mark_line(point=True, strokeWidth=2)
+        .encode(
+            x=x,
+            y=alt.Y(
+                "reach:Q",
+                title=t["reach_short"],
+                axis=alt.Axis(
+                    orient="right", labelExpr=_compact_expr(lang), titleColor=_REACH_COLOR
+                ),
+            ),
+            color=color,
+            tooltip=tooltip,
+        )
+    )
+    chart = (
+        alt.layer(bars, line)
+        .resolve_scale(y="independent")
+        .properties(
+            height=_HEIGHT,
+            title=alt.Title(t["trend_title"], subtitle=t["reach_note"], anchor="start"),
+        )
+    )
+    return _finish(chart)
+
+
+def _escape(text: str) -> str:
+    """Escape a label for a single-quoted Vega expression string."""
+    return text.replace("\\", "\\\\").replace("'", "\\'")
+
+
+def _bar_chart(
+    rows: list[dict[str, Any]], key: str, key_title: str, title: str, metric: str, lang: str
+) -> dict[str, Any]:
+    t = _t(lang)
+    values: list[dict[str, Any]] = []
+    for row in rows:
+        value = _int(row.get(metric))
+        values.append(
+            {
+                "key": str(row.get(key, "")),
+                "label": str(row.get("label") or row.get(key) or ""),
+                "posts": _int(row.get("posts")) or 0,
+                "reach": _int(row.get("reach")),
+                "value": value,
+                "value_text": None if value is not None else t["no_data"],
+            }
+        )
+    # Sorted here (largest first, "no data" last): a sort on a layered, filtered y would be
+    # unioned away by Vega-Lite.
+    values.sort(key=lambda v: (v["value"] is None, -(v["value"] or 0), v["label"]))
+    top = max((v["value"] for v in values if v["value"] is not None), default=0)
+    metric_title = t["posts"] if metric == "posts" else t["reach"]
+    height = max(60, 30 * len(values))
+    base = alt.Chart(alt.Data(values=values)).encode(
+        y=alt.Y("label:N", title=None, sort=None),
+        tooltip=[
+            alt.Tooltip("label:N", title=key_title),
+            alt.Tooltip("posts:Q", title=t["posts"], format=",d"),
+            alt.Tooltip("reach:Q", title=t["reach"], format=",d"),
+        ],
+    )
+    x = alt.X(
+        "value:Q",
+        title=metric_title,
+        axis=alt.Axis(labelExpr=_compact_expr(lang), tickCount=4),
+        # Head-room for the value written after the longest bar.
+        scale=alt.Scale(nice=True, domainMin=0, domainMax=max(top * 1.3, 1)),
+    )
+    bars = base.mark_bar(color=_POSTS_COLOR if metric == "posts" else _REACH_COLOR).encode(x=x)
+    labels = base.mark_text(align="left", dx=3, fontSize=11).encode(
+        x=alt.X("value:Q"),
+        text=alt.Text("value:Q", format=",d"),
+    )
+    missing = (
+        base.transform_filter("!isValid(datum.value)")
+        .mark_text(align="left", dx=3, fontSize=11, fontStyle="italic", color="#666")
+        .encode(x=alt.datum(0), text="value_text:N")
+    )
+    chart = alt.layer(bars, labels, missing).properties(
+        height=height, title=alt.Title(title, anchor="start")
+    )
+    return _finish(chart)
+
+
+def platform_chart(
+    rows: list[dict[str, Any]], *, metric: str = "posts", lang: str = "vi"
+) -> dict[str, Any]:
+    """Horizontal bars per platform.
+
+    ``rows``: ``[{"platform": "facebook", "label": "Facebook", "posts": int,
+    "reach": int | None}]``. ``metric`` is "posts" (default) or "reach"; platforms without
+    reach are shown as "không có số liệu" on a reach chart, never as 0.
+    """
+    if metric not in ("posts", "reach"):
+        raise ValueError(f"metric must be 'posts' or 'reach', not {metric!r}")
+    t = _t(lang)
+    return _bar_chart(rows, "platform", t["platform"], t["platform_title"], metric, lang)
+
+
+def content_type_chart(
+    rows: list[dict[str, Any]], *, metric: str = "posts", lang: str = "vi"
+) -> dict[str, Any]:
+    """Horizontal bars per content type; rows like :func:`platform_chart` with "content_type"."""
+    if metric not in ("posts", "reach"):
+        raise ValueError(f"metric must be 'posts' or 'reach', not {metric!r}")
+    t = _t(lang)
+    return _bar_chart(
+        rows, "content_type", t["content_type"], t["content_type_title"], metric, lang
+    )
+
+
+def spec_json(spec: dict[str, Any]) -> str:
+    """JSON for ``<script type="application/json">`` (``<``, ``>``, ``&`` escaped)."""
+    text = json.dumps(spec, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _vl_version() -> str | None:
+    import vl_convert as vlc
+
+    wanted = alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]  # "v6.4.1" → "6.4"
+    return wanted if wanted in vlc.get_vegalite_versions() else None
+
+
+def _fix_width(node: Any, width: int) -> None:
+    if isinstance(node, dict):
+        if node.get("width") == "container":
+            node["width"] = width
+        if node.get("height") == "container":
+            node["height"] = _HEIGHT
+        for value in node.values():
+            _fix_width(value, width)
+    elif isinstance(node, list):
+        for value in node:
+            _fix_width(value, width)
+
+
+def render_png(
+    spec: dict[str, Any],
+    *,
+    scale: float = 2.0,
+    width: int = 640,
+    lang: str = "vi",
+    font: str | None = PNG_FONT,
+) -> bytes:
+    """Render a spec to PNG with vl-convert, the vi (or en) locale, ``width`` CSS pixels wide.
+
+    The PNG is ``width * scale`` pixels wide (1280 by default: sharp at 16 cm in a .docx).
+    ``font`` replaces the browser font list (see :data:`PNG_FONT`); None keeps it.
+    """
+    import vl_convert as vlc
+
+    spec = copy.deepcopy(spec)
+    _fix_width(spec, width)
+    if font:
+        spec.setdefault("config", {})["font"] = font
+    spec["autosize"] = {"type": "fit-x", "contains": "padding"}
+    locale = VEGA_LOCALE_EN if lang == "en" else VEGA_LOCALE_VI
+    return bytes(
+        vlc.vegalite_to_png(
+            spec,
+            vl_version=_vl_version(),
+            scale=scale,
+            format_locale=locale["formatLocale"],
+            time_format_locale=locale["timeFormatLocale"],
+        )
+    )
