@@ -23,7 +23,7 @@ $(VENV)/.synced: pyproject.toml uv.lock
 
 ## demo: the app with a demo province (Quảng Ninh) on SQLite at http://127.0.0.1:8000
 demo: venv
-	@mkdir -p var
+	@mkdir -p var/staticfiles var/media
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --province $(DEMO_PROVINCE) --months 12 --seed 2026
 	@echo "Bantin: http://$(HOST):$(PORT)/  (Ctrl-C to stop)"

@@ -43,4 +43,9 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(summary, ensure_ascii=False))
         else:
             for key, value in summary.items():
-                self.stdout.write(f"{key}: {value}")
+                if isinstance(value, list):
+                    self.stdout.write(f"{key}:")
+                    for item in value:
+                        self.stdout.write(f"  {item}")
+                else:
+                    self.stdout.write(f"{key}: {value}")
