@@ -49,3 +49,9 @@ def test_anonymous_landing_page_answers(client: Any, db: Any) -> None:
     response = client.get("/")
     assert response.status_code == 200
     assert "Đăng nhập" in response.content.decode()
+
+
+def test_an_english_browser_still_gets_vietnamese(world: Any, client: Any) -> None:
+    client.force_login(world.province_users["viewer"])
+    page = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
+    assert '<html lang="vi">' in page
