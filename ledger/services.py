@@ -1,0 +1,1378 @@
+"""Writes of the ledger: imports, the bulk API upsert, monthly forms, and the aggregate.
+
+Every import runs in one transaction: the batch, its posts, snapshots, rejected rows, the
+aggregate deltas and the completeness markers commit together or not at all. Rows are
+written in chunks with bulk statements (a few queries per chunk, never one per row).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import audit
+from core.permissions import Role, ensure_role, has_role
+from ledger.formats import FileRefused, ParseContext, Row, RowError, parse_file
+from ledger.models import (
+    METRICS,
+    ImportBatch,
+    MetricSnapshot,
+    MonthlyForm,
+    Post,
+    RowRejection,
+    UnitMonthReport,
+    UnitMonthStat,
+)
+from registry.models import Channel
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+CHUNK = 5000
+PROGRESS_EVERY = 5000
+# Formats whose rows carry the channel's own identity (Page ID, handle).
+IDENTIFIED_FORMATS = {"meta", "tiktok"}
+
+ProgressCallback = Callable[[int], None]
+
+
+def max_import_bytes() -> int:
+    return int(getattr(settings, "BANTIN", {}).get("IMPORT_MAX_BYTES", 50 * 1024 * 1024))
+
+
+def max_stored_bytes() -> int:
+    conf = getattr(settings, "BANTIN", {})
+    return int(conf.get("IMPORT_STORE_MAX_BYTES", conf.get("IMPORT_MAX_BYTES", 50 << 20)))
+
+
+class ImportRefused(Exception):  # noqa: N818 - it is a refusal, not a programming error
+    """The whole file is refused; nothing was written. ``code`` is machine-readable."""
+
+    def __init__(self, message: str, code: str = "refused", **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.details = details
+
+
+@dataclass
+class ImportResult:
+    batch: int | None
+    format: str
+    channel: int | None
+    rows_read: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    posts_created: int = 0
+    posts_updated: int = 0
+    unchanged: int = 0
+    duplicate: bool = False
+    dry_run: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        """The command's and the API's JSON: exactly the keys the issue names."""
+        return {
+            "batch": self.batch,
+            "format": self.format,
+            "channel": self.channel,
+            "rows_read": self.rows_read,
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "errors": self.errors,
+            "posts_created": self.posts_created,
+            "posts_updated": self.posts_updated,
+            "unchanged": self.unchanged,
+        }
+
+
+class _Rollback(Exception):  # noqa: N818
+    """Raised inside the atomic block to undo a dry run."""
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def month_of(moment: datetime | None, fallback: date) -> date:
+    if moment is None:
+        return fallback.replace(day=1)
+    return moment.astimezone(TZ).date().replace(day=1)
+
+
+def local_today() -> date:
+    return timezone.now().astimezone(TZ).date()
+
+
+def _sha256(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def can_import_to(user: Any, channel: Channel) -> bool:
+    return user is None or has_role(user, channel.unit, Role.REPORTER)
+
+
+def _ensure_can_import(user: Any, channel: Channel) -> None:
+    if user is not None:
+        ensure_role(user, channel.unit, Role.REPORTER)
+
+
+def _channel_matches(channel: Channel, ref: str) -> bool:
+    ref_l = ref.strip().lstrip("@").lower()
+    return ref_l in {channel.external_id.lower(), channel.identifier.lstrip("@").lower()}
+
+
+def _find_channel(platform: str, ref: str) -> Channel | None:
+    ref = ref.strip()
+    bare = ref.lstrip("@")
+    return (
+        Channel.objects.select_related("unit")
+        .filter(platform=platform)
+        .filter(
+            Q(external_id=ref)
+            | Q(identifier=ref)
+            | Q(identifier__iexact=bare)
+            | Q(identifier__iexact="@" + bare)
+        )
+        .exclude(status=Channel.Status.RETIRED)
+        .first()
+    )
+
+
+def _set_external_id(*, acting_user: Any, channel: Channel, external_id: str) -> None:
+    """Record the platform's own id of a channel, once the user has confirmed it."""
+    try:
+        from registry import services as registry_services
+    except ImportError:  # pragma: no cover - the registry's services are not there yet
+        registry_services = None  # type: ignore[assignment]
+    setter = getattr(registry_services, "channel_set_external_id", None)
+    if setter is not None:
+        setter(acting_user=acting_user, channel=channel, external_id=external_id)
+        channel.refresh_from_db()
+        return
+    other = Channel.objects.filter(platform=channel.platform, external_id=external_id)
+    if other.exclude(pk=channel.pk).exists():
+        raise ImportRefused(
+            _("Mã %(ref)s đã được ghi cho một kênh khác; file này không thuộc kênh đã chọn.")
+            % {"ref": external_id},
+            "channel_mismatch",
+        )
+    before = {"external_id": channel.external_id}
+    channel.external_id = external_id
+    channel.save(update_fields=["external_id", "updated_at"])
+    audit(
+        acting_user,
+        "channel.set_external_id",
+        channel,
+        before=before,
+        after={"external_id": external_id},
+    )
+
+
+# --------------------------------------------------------------------------- channel
+
+
+@dataclass
+class _Resolved:
+    channel: Channel | None  # the batch's channel (None: template rows name their own)
+    confirm_ref: str = ""  # an id to record on the channel once confirmed
+
+
+def _resolve_channel(
+    *,
+    acting_user: Any,
+    fmt: str,
+    first: Row | None,
+    channel: Channel | None,
+    confirm_channel: bool,
+) -> _Resolved:
+    ref = (first.channel_ref or "").strip() if first else ""
+    platform = first.platform if first else None
+    if fmt not in IDENTIFIED_FORMATS:
+        ref = ""
+    if channel is not None:
+        _ensure_can_import(acting_user, channel)
+        if platform and fmt != "bantin_template" and channel.platform != platform:
+            raise ImportRefused(
+                _("File này là số liệu %(file)s nhưng kênh đã chọn là %(chosen)s.")
+                % {"file": platform, "chosen": channel.get_platform_display()},
+                "platform_mismatch",
+            )
+        if ref and not _channel_matches(channel, ref):
+            if channel.external_id:
+                raise ImportRefused(
+                    _(
+                        "File này thuộc kênh có mã %(ref)s, không phải kênh đã chọn "
+                        "(%(channel)s, mã %(id)s)."
+                    )
+                    % {"ref": ref, "channel": channel, "id": channel.external_id},
+                    "channel_mismatch",
+                )
+            if not confirm_channel:
+                raise ImportRefused(
+                    _(
+                        "File này thuộc trang có mã %(ref)s (%(name)s). Kênh %(channel)s "
+                        "chưa có mã này: hãy xác nhận đây đúng là kênh của file."
+                    )
+                    % {
+                        "ref": ref,
+                        "name": first.channel_name or "?" if first else "?",
+                        "channel": channel,
+                    },
+                    "confirm_channel",
+                    ref=ref,
+                    name=(first.channel_name or "") if first else "",
+                )
+            return _Resolved(channel=channel, confirm_ref=ref)
+        return _Resolved(channel=channel)
+    if fmt == "bantin_template":
+        return _Resolved(channel=None)
+    if ref and platform:
+        found = _find_channel(platform, ref)
+        if found is not None:
+            _ensure_can_import(acting_user, found)
+            return _Resolved(channel=found)
+        raise ImportRefused(
+            _(
+                "Không tìm thấy kênh đã đăng ký có mã %(ref)s (%(name)s). Hãy đăng ký kênh "
+                "trước, hoặc chọn kênh khi nhập để ghi nhận mã này cho kênh."
+            )
+            % {"ref": ref, "name": (first.channel_name if first else "") or "?"},
+            "channel_unknown",
+            ref=ref,
+        )
+    raise ImportRefused(
+        _("File này không cho biết kênh nào: hãy chọn kênh khi nhập."), "channel_required"
+    )
+
+
+class _TemplateChannels:
+    """Resolves the template's per-row ``Kênh`` among the channels the user may import to."""
+
+    def __init__(self, acting_user: Any, default: Channel | None) -> None:
+        self.user = acting_user
+        self.default = default
+        self.cache: dict[tuple[str, str], Channel | str] = {}
+
+    def __call__(self, row: Row) -> Channel | str:
+        ref = (row.channel_ref or "").strip()
+        if not ref:
+            if self.default is None:
+                return _("Dòng không ghi kênh và chưa chọn kênh khi nhập.")
+            if self.default.platform != row.platform:
+                return _("Nền tảng %(row)s khác nền tảng của kênh đã chọn (%(channel)s).") % {
+                    "row": row.platform,
+                    "channel": self.default.platform,
+                }
+            return self.default
+        key = (row.platform, ref)
+        if key not in self.cache:
+            self.cache[key] = self._lookup(row.platform, ref)
+        return self.cache[key]
+
+    def _lookup(self, platform: str, ref: str) -> Channel | str:
+        from registry.normalize import NotAChannel, normalize
+
+        found = _find_channel(platform, ref)
+        if found is None:
+            try:
+                canon = normalize(ref)
+            except NotAChannel:
+                canon = None
+            if canon is not None:
+                found = _find_channel(canon.platform, canon.identifier)
+        if found is None:
+            return _("Kênh %(ref)s chưa được đăng ký.") % {"ref": ref[:100]}
+        if found.platform != platform:
+            return _("Kênh %(ref)s không thuộc nền tảng %(platform)s.") % {
+                "ref": ref[:100],
+                "platform": platform,
+            }
+        if not can_import_to(self.user, found):
+            return _("Bạn không có quyền nhập số liệu cho kênh %(ref)s.") % {"ref": ref[:100]}
+        return found
+
+
+# --------------------------------------------------------------------------- the engine
+
+StatKey = tuple[int, date, str, str]  # unit id, month, platform, content type
+
+
+def _contribution(values: dict[str, int | None]) -> dict[str, int]:
+    reach, views = values.get("reach"), values.get("views")
+    reactions, comments, shares = (
+        values.get("reactions"),
+        values.get("comments"),
+        values.get("shares"),
+    )
+    return {
+        "posts": 1,
+        "posts_with_reach": 0 if reach is None else 1,
+        "reach": reach or 0,
+        "posts_with_views": 0 if views is None else 1,
+        "views": views or 0,
+        "reactions": reactions or 0,
+        "comments": comments or 0,
+        "shares": shares or 0,
+        "clicks": values.get("clicks") or 0,
+        "engagements": (reactions or 0) + (comments or 0) + (shares or 0),
+        "watch_time_seconds": values.get("watch_time_seconds") or 0,
+    }
+
+
+class _Deltas:
+    def __init__(self) -> None:
+        self.by_key: dict[StatKey, dict[str, int]] = defaultdict(
+            lambda: dict.fromkeys(UnitMonthStat.SUMS, 0)
+        )
+        self.months: set[tuple[int, date]] = set()
+
+    def add(self, key: StatKey, values: dict[str, int | None], sign: int) -> None:
+        target = self.by_key[key]
+        for name, value in _contribution(values).items():
+            target[name] += sign * value
+
+    def apply(self) -> None:
+        _apply_stat_deltas(self.by_key, UnitMonthStat.Source.IMPORT)
+        touched = {(k[0], k[1], k[2]) for k in self.by_key}
+        _recount_forms(touched)
+        _mark_reported(self.months, by_import=True)
+
+
+@dataclass
+class _Counts:
+    rows_read: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    posts_created: int = 0
+    posts_updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+
+class _Ingest:
+    """Writes a stream of rows into one batch, chunk by chunk."""
+
+    def __init__(
+        self,
+        *,
+        batch: ImportBatch,
+        as_of: date,
+        channel_for: Callable[[Row], Channel | str],
+        progress: ProgressCallback | None,
+        keep_errors: int | None = None,
+    ) -> None:
+        self.batch = batch
+        self.as_of = as_of
+        self.fallback_month = as_of.replace(day=1)
+        self.channel_for = channel_for
+        self.progress = progress
+        self.counts = _Counts()
+        self.deltas = _Deltas()
+        self.seen: dict[tuple[int, str], int] = {}
+        self.pending: list[tuple[Row, Channel]] = []
+        self.rejections: list[RowRejection] = []
+        self.keep_errors = keep_errors
+        self.pg = connection.vendor == "postgresql"
+
+    def feed(self, items: Iterable[Row | RowError]) -> None:
+        for item in items:
+            self.counts.rows_read += 1
+            if isinstance(item, RowError):
+                self._reject(item.line, item.field, item.message)
+            else:
+                target = self.channel_for(item)
+                if isinstance(target, str):
+                    self._reject(item.line, _("Kênh"), target)
+                    continue
+                key = (target.pk, item.post_id)
+                first_line = self.seen.get(key)
+                if first_line is not None:
+                    self._reject(
+                        item.line,
+                        "post_id",
+                        _("Bài viết này đã có ở dòng %(line)s của cùng file; dòng này bị bỏ qua.")
+                        % {"line": first_line},
+                    )
+                    continue
+                self.seen[key] = item.line
+                self.pending.append((item, target))
+                if len(self.pending) >= CHUNK:
+                    self._flush()
+            if self.progress and self.counts.rows_read % PROGRESS_EVERY == 0:
+                self.progress(self.counts.rows_read)
+        self._flush()
+        self._flush_rejections()
+
+    def _reject(self, line: int, column: str, message: str) -> None:
+        self.counts.rejected += 1
+        error = RowError(line=line, field=column, message=message)
+        if self.keep_errors is None or len(self.counts.errors) < self.keep_errors:
+            self.counts.errors.append(error)
+        self.rejections.append(
+            RowRejection(batch=self.batch, line=line, field=column[:200], message=message)
+        )
+        if len(self.rejections) >= CHUNK:
+            self._flush_rejections()
+
+    def _flush_rejections(self) -> None:
+        if self.rejections:
+            RowRejection.objects.bulk_create(self.rejections, batch_size=2000)
+            self.rejections = []
+
+    def _flush(self) -> None:
+        if not self.pending:
+            return
+        pending, self.pending = self.pending, []
+        by_channel: dict[int, list[tuple[Row, Channel]]] = defaultdict(list)
+        for row, channel in pending:
+            by_channel[channel.pk].append((row, channel))
+        for rows in by_channel.values():
+            self._flush_channel(rows[0][1], [r for r, _c in rows])
+
+    def _flush_channel(self, channel: Channel, rows: list[Row]) -> None:
+        fields = (
+            "id",
+            "post_id",
+            "month",
+            "content_type",
+            "published_at",
+            "permalink",
+            "caption",
+            *METRICS,
+        )
+        existing: dict[str, dict[str, Any]] = {}
+        ids = [r.post_id for r in rows]
+        for start in range(0, len(ids), 900):
+            for rec in Post.objects.filter(
+                channel_id=channel.pk, post_id__in=ids[start : start + 900]
+            ).values(*fields):
+                existing[rec["post_id"]] = rec
+        new_posts: list[Post] = []
+        new_rows: list[Row] = []
+        changed: list[tuple[int, Row, date]] = []
+        snap_for_existing: list[tuple[int, Row]] = []
+        unit_id = channel.unit_id
+        platform = channel.platform
+        for row in rows:
+            values = {m: getattr(row, m) for m in METRICS}
+            old = existing.get(row.post_id)
+            if old is None:
+                month = month_of(row.published_at, self.fallback_month)
+                new_posts.append(
+                    Post(
+                        channel_id=channel.pk,
+                        unit_id=unit_id,
+                        platform=platform,
+                        post_id=row.post_id,
+                        permalink=row.permalink or "",
+                        published_at=row.published_at,
+                        month=month,
+                        content_type=row.content_type,
+                        caption=row.caption or "",
+                        latest_as_of=self.as_of,
+                        **values,
+                    )
+                )
+                new_rows.append(row)
+                self.deltas.add((unit_id, month, platform, row.content_type), values, +1)
+                self.deltas.months.add((unit_id, month))
+                continue
+            published = row.published_at or old["published_at"]
+            month = month_of(published, old["month"]) if published else old["month"]
+            same = (
+                all(old[m] == values[m] for m in METRICS)
+                and old["content_type"] == row.content_type
+                and old["month"] == month
+                and old["published_at"] == published
+                and old["permalink"] == (row.permalink or old["permalink"])
+                and old["caption"] == (row.caption or old["caption"])
+            )
+            self.deltas.months.add((unit_id, month))
+            if same:
+                self.counts.unchanged += 1
+                continue
+            old_values = {m: old[m] for m in METRICS}
+            self.deltas.add((unit_id, old["month"], platform, old["content_type"]), old_values, -1)
+            self.deltas.add((unit_id, month, platform, row.content_type), values, +1)
+            changed.append((old["id"], row, month))
+            snap_for_existing.append((old["id"], row))
+        if new_posts:
+            Post.objects.bulk_create(new_posts, batch_size=2000)
+            self.counts.posts_created += len(new_posts)
+        if changed:
+            self._update_posts(changed, existing)
+            self.counts.posts_updated += len(changed)
+        snapshots = [
+            self._snapshot(post.pk, row) for post, row in zip(new_posts, new_rows, strict=True)
+        ] + [self._snapshot(pk, row) for pk, row in snap_for_existing]
+        if snapshots:
+            MetricSnapshot.objects.bulk_create(snapshots, batch_size=2000)
+        self.counts.accepted += len(rows)
+
+    def _snapshot(self, post_id: int | None, row: Row) -> MetricSnapshot:
+        assert post_id is not None
+        return MetricSnapshot(
+            post_id=post_id,
+            batch_id=self.batch.pk,
+            as_of=self.as_of,
+            views=row.views,
+            reach=row.reach,
+            reactions=row.reactions,
+            comments=row.comments,
+            shares=row.shares,
+            clicks=row.clicks,
+            watch_time_seconds=row.watch_time_seconds,
+            extras=row.extras or {},
+        )
+
+    def _update_posts(
+        self, changed: list[tuple[int, Row, date]], existing: dict[str, dict[str, Any]]
+    ) -> None:
+        now = timezone.now()
+        columns = (
+            "published_at",
+            "month",
+            "content_type",
+            "permalink",
+            "caption",
+            *METRICS,
+            "latest_as_of",
+            "updated_at",
+        )
+        params = []
+        for pk, row, month in changed:
+            old = existing[row.post_id]
+            params.append(
+                (
+                    row.published_at or old["published_at"],
+                    month,
+                    row.content_type,
+                    row.permalink or old["permalink"],
+                    row.caption or old["caption"],
+                    *(getattr(row, m) for m in METRICS),
+                    self.as_of,
+                    now,
+                    pk,
+                )
+            )
+        table = Post._meta.db_table
+        sets = ", ".join(f"{c} = %s" for c in columns)
+        with connection.cursor() as cursor:
+            cursor.executemany(f"UPDATE {table} SET {sets} WHERE id = %s", params)  # noqa: S608
+
+
+def _apply_stat_deltas(by_key: dict[StatKey, dict[str, int]], source: str) -> None:
+    """Add deltas to the aggregate rows (created when missing); one statement per key."""
+    for (unit_id, month, platform, content_type), delta in sorted(
+        by_key.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2], kv[0][3])
+    ):
+        if not any(delta.values()):
+            continue
+        lookup = {
+            "unit_id": unit_id,
+            "month": month,
+            "platform": platform,
+            "content_type": content_type,
+            "source": source,
+        }
+        updated = UnitMonthStat.objects.filter(**lookup).update(
+            **{name: F(name) + value for name, value in delta.items()}
+        )
+        if not updated:
+            UnitMonthStat.objects.create(
+                **lookup, counted=source == UnitMonthStat.Source.IMPORT, **delta
+            )
+    UnitMonthStat.objects.filter(source=source, posts=0, reach=0, views=0).filter(
+        Q(
+            *[Q(unit_id=k[0], month=k[1], platform=k[2], content_type=k[3]) for k in by_key],
+            _connector=Q.OR,
+        )
+        if by_key
+        else Q(pk__in=[])
+    ).delete()
+
+
+def _recount_forms(touched: set[tuple[int, date, str]]) -> None:
+    """A form's rows count only while no import has posts for its unit, month, platform."""
+    for unit_id, month, platform in touched:
+        imported = UnitMonthStat.objects.filter(
+            unit_id=unit_id,
+            month=month,
+            platform=platform,
+            source=UnitMonthStat.Source.IMPORT,
+            posts__gt=0,
+        ).exists()
+        UnitMonthStat.objects.filter(
+            unit_id=unit_id, month=month, platform=platform, source=UnitMonthStat.Source.FORM
+        ).update(counted=not imported)
+
+
+def _mark_reported(months: set[tuple[int, date]], *, by_import: bool = False) -> None:
+    for unit_id, month in sorted(months):
+        report, _created = UnitMonthReport.objects.get_or_create(unit_id=unit_id, month=month)
+        if by_import and not report.by_import:
+            report.by_import = True
+            report.save(update_fields=["by_import", "updated_at"])
+
+
+def _progress_file(batch_id: int) -> Path:
+    return Path(settings.MEDIA_ROOT) / "ledger" / "progress" / f"{batch_id}.json"
+
+
+def write_progress(batch_id: int, rows: int) -> None:
+    """Progress lives beside the database: the import's transaction hides the batch row."""
+    path = _progress_file(batch_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"rows": rows}))
+    os.replace(tmp, path)
+
+
+def read_progress(batch_id: int) -> int:
+    try:
+        return int(json.loads(_progress_file(batch_id).read_text())["rows"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0
+
+
+def _store_original(path: Path, sha: str, filename: str) -> str:
+    """Copy the file under MEDIA_ROOT (named by its hash) unless above the storage cap."""
+    if path.stat().st_size > max_stored_bytes():
+        return ""
+    suffix = "".join(Path(filename).suffixes[-1:])[:10].lower()
+    relative = f"ledger/imports/{sha[:2]}/{sha}{suffix}"
+    target = Path(settings.MEDIA_ROOT) / relative
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".part")
+        shutil.copyfile(path, tmp)
+        os.replace(tmp, target)
+    return relative
+
+
+# --------------------------------------------------------------------------- import_file
+
+
+def import_file(
+    *,
+    acting_user: Any,
+    path: Path | str,
+    filename: str,
+    channel: Channel | None = None,
+    dry_run: bool = False,
+    confirm_channel: bool = False,
+    batch: ImportBatch | None = None,
+    progress: ProgressCallback | None = None,
+    today: date | None = None,
+    max_bytes: int | None = None,
+) -> ImportResult:
+    """Import one export file for one registered channel, whole or not at all.
+
+    Raises :class:`ImportRefused` when the whole file is refused (nothing is written,
+    except that a ``batch`` made beforehand by the web page or the API is marked refused
+    by the caller). The same file for the same channel again changes nothing.
+    """
+    path = Path(path)
+    today = today or local_today()
+    cap = max_bytes if max_bytes is not None else max_import_bytes()
+    size = path.stat().st_size
+    if size > cap:
+        raise ImportRefused(
+            _("File quá lớn (%(size)s MB; tối đa %(cap)s MB). Hãy xuất từng khoảng thời gian.")
+            % {"size": round(size / 1048576, 1), "cap": round(cap / 1048576, 1)},
+            "too_big",
+        )
+    sha, size = _sha256(path)
+    ctx = ParseContext(
+        filename=filename, today=today, default_platform=channel.platform if channel else None
+    )
+    try:
+        fmt, items = parse_file(path, filename, ctx)
+        head: list[Row | RowError] = []
+        first: Row | None = None
+        for item in items:
+            head.append(item)
+            if isinstance(item, Row):
+                first = item
+                break
+    except FileRefused as exc:
+        raise ImportRefused(exc.message, exc.code) from exc
+    resolved = _resolve_channel(
+        acting_user=acting_user,
+        fmt=fmt,
+        first=first,
+        channel=channel,
+        confirm_channel=confirm_channel,
+    )
+    target = resolved.channel
+    if target is None and acting_user is not None:
+        from core.permissions import home_unit
+
+        if home_unit(acting_user) is None:
+            raise PermissionDenied
+    previous = ImportBatch.objects.filter(
+        channel=target, sha256=sha, status=ImportBatch.Status.DONE
+    ).first()
+    if previous is not None:
+        return _duplicate_result(previous, batch=batch, dry_run=dry_run)
+
+    def rows() -> Iterator[Row | RowError]:
+        yield from head
+        yield from items
+
+    stored = "" if dry_run else _store_original(path, sha, filename)
+    try:
+        result = _run_ingest(
+            acting_user=acting_user,
+            fmt=fmt,
+            rows=rows(),
+            ctx=ctx,
+            channel=target,
+            confirm_ref=resolved.confirm_ref,
+            filename=filename,
+            sha=sha,
+            size=size,
+            stored=stored,
+            dry_run=dry_run,
+            batch=batch,
+            progress=progress,
+            as_of=today,
+        )
+    except BaseException:
+        if stored and not ImportBatch.objects.filter(original=stored).exists():
+            (Path(settings.MEDIA_ROOT) / stored).unlink(missing_ok=True)
+        raise
+    return result
+
+
+def _duplicate_result(
+    previous: ImportBatch, *, batch: ImportBatch | None, dry_run: bool
+) -> ImportResult:
+    errors = [
+        {"line": r.line, "field": r.field, "message": r.message}
+        for r in previous.rejections.all()[:10000]
+    ]
+    note = _("File này đã được nhập ở lô #%(id)s; không có gì thay đổi.") % {"id": previous.pk}
+    if batch is not None and not dry_run:
+        batch.status = ImportBatch.Status.DUPLICATE
+        batch.duplicate_of = previous
+        batch.channel = previous.channel
+        batch.format = previous.format
+        batch.message = note
+        batch.finished_at = timezone.now()
+        batch.save(
+            update_fields=["status", "duplicate_of", "channel", "format", "message", "finished_at"]
+        )
+    return ImportResult(
+        batch=previous.pk,
+        format=previous.format,
+        channel=previous.channel_id,
+        rows_read=previous.rows_read,
+        accepted=previous.accepted,
+        rejected=previous.rejected,
+        errors=errors,
+        unchanged=previous.accepted,
+        duplicate=True,
+        dry_run=dry_run,
+        notes=[note],
+    )
+
+
+@transaction.atomic
+def _run_ingest(
+    *,
+    acting_user: Any,
+    fmt: str,
+    rows: Iterable[Row | RowError],
+    ctx: ParseContext | None,
+    channel: Channel | None,
+    confirm_ref: str,
+    filename: str,
+    sha: str,
+    size: int,
+    stored: str,
+    dry_run: bool,
+    batch: ImportBatch | None,
+    progress: ProgressCallback | None,
+    as_of: date,
+) -> ImportResult:
+    from core.permissions import home_unit
+
+    if channel is not None:
+        # One import at a time per channel: the deltas read the posts' current values.
+        channel = Channel.objects.select_for_update().select_related("unit").get(pk=channel.pk)
+    if confirm_ref and channel is not None:
+        _set_external_id(acting_user=acting_user, channel=channel, external_id=confirm_ref)
+    unit = channel.unit if channel is not None else home_unit(acting_user)
+    if unit is None:
+        from units.models import Unit
+
+        unit = Unit.objects.order_by("path").first()
+        if unit is None:
+            raise ImportRefused(_("Chưa có đơn vị nào."), "no_unit")
+    if batch is None:
+        batch = ImportBatch(created_by=acting_user if getattr(acting_user, "pk", None) else None)
+    batch.channel = channel
+    batch.unit = unit
+    batch.filename = filename[:255]
+    batch.sha256 = sha
+    batch.size = size
+    batch.format = fmt
+    batch.status = ImportBatch.Status.RUNNING
+    batch.original = stored
+    batch.save()
+    default = channel
+
+    def channel_for(row: Row) -> Channel | str:
+        return default if default is not None else _("Chưa chọn kênh.")
+
+    if fmt == "bantin_template":
+        channel_for = _TemplateChannels(acting_user, channel)  # type: ignore[assignment]
+    elif channel is not None:
+        ref_wanted = channel
+
+        def channel_for(row: Row) -> Channel | str:
+            if row.platform != ref_wanted.platform:
+                return _("Dòng này là số liệu %(row)s, không phải %(channel)s.") % {
+                    "row": row.platform,
+                    "channel": ref_wanted.platform,
+                }
+            if (
+                fmt in IDENTIFIED_FORMATS
+                and row.channel_ref
+                and not _channel_matches(ref_wanted, row.channel_ref)
+            ):
+                return _("Dòng này thuộc kênh có mã %(ref)s, không phải kênh đã chọn.") % {
+                    "ref": row.channel_ref
+                }
+            return ref_wanted
+
+    ingest = _Ingest(batch=batch, as_of=as_of, channel_for=channel_for, progress=progress)
+    try:
+        ingest.feed(rows)
+    except FileRefused as exc:
+        raise ImportRefused(exc.message, exc.code) from exc
+    counts = ingest.counts
+    ingest.deltas.apply()
+    batch.status = ImportBatch.Status.DONE
+    batch.rows_read = counts.rows_read
+    batch.accepted = counts.accepted
+    batch.rejected = counts.rejected
+    batch.posts_created = counts.posts_created
+    batch.posts_updated = counts.posts_updated
+    batch.unchanged = counts.unchanged
+    batch.notes = list(ctx.notes) if ctx else []
+    batch.finished_at = timezone.now()
+    batch.save()
+    audit(
+        acting_user,
+        "ledger.import",
+        batch,
+        unit_path=unit.path,
+        after={
+            "filename": filename,
+            "sha256": sha,
+            "format": fmt,
+            "rows_read": counts.rows_read,
+            "accepted": counts.accepted,
+            "rejected": counts.rejected,
+        },
+    )
+    result = ImportResult(
+        batch=batch.pk,
+        format=fmt,
+        channel=channel.pk if channel else None,
+        rows_read=counts.rows_read,
+        accepted=counts.accepted,
+        rejected=counts.rejected,
+        errors=[{"line": e.line, "field": e.field, "message": e.message} for e in counts.errors],
+        posts_created=counts.posts_created,
+        posts_updated=counts.posts_updated,
+        unchanged=counts.unchanged,
+        dry_run=dry_run,
+        notes=list(ctx.notes) if ctx else [],
+    )
+    if dry_run:
+        result.batch = None
+        transaction.set_rollback(True)
+    return result
+
+
+# --------------------------------------------------------------------------- posts_upsert
+
+
+@dataclass
+class PostInput:
+    """One post for :func:`posts_upsert` (the API's and the demo's bulk write)."""
+
+    post_id: str
+    content_type: str
+    published_at: datetime | None = None
+    permalink: str = ""
+    caption: str = ""
+    views: int | None = None
+    reach: int | None = None
+    reactions: int | None = None
+    comments: int | None = None
+    shares: int | None = None
+    clicks: int | None = None
+    watch_time_seconds: int | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def _validate_input(index: int, post: PostInput, platform: str) -> Row | RowError:
+    from ledger.formats import CONTENT_TYPES
+
+    line = index + 1
+    post_id = (post.post_id or "").strip()
+    if not post_id or len(post_id) > 128 or any(c.isspace() for c in post_id):
+        return RowError(line, "post_id", _("Mã bài viết trống hoặc không hợp lệ."))
+    if post.content_type not in CONTENT_TYPES:
+        return RowError(
+            line,
+            "content_type",
+            _("Loại nội dung phải là một trong: %(choices)s.")
+            % {"choices": ", ".join(CONTENT_TYPES)},
+        )
+    if post.published_at is not None and timezone.is_naive(post.published_at):
+        return RowError(line, "published_at", _("Thời gian đăng phải có múi giờ."))
+    for name in METRICS:
+        value = getattr(post, name)
+        if value is not None and (not isinstance(value, int) or value < 0):
+            return RowError(line, name, _("Phải là số nguyên không âm."))
+    return Row(
+        line=line,
+        platform=platform,
+        post_id=post_id,
+        published_at=post.published_at,
+        content_type=post.content_type,
+        permalink=(post.permalink or "")[:2000] or None,
+        caption=" ".join((post.caption or "").split())[:500],
+        channel_ref=None,
+        channel_name=None,
+        views=post.views,
+        reach=post.reach,
+        reactions=post.reactions,
+        comments=post.comments,
+        shares=post.shares,
+        clicks=post.clicks,
+        watch_time_seconds=post.watch_time_seconds,
+        extras=dict(post.extras or {}),
+    )
+
+
+def posts_upsert(
+    *,
+    acting_user: Any,
+    channel: Channel,
+    posts: list[PostInput],
+    as_of: date | None = None,
+    source_name: str = "api",
+) -> ImportResult:
+    """Create or update many posts of one channel in one batch (idempotent by content)."""
+    _ensure_can_import(acting_user, channel)
+    as_of = as_of or local_today()
+    payload = json.dumps(
+        [
+            [p.post_id, p.content_type, str(p.published_at), *(getattr(p, m) for m in METRICS)]
+            for p in posts
+        ],
+        default=str,
+    ).encode()
+    sha = hashlib.sha256(payload + as_of.isoformat().encode()).hexdigest()
+    previous = ImportBatch.objects.filter(
+        channel=channel, sha256=sha, status=ImportBatch.Status.DONE
+    ).first()
+    if previous is not None:
+        return _duplicate_result(previous, batch=None, dry_run=False)
+    rows = (_validate_input(i, p, channel.platform) for i, p in enumerate(posts))
+    return _run_ingest(
+        acting_user=acting_user,
+        fmt=source_name,
+        rows=rows,
+        ctx=None,
+        channel=channel,
+        confirm_ref="",
+        filename=f"{source_name}:{as_of.isoformat()}",
+        sha=sha,
+        size=len(payload),
+        stored="",
+        dry_run=False,
+        batch=None,
+        progress=None,
+        as_of=as_of,
+    )
+
+
+# --------------------------------------------------------------------------- web/API queue
+
+
+def import_enqueue(
+    *,
+    acting_user: Any,
+    upload: Any,
+    filename: str,
+    channel: Channel | None,
+) -> ImportBatch:
+    """Keep an upload and queue its import; the worker runs :func:`import_batch_run`."""
+    from core.permissions import home_unit
+
+    unit: Any
+    if channel is not None:
+        _ensure_can_import(acting_user, channel)
+        unit = channel.unit
+    else:
+        unit = home_unit(acting_user)
+        if unit is None:
+            raise PermissionDenied
+        ensure_role(acting_user, unit, Role.REPORTER)
+    size = getattr(upload, "size", 0) or 0
+    if size > max_import_bytes():
+        raise ValidationError(
+            {
+                "file": _("File quá lớn (tối đa %(cap)s MB).")
+                % {"cap": round(max_import_bytes() / 1048576)}
+            }
+        )
+    pending_dir = Path(settings.MEDIA_ROOT) / "ledger" / "pending"
+    pending_dir.mkdir(parents=True, exist_ok=True)
+    import uuid
+
+    suffix = "".join(Path(filename).suffixes[-1:])[:10].lower()
+    pending = pending_dir / f"{uuid.uuid4().hex}{suffix}"
+    with pending.open("wb") as fh:
+        for chunk in upload.chunks():
+            fh.write(chunk)
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            channel=channel,
+            unit=unit,
+            filename=Path(filename).name[:255],
+            sha256="",
+            size=pending.stat().st_size,
+            created_by=acting_user,
+            status=ImportBatch.Status.QUEUED,
+            pending_path=str(pending),
+        )
+        audit(acting_user, "ledger.import_queued", batch, after={"filename": batch.filename})
+    from ledger.tasks import run_import
+
+    run_import.enqueue(batch.pk, False)
+    return batch
+
+
+def import_confirm_channel(*, acting_user: Any, batch: ImportBatch) -> ImportBatch:
+    """The user confirms that the file's page is the chosen channel; queue it again."""
+    if batch.channel is None or batch.status != ImportBatch.Status.NEEDS_CHANNEL:
+        raise ValidationError(_("Lô này không chờ xác nhận kênh."))
+    _ensure_can_import(acting_user, batch.channel)
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.QUEUED, message="")
+    from ledger.tasks import run_import
+
+    run_import.enqueue(batch.pk, True)
+    batch.refresh_from_db()
+    return batch
+
+
+def import_batch_run(*, batch_id: int, confirm_channel: bool = False) -> None:
+    """The worker's side: run a queued batch, recording the outcome on the batch row."""
+    batch = ImportBatch.objects.select_related("channel", "created_by").get(pk=batch_id)
+    if batch.status not in (ImportBatch.Status.QUEUED, ImportBatch.Status.NEEDS_CHANNEL):
+        return
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING)
+    pending = Path(batch.pending_path)
+    write_progress(batch.pk, 0)
+    try:
+        import_file(
+            acting_user=batch.created_by,
+            path=pending,
+            filename=batch.filename,
+            channel=batch.channel,
+            confirm_channel=confirm_channel,
+            batch=batch,
+            progress=lambda n: write_progress(batch.pk, n),
+        )
+    except ImportRefused as exc:
+        status = (
+            ImportBatch.Status.NEEDS_CHANNEL
+            if exc.code == "confirm_channel"
+            else ImportBatch.Status.REFUSED
+        )
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=status,
+            message=exc.message,
+            file_channel_ref=str(exc.details.get("ref", ""))[:200],
+            file_channel_name=str(exc.details.get("name", ""))[:200],
+            finished_at=timezone.now(),
+        )
+        if status == ImportBatch.Status.REFUSED:
+            pending.unlink(missing_ok=True)
+        return
+    except PermissionDenied as exc:
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=ImportBatch.Status.REFUSED, message=str(exc), finished_at=timezone.now()
+        )
+        pending.unlink(missing_ok=True)
+        return
+    except Exception:
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=ImportBatch.Status.FAILED,
+            message=_("Lỗi hệ thống khi nhập; không có dữ liệu nào được ghi."),
+            finished_at=timezone.now(),
+        )
+        raise
+    pending.unlink(missing_ok=True)
+    _progress_file(batch.pk).unlink(missing_ok=True)
+
+
+# --------------------------------------------------------------------------- monthly forms
+
+
+def _first_of_month(month: date) -> date:
+    return month.replace(day=1)
+
+
+def _form_clean(form: MonthlyForm) -> None:
+    errors: dict[str, str] = {}
+    for name in MonthlyForm.COUNT_FIELDS:
+        value = getattr(form, name)
+        if value is None or value < 0:
+            errors[name] = _("Số lượng không được âm.")
+    if form.reach is not None and form.reach < 0:
+        errors["reach"] = _("Lượt tiếp cận không được âm.")
+    if form.month > local_today().replace(day=1):
+        errors["month"] = _("Không thể báo cáo cho tháng chưa tới.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _form_values(form: MonthlyForm) -> dict[str, Any]:
+    return {
+        "month": form.month.isoformat(),
+        "platform": form.platform,
+        **{n: getattr(form, n) for n in MonthlyForm.COUNT_FIELDS},
+        "reach": form.reach,
+        "status": form.status,
+    }
+
+
+@transaction.atomic
+def monthly_form_save(
+    *,
+    acting_user: Any,
+    unit: Any,
+    month: date,
+    platform: str,
+    articles: int = 0,
+    photos: int = 0,
+    videos: int = 0,
+    livestreams: int = 0,
+    others: int = 0,
+    reach: int | None = None,
+    note: str = "",
+) -> MonthlyForm:
+    """Create or edit a unit's draft form for a month and platform."""
+    ensure_role(acting_user, unit, Role.REPORTER)
+    if platform not in Channel.Platform.values:
+        raise ValidationError({"platform": _("Nền tảng không hợp lệ.")})
+    month = _first_of_month(month)
+    form = (
+        MonthlyForm.objects.select_for_update()
+        .filter(unit=unit, month=month, platform=platform)
+        .first()
+    )
+    before = _form_values(form) if form else None
+    if form is None:
+        form = MonthlyForm(unit=unit, month=month, platform=platform, created_by=acting_user)
+    elif not form.is_editable:
+        raise ValidationError(
+            _("Báo cáo đang ở trạng thái “%(status)s”; chỉ sửa được bản nháp.")
+            % {"status": form.get_status_display()}
+        )
+    form.articles, form.photos, form.videos = articles, photos, videos
+    form.livestreams, form.others, form.reach, form.note = livestreams, others, reach, note
+    _form_clean(form)
+    form.save()
+    audit(acting_user, "ledger.form_save", form, before=before, after=_form_values(form))
+    return form
+
+
+def _transition(
+    acting_user: Any,
+    form: MonthlyForm,
+    *,
+    allowed_from: tuple[str, ...],
+    to: str,
+    action: str,
+) -> MonthlyForm:
+    locked = MonthlyForm.objects.select_for_update().get(pk=form.pk)
+    if locked.status not in allowed_from:
+        raise ValidationError(
+            _("Không thể chuyển báo cáo từ trạng thái “%(status)s”.")
+            % {"status": locked.get_status_display()}
+        )
+    before = {"status": locked.status}
+    locked.status = to
+    fields = ["status", "updated_at"]
+    now = timezone.now()
+    if to == MonthlyForm.Status.SUBMITTED:
+        locked.submitted_by, locked.submitted_at = acting_user, now
+        fields += ["submitted_by", "submitted_at"]
+    if to == MonthlyForm.Status.APPROVED:
+        locked.approved_by, locked.approved_at = acting_user, now
+        fields += ["approved_by", "approved_at"]
+    locked.save(update_fields=fields)
+    audit(acting_user, action, locked, before=before, after={"status": to})
+    return locked
+
+
+def _ensure_parent(acting_user: Any, form: MonthlyForm) -> None:
+    """Approval, locking and unlocking belong to an administrator of the parent unit."""
+    parent = form.unit.parent
+    if parent is None:
+        if not getattr(acting_user, "is_superuser", False):
+            raise PermissionDenied(_("Chỉ đơn vị cấp trên mới duyệt được báo cáo."))
+        return
+    ensure_role(acting_user, parent, Role.ADMINISTRATOR)
+
+
+@transaction.atomic
+def monthly_form_submit(*, acting_user: Any, form: MonthlyForm) -> MonthlyForm:
+    ensure_role(acting_user, form.unit, Role.REPORTER)
+    return _transition(
+        acting_user,
+        form,
+        allowed_from=(MonthlyForm.Status.DRAFT,),
+        to=MonthlyForm.Status.SUBMITTED,
+        action="ledger.form_submit",
+    )
+
+
+@transaction.atomic
+def monthly_form_return(*, acting_user: Any, form: MonthlyForm) -> MonthlyForm:
+    """The parent sends a submitted form back to draft."""
+    _ensure_parent(acting_user, form)
+    return _transition(
+        acting_user,
+        form,
+        allowed_from=(MonthlyForm.Status.SUBMITTED,),
+        to=MonthlyForm.Status.DRAFT,
+        action="ledger.form_return",
+    )
+
+
+@transaction.atomic
+def monthly_form_approve(*, acting_user: Any, form: MonthlyForm) -> MonthlyForm:
+    """Approve: the form's figures enter the aggregate, in this transaction."""
+    _ensure_parent(acting_user, form)
+    approved = _transition(
+        acting_user,
+        form,
+        allowed_from=(MonthlyForm.Status.SUBMITTED,),
+        to=MonthlyForm.Status.APPROVED,
+        action="ledger.form_approve",
+    )
+    _form_to_stats(approved, +1)
+    return approved
+
+
+@transaction.atomic
+def monthly_form_lock(*, acting_user: Any, form: MonthlyForm) -> MonthlyForm:
+    _ensure_parent(acting_user, form)
+    return _transition(
+        acting_user,
+        form,
+        allowed_from=(MonthlyForm.Status.APPROVED,),
+        to=MonthlyForm.Status.LOCKED,
+        action="ledger.form_lock",
+    )
+
+
+@transaction.atomic
+def monthly_form_unlock(*, acting_user: Any, form: MonthlyForm) -> MonthlyForm:
+    """The parent reopens an approved or locked form: its figures leave the aggregate."""
+    _ensure_parent(acting_user, form)
+    unlocked = _transition(
+        acting_user,
+        form,
+        allowed_from=(MonthlyForm.Status.APPROVED, MonthlyForm.Status.LOCKED),
+        to=MonthlyForm.Status.DRAFT,
+        action="ledger.form_unlock",
+    )
+    _form_to_stats(unlocked, -1)
+    return unlocked
+
+
+def _form_to_stats(form: MonthlyForm, sign: int) -> None:
+    by_key: dict[StatKey, dict[str, int]] = {}
+    unit_id, month, platform = form.unit_id, form.month, form.platform
+    for name, content_type in MonthlyForm.CONTENT_TYPE_OF.items():
+        count = getattr(form, name)
+        if count:
+            delta = dict.fromkeys(UnitMonthStat.SUMS, 0)
+            delta["posts"] = sign * count
+            by_key[(unit_id, month, platform, content_type)] = delta
+    if form.reach is not None:
+        delta = dict.fromkeys(UnitMonthStat.SUMS, 0)
+        delta["reach"] = sign * form.reach
+        delta["posts_with_reach"] = sign * form.total_items
+        by_key[(unit_id, month, platform, UnitMonthStat.UNSPECIFIED)] = delta
+    _apply_stat_deltas(by_key, UnitMonthStat.Source.FORM)
+    _recount_forms({(unit_id, month, platform)})
+    report, _created = UnitMonthReport.objects.get_or_create(unit_id=unit_id, month=month)
+    approved = MonthlyForm.objects.filter(
+        unit_id=unit_id,
+        month=month,
+        status__in=(MonthlyForm.Status.APPROVED, MonthlyForm.Status.LOCKED),
+    ).exists()
+    if report.by_form != approved:
+        report.by_form = approved
+        report.save(update_fields=["by_form", "updated_at"])
+
+
+# --------------------------------------------------------------------------- checking
+
+
+def recompute_stats() -> dict[tuple[int, date, str, str, str], dict[str, int]]:
+    """The aggregate recomputed from scratch (posts + approved forms): for tests/audits."""
+    out: dict[tuple[int, date, str, str, str], dict[str, int]] = {}
+    for post in Post.objects.values("unit_id", "month", "platform", "content_type", *METRICS):
+        key = (post["unit_id"], post["month"], post["platform"], post["content_type"], "import")
+        target = out.setdefault(key, dict.fromkeys(UnitMonthStat.SUMS, 0))
+        for name, value in _contribution(post).items():
+            target[name] += value
+    for form in MonthlyForm.objects.filter(
+        status__in=(MonthlyForm.Status.APPROVED, MonthlyForm.Status.LOCKED)
+    ):
+        for name, content_type in MonthlyForm.CONTENT_TYPE_OF.items():
+            if getattr(form, name):
+                key = (form.unit_id, form.month, form.platform, content_type, "form")
+                target = out.setdefault(key, dict.fromkeys(UnitMonthStat.SUMS, 0))
+                target["posts"] += getattr(form, name)
+        if form.reach is not None:
+            key = (form.unit_id, form.month, form.platform, UnitMonthStat.UNSPECIFIED, "form")
+            target = out.setdefault(key, dict.fromkeys(UnitMonthStat.SUMS, 0))
+            target["reach"] += form.reach
+            target["posts_with_reach"] += form.total_items
+    return {k: v for k, v in out.items() if any(v.values())}

@@ -1,0 +1,212 @@
+"""Imports end to end through ``import_data --json``: totals, idempotency, refusals."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Sum
+
+from ledger.models import ImportBatch, MetricSnapshot, Post, RowRejection, UnitMonthStat
+from ledger.services import recompute_stats
+from ledger.tests.factories import SHARED, make_channel
+
+FIXTURES = Path(__file__).parent / "fixtures"
+EXPECTED = json.loads((SHARED / "expected.json").read_text()) if SHARED.exists() else {}
+
+
+def run_import(path: Path, *args: str) -> tuple[int, dict[str, Any] | None, str]:
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("import_data", str(path), "--json", *args, stdout=out, stderr=err)
+    except SystemExit as exc:
+        return int(exc.code or 0), None, err.getvalue()
+    return 0, json.loads(out.getvalue()), err.getvalue()
+
+
+def channel_for(world: Any, name: str) -> Any:
+    spec = EXPECTED[name]
+    if spec["platform"] == "facebook":
+        return make_channel(
+            world.commune_a, "facebook", "ubndminhchau", external_id=spec["page_id"]
+        )
+    if spec["platform"] == "tiktok":
+        return make_channel(world.commune_a, "tiktok", spec["handle"])
+    return make_channel(world.commune_a, "youtube", "@halong")
+
+
+def assert_stats_match() -> None:
+    stored = {
+        (s.unit_id, s.month, s.platform, s.content_type, s.source): {
+            n: getattr(s, n) for n in UnitMonthStat.SUMS
+        }
+        for s in UnitMonthStat.objects.all()
+    }
+    stored = {k: v for k, v in stored.items() if any(v.values())}
+    assert stored == recompute_stats()
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason="shared fixtures not present")
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_shared_fixture_imports_to_expected_totals(world: Any, name: str) -> None:
+    spec = EXPECTED[name]
+    channel = channel_for(world, name)
+    args = [] if spec["platform"] in ("facebook", "tiktok") else ["--channel", str(channel.pk)]
+    code, result, err = run_import(SHARED / name, *args)
+    assert code == 0, err
+    assert result is not None
+    assert set(result) == {
+        "batch",
+        "format",
+        "channel",
+        "rows_read",
+        "accepted",
+        "rejected",
+        "errors",
+        "posts_created",
+        "posts_updated",
+        "unchanged",
+    }
+    assert result["channel"] == channel.pk
+    assert result["posts_created"] == spec["posts"]
+    assert result["rows_read"] == result["accepted"] + result["rejected"]
+    posts = Post.objects.filter(channel=channel)
+    assert posts.count() == spec["posts"]
+    totals = posts.aggregate(reach=Sum("reach"), views=Sum("views"))
+    assert totals["reach"] == spec["reach"]
+    assert totals["views"] == spec["views"]
+    if spec["reach"] is None:
+        assert not posts.filter(reach__isnull=False).exists()
+    # The aggregate says the same, with unknown reach counted as unknown.
+    agg = UnitMonthStat.objects.filter(unit=world.commune_a).aggregate(
+        posts=Sum("posts"), views=Sum("views"), reach=Sum("reach"), known=Sum("posts_with_reach")
+    )
+    assert agg["posts"] == spec["posts"] and agg["views"] == spec["views"]
+    assert agg["known"] == (0 if spec["reach"] is None else spec["posts"])
+    assert_stats_match()
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason="shared fixtures not present")
+def test_same_file_twice_changes_nothing(world: Any) -> None:
+    channel = channel_for(world, "meta_posts_en.csv")
+    code, first, _err = run_import(SHARED / "meta_posts_en.csv")
+    assert code == 0 and first is not None
+    counts = (Post.objects.count(), MetricSnapshot.objects.count(), ImportBatch.objects.count())
+    stats = list(UnitMonthStat.objects.values_list("posts", "reach", "views"))
+    code, again, err = run_import(SHARED / "meta_posts_en.csv")
+    assert code == 0 and again is not None
+    assert again["batch"] == first["batch"]
+    assert again["posts_created"] == 0 and again["posts_updated"] == 0
+    assert again["unchanged"] == first["accepted"]
+    assert "không có gì thay đổi" in err
+    assert (
+        Post.objects.count(),
+        MetricSnapshot.objects.count(),
+        ImportBatch.objects.count(),
+    ) == counts
+    assert list(UnitMonthStat.objects.values_list("posts", "reach", "views")) == stats
+    assert channel.posts.count() == 10
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason="shared fixtures not present")
+def test_overlapping_export_updates_shared_posts(world: Any, tmp_path: Path) -> None:
+    channel = channel_for(world, "meta_posts_en.csv")
+    source = (SHARED / "meta_posts_en.csv").read_text(encoding="utf-8-sig")
+    import csv
+
+    rows = list(csv.reader(io.StringIO(source)))
+    header, data = rows[0], rows[1:]
+    reach_col = header.index("Reach")
+    older = tmp_path / "older.csv"
+    newer = tmp_path / "newer.csv"
+
+    def write(path: Path, records: list[list[str]]) -> None:
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerows([header, *records])
+        path.write_text(buf.getvalue(), encoding="utf-8-sig")
+
+    write(older, data[:6])
+    bumped = [list(r) for r in data[3:]]
+    for r in bumped[:3]:
+        r[reach_col] = str(int(r[reach_col]) + 100)
+    write(newer, bumped)
+    code, first, _ = run_import(older)
+    assert code == 0 and first is not None and first["posts_created"] == 6
+    code, second, _ = run_import(newer)
+    assert code == 0 and second is not None
+    assert second["posts_created"] == 4
+    assert second["posts_updated"] == 3
+    assert second["unchanged"] == 0
+    assert Post.objects.filter(channel=channel).count() == 10
+    expected_reach = EXPECTED["meta_posts_en.csv"]["reach"] + 300
+    assert Post.objects.aggregate(r=Sum("reach"))["r"] == expected_reach
+    assert UnitMonthStat.objects.aggregate(r=Sum("reach"))["r"] == expected_reach
+    # Shared posts got a second snapshot; the latest counts.
+    assert MetricSnapshot.objects.count() == 13
+    assert_stats_match()
+
+
+def test_refused_file_leaves_nothing(world: Any) -> None:
+    make_channel(world.commune_a, "facebook", "x", external_id="100064812345678")
+    for name in ("corrupt.xlsx", "corrupt.zip", "zip_bomb.zip", "meta_page_level.csv"):
+        path = FIXTURES / name
+        if not path.exists():
+            continue
+        code, result, err = run_import(path)
+        assert code == 1, name
+        assert result is None and err.strip(), name
+    assert not ImportBatch.objects.exists()
+    assert not Post.objects.exists() and not MetricSnapshot.objects.exists()
+    assert not UnitMonthStat.objects.exists()
+
+
+def test_unknown_channel_is_refused(world: Any) -> None:
+    if not SHARED.exists():
+        pytest.skip("shared fixtures not present")
+    code, _result, err = run_import(SHARED / "meta_posts_en.csv")
+    assert code == 1
+    assert "100064812345678" in err
+    assert not Post.objects.exists()
+
+
+def test_dry_run_writes_nothing(world: Any) -> None:
+    if not SHARED.exists():
+        pytest.skip("shared fixtures not present")
+    channel_for(world, "tiktok_content.csv")
+    code, result, _ = run_import(SHARED / "tiktok_content.csv", "--dry-run")
+    assert code == 0 and result is not None
+    assert result["batch"] is None and result["posts_created"] == 5
+    assert not Post.objects.exists() and not ImportBatch.objects.exists()
+
+
+def test_rejected_rows_are_accounted(world: Any) -> None:
+    path = FIXTURES / "meta_bad_rows.csv"
+    if not path.exists():
+        pytest.skip("helper fixture not present")
+    make_channel(world.commune_a, "facebook", "x")
+    first_ref = None
+    from datetime import date
+
+    from ledger.formats import ParseContext, Row, parse_file
+
+    _fmt, items = parse_file(path, path.name, ParseContext(path.name, date(2026, 3, 1)))
+    for item in items:
+        if isinstance(item, Row):
+            first_ref = item.channel_ref
+            break
+    from registry.models import Channel
+
+    Channel.objects.update(external_id=first_ref or "")
+    code, result, err = run_import(path)
+    assert code == 0, err
+    assert result is not None
+    assert result["rejected"] > 0
+    assert result["rows_read"] == result["accepted"] + result["rejected"]
+    assert len(result["errors"]) == result["rejected"]
+    assert RowRejection.objects.count() == result["rejected"]
+    for error in result["errors"]:
+        assert error["line"] > 1 and error["field"] and error["message"]
