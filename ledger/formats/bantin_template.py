@@ -1,0 +1,429 @@
+"""Bantin's own import template (CSV UTF-8 or .xlsx), for channels without an export.
+
+Headers are Vietnamese (``TEMPLATE_COLUMNS``); a trailing ``*`` and case/spacing are
+ignored. In .xlsx the header may be below a title (the reader searches the first 20 rows
+of each sheet, and the data sheet comes before the instructions sheet). Dates are
+``dd/mm/yyyy``, ``dd/mm/yyyy HH:MM`` or ISO; real Excel dates are accepted too.
+When ``Mã bài viết`` is empty the id comes from the link: the YouTube/TikTok/Facebook
+id when the link shows one, else ``sha1:`` of the normalised link.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .base import (
+    PLATFORMS,
+    CellError,
+    Columns,
+    ExtraValue,
+    FileRefused,
+    ParseContext,
+    Row,
+    RowError,
+    check_post_id,
+    clean_permalink,
+    excerpt,
+    extra_value,
+    extras_plan,
+    is_blank,
+    norm_header,
+    parse_datetime,
+    parse_metric,
+    parse_seconds,
+    stable_id,
+)
+from .reader import Table
+
+NAME = "bantin_template"
+TITLE = "Mẫu nhập liệu Bantin (Nền tảng, Liên kết, Ngày đăng, …)"
+
+H_PLATFORM = "Nền tảng"
+H_CHANNEL = "Kênh"
+H_CHANNEL_NAME = "Tên kênh"
+H_POST_ID = "Mã bài viết"
+H_LINK = "Liên kết"
+H_DATE = "Ngày đăng"
+H_TYPE = "Loại nội dung"
+H_CAPTION = "Nội dung/Tiêu đề"
+H_REACH = "Lượt tiếp cận"
+H_VIEWS = "Lượt xem"
+H_REACTIONS = "Cảm xúc/Lượt thích"
+H_COMMENTS = "Bình luận"
+H_SHARES = "Chia sẻ"
+H_CLICKS = "Lượt nhấp"
+H_WATCH = "Thời gian xem (giây)"
+
+PLATFORM_CHOICES: dict[str, str] = {
+    "Facebook": "facebook",
+    "Instagram": "instagram",
+    "Zalo OA": "zalo",
+    "YouTube": "youtube",
+    "TikTok": "tiktok",
+    "Website": "website",
+    "Khác": "other",
+}
+CONTENT_TYPE_CHOICES: dict[str, str] = {
+    "Tin bài": "article",
+    "Ảnh": "photo",
+    "Video": "video",
+    "Trực tiếp": "livestream",
+    "Khác": "other",
+}
+_PLATFORM_WORDS = (
+    {norm_header(k): v for k, v in PLATFORM_CHOICES.items()}
+    | {p: p for p in PLATFORMS}
+    | {"zalo": "zalo", "fb": "facebook", "web": "website", "trang web": "website", "yt": "youtube"}
+)
+_TYPE_WORDS = {norm_header(k): v for k, v in CONTENT_TYPE_CHOICES.items()} | {
+    "article": "article",
+    "photo": "photo",
+    "video": "video",
+    "livestream": "livestream",
+    "other": "other",
+    "bài viết": "article",
+    "tin": "article",
+    "hình ảnh": "photo",
+    "reels": "video",
+    "reel": "video",
+    "live": "livestream",
+    "phát trực tiếp": "livestream",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateColumn:
+    key: str
+    header: str
+    required: bool
+    help: str
+    choices: tuple[str, ...] = ()
+    example: str = ""
+
+
+TEMPLATE_COLUMNS: tuple[TemplateColumn, ...] = (
+    TemplateColumn(
+        "platform",
+        H_PLATFORM,
+        True,
+        "Chọn trong danh sách.",
+        tuple(PLATFORM_CHOICES),
+        "Zalo OA",
+    ),
+    TemplateColumn(
+        "channel",
+        H_CHANNEL,
+        False,
+        "Địa chỉ hoặc mã của kênh/trang (không bắt buộc).",
+        (),
+        "https://zalo.me/1234567890",
+    ),
+    TemplateColumn(
+        "channel_name",
+        H_CHANNEL_NAME,
+        False,
+        "Tên kênh/trang (không bắt buộc).",
+        (),
+        "UBND xã Minh Châu",
+    ),
+    TemplateColumn(
+        "post_id",
+        H_POST_ID,
+        False,
+        "Mã bài viết trên nền tảng. Để trống thì Bantin lấy từ Liên kết.",
+        (),
+        "",
+    ),
+    TemplateColumn(
+        "link",
+        H_LINK,
+        True,
+        "Đường dẫn tới bài viết (bắt buộc nếu không có Mã bài viết).",
+        (),
+        "https://zalo.me/post/abc123",
+    ),
+    TemplateColumn(
+        "date",
+        H_DATE,
+        True,
+        "Ngày đăng dạng dd/mm/yyyy hoặc dd/mm/yyyy HH:MM (giờ Việt Nam).",
+        (),
+        "15/01/2026 08:30",
+    ),
+    TemplateColumn(
+        "content_type",
+        H_TYPE,
+        False,
+        "Chọn trong danh sách; để trống = Video với YouTube/TikTok, Khác với nền tảng khác.",
+        tuple(CONTENT_TYPE_CHOICES),
+        "Tin bài",
+    ),
+    TemplateColumn(
+        "caption",
+        H_CAPTION,
+        False,
+        "Tiêu đề hoặc đoạn đầu nội dung.",
+        (),
+        "Thông báo lịch tiếp công dân tháng 1/2026",
+    ),
+    TemplateColumn(
+        "reach", H_REACH, False, "Số người tiếp cận. Để trống nếu không biết.", (), "1200"
+    ),
+    TemplateColumn("views", H_VIEWS, False, "Số lượt xem. Để trống nếu không biết.", (), "1500"),
+    TemplateColumn("reactions", H_REACTIONS, False, "Số cảm xúc/lượt thích.", (), "45"),
+    TemplateColumn("comments", H_COMMENTS, False, "Số bình luận.", (), "3"),
+    TemplateColumn("shares", H_SHARES, False, "Số lượt chia sẻ.", (), "7"),
+    TemplateColumn("clicks", H_CLICKS, False, "Số lượt nhấp vào bài/liên kết.", (), ""),
+    TemplateColumn(
+        "watch_time_seconds", H_WATCH, False, "Tổng thời gian xem, tính bằng giây.", (), ""
+    ),
+)
+
+ALIASES: dict[str, tuple[str, ...]] = {c.key: (c.header,) for c in TEMPLATE_COLUMNS}
+_METRICS = ("reach", "views", "reactions", "comments", "shares", "clicks")
+
+_YOUTUBE = re.compile(
+    r"(?:youtube\.com/(?:watch\?(?:.*&)?v=|shorts/|live/|embed/)|youtu\.be/)([A-Za-z0-9_-]{11})"
+)
+_TIKTOK = re.compile(r"tiktok\.com/@[^/]+/(?:video|photo)/([0-9]{5,30})")
+_FACEBOOK = re.compile(
+    r"facebook\.com/(?:[^/?#]+/(?:posts|videos)/|reel/|watch/?\?v=|permalink\.php\?story_fbid=)"
+    r"([0-9]{5,30}|pfbid[A-Za-z0-9]+)"
+)
+_INSTAGRAM = re.compile(r"instagram\.com/(?:p|reel|tv)/([A-Za-z0-9_-]{5,64})")
+_TIKTOK_HANDLE = re.compile(r"(?:tiktok\.com/)?@([A-Za-z0-9_.]{1,64})")
+
+
+def detect(header: list[str]) -> bool:
+    keys = {norm_header(h) for h in header}
+    has = {c.key for c in TEMPLATE_COLUMNS if norm_header(c.header) in keys}
+    return (
+        "date" in has
+        and ("link" in has or "post_id" in has)
+        and ("platform" in has or bool(has & set(_METRICS)))
+    )
+
+
+def id_from_link(link: str) -> str:
+    """The platform's id when the link shows it, else ``sha1:`` of the normalised link."""
+    for pattern in (_YOUTUBE, _TIKTOK, _FACEBOOK, _INSTAGRAM):
+        m = pattern.search(link)
+        if m:
+            return m.group(1)
+    return stable_id(link)
+
+
+def channel_ref(raw: str, platform: str) -> str | None:
+    text = raw.strip()
+    if not text:
+        return None
+    if platform == "tiktok":
+        m = _TIKTOK_HANDLE.search(text)
+        if m:
+            return m.group(1).lower()
+    if text.lower().startswith(("http://", "https://")):
+        text = text.split("#", 1)[0].split("?", 1)[0].rstrip("/")
+    return text[:255] or None
+
+
+def parse(table: Table, ctx: ParseContext) -> Iterator[Row | RowError]:
+    cols = Columns(table.header, ALIASES)
+    if not cols.has("platform") and ctx.default_platform is None:
+        raise FileRefused(
+            f"Thiếu cột '{H_PLATFORM}'. Hãy dùng mẫu nhập liệu mới nhất của Bantin. "
+            f"/ Missing column '{H_PLATFORM}'.",
+            "missing_column",
+        )
+    if not cols.has("link") and not cols.has("post_id"):
+        raise FileRefused(f"Thiếu cột '{H_LINK}' / missing column '{H_LINK}'.", "missing_column")
+    ix = cols.index
+    get = cols.get
+    dec = table.decimal
+    plan = extras_plan(cols, {}, {})
+    metrics = [k for k in _METRICS if k in ix]
+    platform_names = ", ".join(PLATFORM_CHOICES)
+    type_names = ", ".join(CONTENT_TYPE_CHOICES)
+
+    for line, cells in table:
+        ctx.rows_read += 1
+        key = "platform"
+        try:
+            raw_platform = get(cells, "platform").strip()
+            if raw_platform:
+                platform = _PLATFORM_WORDS.get(norm_header(raw_platform))
+                if platform is None:
+                    raise CellError(
+                        f"Nền tảng không hợp lệ: {raw_platform[:40]!r} (chọn: {platform_names})"
+                        " / unknown platform"
+                    )
+            elif ctx.default_platform:
+                platform = ctx.default_platform
+            else:
+                raise CellError(f"Thiếu nền tảng (chọn: {platform_names}) / missing platform")
+            key = "link"
+            raw_link = get(cells, "link").strip()
+            link = clean_permalink(raw_link)
+            if raw_link and link is None:
+                raise CellError(
+                    f"Liên kết phải bắt đầu bằng http:// hoặc https:// / invalid link: "
+                    f"{raw_link[:80]!r}"
+                )
+            key = "post_id"
+            raw_id = get(cells, "post_id")
+            if not is_blank(raw_id):
+                post_id = check_post_id(raw_id)
+            elif link:
+                post_id = id_from_link(link)
+            else:
+                key = "link" if cols.has("link") else "post_id"
+                raise CellError("Cần Liên kết hoặc Mã bài viết / a link or a post id is needed")
+            key = "date"
+            raw_date = get(cells, "date")
+            if is_blank(raw_date):
+                raise CellError("Thiếu ngày đăng (dd/mm/yyyy) / missing date")
+            published = parse_datetime(raw_date, "dmy", ctx.tz)
+            key = "content_type"
+            raw_type = get(cells, "content_type").strip()
+            if raw_type:
+                kind = _TYPE_WORDS.get(norm_header(raw_type))
+                if kind is None:
+                    raise CellError(
+                        f"Loại nội dung không hợp lệ: {raw_type[:40]!r} (chọn: {type_names}) "
+                        "/ unknown content type"
+                    )
+            else:
+                kind = "video" if platform in ("youtube", "tiktok") else "other"
+            values: dict[str, int | None] = {}
+            for key in metrics:
+                values[key] = parse_metric(cells[ix[key]], dec)
+            watch = None
+            if "watch_time_seconds" in ix:
+                key = "watch_time_seconds"
+                watch = parse_seconds(cells[ix[key]], dec)
+        except CellError as exc:
+            yield RowError(line, cols.label(key), str(exc))
+            continue
+        extras: dict[str, ExtraValue] = {}
+        for i, extra_key in plan:
+            value = extra_value(cells[i], dec)
+            if value is not None:
+                extras[extra_key] = value
+        name = get(cells, "channel_name").strip()
+        yield Row(
+            line=line,
+            platform=platform,
+            post_id=post_id,
+            published_at=published,
+            content_type=kind,
+            permalink=link,
+            caption=excerpt(get(cells, "caption")),
+            channel_ref=channel_ref(get(cells, "channel"), platform),
+            channel_name=excerpt(name, 255) or None,
+            views=values.get("views"),
+            reach=values.get("reach"),
+            reactions=values.get("reactions"),
+            comments=values.get("comments"),
+            shares=values.get("shares"),
+            clicks=values.get("clicks"),
+            watch_time_seconds=watch,
+            extras=extras,
+        )
+
+
+# --------------------------------------------------------------------------- template files
+
+INSTRUCTIONS = (
+    "Mẫu nhập số liệu mạng xã hội – Bantin",
+    "Mỗi dòng ở trang 'Dữ liệu' là một bài viết. Không đổi tên, không xoá dòng tiêu đề.",
+    "Cột có dấu (bắt buộc) phải điền. Số liệu không biết thì để trống (không ghi 0).",
+    "Ngày đăng: dd/mm/yyyy hoặc dd/mm/yyyy HH:MM, giờ Việt Nam. Số không dùng dấu chấm lẻ.",
+    "Nhập lại cùng bài viết (cùng Nền tảng + Mã bài viết/Liên kết) sẽ cập nhật số liệu mới.",
+    "Lưu file dạng .xlsx, hoặc 'CSV UTF-8 (Comma delimited)' nếu dùng CSV.",
+)
+DATA_ROWS = 5000
+
+
+def write_template_csv(path: Path) -> None:
+    """The header row only, UTF-8 with a BOM (opens correctly in Excel)."""
+    with Path(path).open("w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerow([c.header for c in TEMPLATE_COLUMNS])
+
+
+def write_template_xlsx(path: Path) -> None:
+    """The .xlsx template: 'Dữ liệu' sheet (header, drop-downs, number checks) and
+    'Hướng dẫn' sheet (one line per column, with an example)."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    ws = wb.active
+    if ws is None:  # pragma: no cover - a new Workbook always has a sheet
+        ws = wb.create_sheet()
+    ws.title = "Dữ liệu"
+    required_fill = PatternFill("solid", fgColor="FFE699")
+    optional_fill = PatternFill("solid", fgColor="DDEBF7")
+    last = DATA_ROWS + 1
+    for n, col in enumerate(TEMPLATE_COLUMNS, start=1):
+        cell = ws.cell(row=1, column=n, value=col.header)
+        cell.font = Font(bold=True)
+        cell.fill = required_fill if col.required else optional_fill
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        cell.comment = Comment(col.help + (" (bắt buộc)" if col.required else ""), "Bantin")
+        letter = get_column_letter(n)
+        ws.column_dimensions[letter].width = max(14, min(40, len(col.header) + 6))
+        area = f"{letter}2:{letter}{last}"
+        if col.choices:
+            dv = DataValidation(
+                type="list",
+                formula1='"' + ",".join(col.choices) + '"',
+                allow_blank=not col.required,
+                showErrorMessage=True,
+                errorTitle=col.header,
+                error="Chọn một giá trị trong danh sách.",
+            )
+            dv.add(area)
+            ws.add_data_validation(dv)
+        elif col.key in _METRICS or col.key == "watch_time_seconds":
+            dv = DataValidation(
+                type="whole",
+                operator="greaterThanOrEqual",
+                formula1="0",
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle=col.header,
+                error="Nhập số nguyên không âm, hoặc để trống nếu không biết.",
+            )
+            dv.add(area)
+            ws.add_data_validation(dv)
+        elif col.key in ("post_id", "channel", "date"):
+            # Text cells: Excel must not reinterpret ids or dd/mm dates by its locale.
+            for row in range(2, last + 1):
+                ws.cell(row=row, column=n).number_format = "@"
+    ws.freeze_panes = "A2"
+
+    guide = wb.create_sheet("Hướng dẫn")
+    for n, text in enumerate(INSTRUCTIONS, start=1):
+        guide.cell(row=n, column=1, value=text).font = Font(bold=n == 1)
+    start = len(INSTRUCTIONS) + 2
+    for n, title in enumerate(("Cột", "Bắt buộc", "Giải thích", "Giá trị cho phép", "Ví dụ")):
+        guide.cell(row=start, column=n + 1, value=title).font = Font(bold=True)
+    for r, col in enumerate(TEMPLATE_COLUMNS, start=start + 1):
+        values = (
+            col.header,
+            "Có" if col.required else "",
+            col.help,
+            ", ".join(col.choices),
+            col.example,
+        )
+        for n, value in enumerate(values, start=1):
+            guide.cell(row=r, column=n, value=value)
+    for letter, width in zip("ABCDE", (24, 10, 70, 50, 40), strict=True):
+        guide.column_dimensions[letter].width = width
+    wb.save(Path(path))

@@ -1,0 +1,491 @@
+"""Shared types and cell helpers for the import parsers (pure Python: no Django).
+
+Everything a format module needs lives here: the ``Row``/``RowError`` records the parsers
+yield, ``FileRefused`` (the only exception a parser may raise), ``ParseContext``, header
+normalisation and matching (``Columns``), and the number/date/caption helpers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
+
+CONTENT_TYPES = ("article", "photo", "video", "livestream", "other")  # article = news/text/link
+PLATFORMS = ("facebook", "instagram", "zalo", "youtube", "tiktok", "website", "other")
+
+CAPTION_MAX = 500
+POST_ID_MAX = 128
+PERMALINK_MAX = 2000
+METRIC_MAX = 9_223_372_036_854_775_807  # PostgreSQL bigint
+
+ExtraValue = str | int | float | None
+
+
+@dataclass(slots=True)
+class Row:
+    """One post and its metrics, as read from one line of an export."""
+
+    line: int  # 1-based physical line where the record starts (xlsx: sheet row number)
+    platform: str  # one of PLATFORMS
+    post_id: str  # the platform's post/video id
+    published_at: datetime | None  # timezone-aware
+    content_type: str  # one of CONTENT_TYPES
+    permalink: str | None
+    caption: str  # excerpt, at most CAPTION_MAX characters
+    channel_ref: str | None  # Page ID / Instagram Account ID / TikTok handle / template "Kênh"
+    channel_name: str | None
+    views: int | None = None
+    reach: int | None = None
+    reactions: int | None = None
+    comments: int | None = None
+    shares: int | None = None
+    clicks: int | None = None
+    watch_time_seconds: int | None = None
+    extras: dict[str, ExtraValue] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class RowError:
+    """A data row that could not be imported; ``field`` is the column name as in the file."""
+
+    line: int
+    field: str
+    message: str
+
+
+class FileRefused(Exception):  # noqa: N818 - public name fixed by the interface
+    """The whole file is refused; ``str(e)`` tells the user what to do.
+
+    ``code`` is a stable machine-readable reason (``empty``, ``encoding``, ``mojibake``,
+    ``corrupt``, ``zip``, ``too_big``, ``too_many_rows``, ``unknown_header``,
+    ``page_level``, ``ambiguous_dates``, ``missing_column``, ``xls``).
+    """
+
+    def __init__(self, message: str, code: str = "refused") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+@dataclass
+class ParseContext:
+    """Per-import settings and the parser's running tallies.
+
+    ``rows_read`` counts data rows handed to the parser that are posts (each yields exactly
+    one Row or RowError, so ``rows_read == rows + errors``); ``rows_skipped`` counts data
+    rows that are not posts (YouTube's ``Total`` line).
+    """
+
+    filename: str
+    today: date  # the import day (TikTok dates have no year)
+    tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Ho_Chi_Minh"))
+    notes: list[str] = field(default_factory=list)
+    # Used by the Bantin template for rows whose "Nền tảng" is empty (or when the column is
+    # absent); None means such rows are errors.
+    default_platform: str | None = None
+    rows_read: int = 0
+    rows_skipped: int = 0
+
+    def note(self, text: str) -> None:
+        """Append a batch note once."""
+        if text not in self.notes:
+            self.notes.append(text)
+
+
+class CellError(ValueError):
+    """Raised by the cell helpers; the parser turns it into a RowError for the column."""
+
+
+# --------------------------------------------------------------------------- headers
+
+_SPACES = re.compile(r"\s+")
+_SLASH_SPACES = re.compile(r"\s*/\s*")
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"), None)
+
+
+def norm_header(text: str) -> str:
+    """Case- and space-insensitive key for a header cell (accents are kept)."""
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    text = text.replace("\u00a0", " ").strip().strip("*").strip()
+    text = _SLASH_SPACES.sub("/", text)
+    return _SPACES.sub(" ", text).lower()
+
+
+class Columns:
+    """Finds columns by name. ``aliases`` maps a canonical key to accepted header names."""
+
+    def __init__(self, header: Sequence[str], aliases: Mapping[str, Iterable[str]]) -> None:
+        self.header = list(header)
+        normed = [norm_header(h) for h in header]
+        first: dict[str, int] = {}
+        for i, name in enumerate(normed):
+            first.setdefault(name, i)
+        self.index: dict[str, int] = {}
+        for key, names in aliases.items():
+            for alias in names:
+                found = first.get(norm_header(alias))
+                if found is not None and found not in self.index.values():
+                    self.index[key] = found
+                    break
+
+    def has(self, key: str) -> bool:
+        return key in self.index
+
+    def label(self, key: str) -> str:
+        i = self.index.get(key)
+        return self.header[i].strip() if i is not None else key
+
+    def get(self, cells: Sequence[str], key: str) -> str:
+        i = self.index.get(key)
+        if i is None or i >= len(cells):
+            return ""
+        return cells[i]
+
+
+def extras_plan(
+    cols: Columns, keep_as_extra: Mapping[str, str], extra_aliases: Mapping[str, Iterable[str]]
+) -> list[tuple[int, str]]:
+    """(index, extras key) for every column that is not a mapped field.
+
+    ``keep_as_extra`` maps mapped keys that are *also* stored in extras to their extras key
+    (e.g. Impressions). ``extra_aliases`` gives canonical extras keys for known columns; an
+    unknown column is kept under its header as written in the file. Keys mapped to ``""``
+    are dropped (e.g. Meta's ``Date`` = "Lifetime").
+    """
+    canon: dict[str, str] = {}
+    for key, names in extra_aliases.items():
+        for alias in names:
+            canon.setdefault(norm_header(alias), key)
+    mapped = {i: k for k, i in cols.index.items()}
+    plan: list[tuple[int, str]] = []
+    seen: set[str] = set()
+    for i, head in enumerate(cols.header):
+        if not head.strip():
+            continue
+        if i in mapped:
+            kept = keep_as_extra.get(mapped[i])
+            if kept is None:
+                continue
+            key = kept
+        else:
+            key = canon.get(norm_header(head), head.strip())
+        if key and key not in seen:
+            seen.add(key)
+            plan.append((i, key))
+    return plan
+
+
+# --------------------------------------------------------------------------- numbers
+
+BLANKS = frozenset({"", "undefined", "n/a", "na", "-", "--", "—", "null", "none", "nan"})
+_GROUPED = re.compile(r"[+-]?[0-9]{1,3}([.,  '])[0-9]{3}(?:\1[0-9]{3})*")
+_MIXED = re.compile(r"[+-]?[0-9]{1,3}(?:([.,  '])[0-9]{3})*([.,])[0-9]+")
+_PLAIN = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?")
+_SCI = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?[eE][+-]?[0-9]{1,3}")
+_SIMPLE_ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z_:-]{0,127}")
+_WHITESPACE = re.compile(r"\s")
+_DIGIT = re.compile(r"[0-9]")
+
+
+def is_blank(raw: str) -> bool:
+    return raw.strip().lower() in BLANKS
+
+
+def parse_number(raw: str, *, decimal: str | None, integer: bool) -> int | float | None:
+    """Parse a number as written by the platform or by Excel; blank → None.
+
+    Thousands separators ("1,234", "1.234", "1 234") are accepted. A single separator
+    followed by exactly three digits is a thousands separator for counts, and for
+    non-integer fields unless it is the file's decimal separator (``decimal``: "." for
+    comma-separated files, "," for semicolon-separated ones, None when unknown).
+    """
+    text = raw.strip().replace("\u00a0", "").replace("\u202f", "")
+    if text.lower() in BLANKS:
+        return None
+    if text.endswith("%"):
+        text = text[:-1].rstrip()
+    if len(text) > 40:
+        raise CellError(f"Số quá dài / number too long: {raw[:40]!r}…")
+    value: int | float
+    m = _GROUPED.fullmatch(text)
+    if m and (integer or text.count(m.group(1)) > 1 or m.group(1) not in (decimal or ".,")):
+        value = int(text.replace(m.group(1), ""))
+        return value if integer else float(value)
+    m2 = _MIXED.fullmatch(text)
+    if m2 and m2.group(1) and m2.group(1) != m2.group(2):
+        text = text.replace(m2.group(1), "")
+    elif not _PLAIN.fullmatch(text):
+        if _SCI.fullmatch(text):
+            value = float(text.replace(",", "."))
+            if value != value or value in (float("inf"), float("-inf")):
+                raise CellError(f"Không phải số / not a number: {raw!r}")
+            if integer:
+                if not value.is_integer():
+                    raise CellError(f"Không phải số nguyên / not a whole number: {raw!r}")
+                return int(value)
+            return value
+        raise CellError(f"Không phải số / not a number: {raw[:60]!r}")
+    text = text.replace(",", ".")
+    if "." not in text:
+        value = int(text)
+        return value if integer else float(value)
+    value = float(text)
+    if integer:
+        if not value.is_integer():
+            raise CellError(f"Không phải số nguyên / not a whole number: {raw!r}")
+        return int(value)
+    return value
+
+
+def parse_metric(raw: str, decimal: str | None) -> int | None:
+    """A count: blank → None; negative, fractional or absurd → CellError."""
+    if raw.isascii() and raw.isdigit() and len(raw) < 19:  # fast path
+        return int(raw)
+    value = parse_number(raw, decimal=decimal, integer=True)
+    if value is None:
+        return None
+    if value < 0:
+        raise CellError(f"Số âm không hợp lệ / negative number: {raw.strip()!r}")
+    if value > METRIC_MAX:
+        raise CellError(f"Số quá lớn / number too large: {raw.strip()[:30]!r}")
+    return int(value)
+
+
+def parse_seconds(raw: str, decimal: str | None, *, factor: float = 1.0) -> int | None:
+    """A duration in seconds (or hours with ``factor=3600``), rounded; blank → None."""
+    value = parse_number(raw, decimal=decimal, integer=False)
+    if value is None:
+        return None
+    if value < 0:
+        raise CellError(f"Số âm không hợp lệ / negative number: {raw.strip()!r}")
+    seconds = value * factor
+    if seconds > METRIC_MAX:
+        raise CellError(f"Số quá lớn / number too large: {raw.strip()[:30]!r}")
+    return round(seconds)
+
+
+_HMS = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{2})")
+
+
+def extra_value(raw: str, decimal: str | None) -> ExtraValue:
+    """A cell kept in extras: a number when it reads as one, else the text (blank → None)."""
+    if not raw:
+        return None
+    text = raw.strip()
+    if text.isascii() and text.isdigit() and len(text) < 16:
+        return int(text)
+    if text.lower() in BLANKS:
+        return None
+    if len(text) <= 40 and _DIGIT.search(text) and not _HMS.fullmatch(text):
+        try:
+            number = parse_number(text, decimal=decimal, integer=False)
+        except CellError:
+            pass
+        else:
+            if number is not None and abs(number) < 1e15:
+                if isinstance(number, int) or (number.is_integer() and "." not in text):
+                    return int(number)
+                return number
+    return excerpt(text, 1000)
+
+
+def hms_seconds(raw: str) -> int | None:
+    """'0:04:04' → 244."""
+    m = _HMS.fullmatch(raw.strip())
+    if not m:
+        return None
+    return int(m.group(1) or 0) * 3600 + int(m.group(2)) * 60 + int(m.group(3))
+
+
+# --------------------------------------------------------------------------- text
+
+
+def excerpt(text: str, limit: int = CAPTION_MAX) -> str:
+    """Whitespace collapsed, cut to ``limit`` characters with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
+
+
+def clean_permalink(raw: str) -> str | None:
+    text = raw.strip()
+    if not text.lower().startswith(("http://", "https://")) or len(text) > PERMALINK_MAX:
+        return None
+    if _WHITESPACE.search(text):
+        return None
+    return text
+
+
+_TRACKING = re.compile(r"^(utm_.*|fbclid|gclid|igsh|igshid|si|feature|_rdr|mibextid|__.*)$")
+
+
+def normalise_url(url: str) -> str:
+    """Stable form of a link for deriving ids: lower host, no www/m., no tracking, no #."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    for prefix in ("www.", "m.", "mobile.", "web."):
+        if host.startswith(prefix):
+            host = host[len(prefix) :]
+    query = sorted((k, v) for k, v in parse_qsl(parts.query) if not _TRACKING.match(k))
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit(("https", host, path, urlencode(query), ""))
+
+
+def stable_id(url: str) -> str:
+    return "sha1:" + hashlib.sha1(normalise_url(url).encode(), usedforsecurity=False).hexdigest()
+
+
+def check_post_id(raw: str) -> str:
+    """Trimmed id; empty, Excel-rounded (1.23E+17) or absurd ids are CellError."""
+    text = raw.strip()
+    if _SIMPLE_ID.fullmatch(text):
+        return text
+    if not text or text.lower() in BLANKS:
+        raise CellError("Thiếu mã bài viết / missing post id")
+    if _SCI.fullmatch(text):
+        raise CellError(
+            f"Mã bài viết bị Excel làm tròn ({text}); hãy xuất lại file từ nền tảng, "
+            "không mở bằng Excel / the id was rounded by Excel, export the file again"
+        )
+    if len(text) > POST_ID_MAX or _WHITESPACE.search(text):
+        raise CellError(f"Mã bài viết không hợp lệ / invalid post id: {text[:40]!r}")
+    return text
+
+
+# --------------------------------------------------------------------------- dates
+
+_ISO = re.compile(
+    r"(\d{4})-(\d{1,2})-(\d{1,2})"
+    r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?"
+)
+_SLASHED = re.compile(
+    r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})"
+    r"(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(AM|PM|SA|CH)?)?",
+    re.IGNORECASE,
+)
+
+
+def slashed_fields(raw: str) -> tuple[int, int, int] | None:
+    """(first, second, year) of a '01/02/2026 ...' date, else None."""
+    m = _SLASHED.fullmatch(raw.strip())
+    if not m:
+        return None
+    return int(m.group(1)), int(m.group(2)), int(m.group(3))
+
+
+def is_iso_date(raw: str) -> bool:
+    return _ISO.fullmatch(raw.strip()) is not None
+
+
+def _aware(y: int, mo: int, d: int, h: int, mi: int, s: int, tz: tzinfo, raw: str) -> datetime:
+    try:
+        return datetime(y, mo, d, h, mi, s, tzinfo=tz)
+    except ValueError:
+        raise CellError(f"Ngày không hợp lệ / invalid date: {raw.strip()[:40]!r}") from None
+
+
+def parse_datetime(raw: str, order: str, tz: tzinfo) -> datetime | None:
+    """ISO or slashed date(-time); ``order`` is 'mdy' or 'dmy' for slashed dates.
+
+    Naive values are in ``tz``; blank → None; anything else → CellError.
+    """
+    text = raw.strip()
+    if text.lower() in BLANKS:
+        return None
+    m = _ISO.fullmatch(text)
+    if m:
+        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        h, mi, s = int(m.group(4) or 0), int(m.group(5) or 0), int(m.group(6) or 0)
+        zone: tzinfo = tz
+        if m.group(7):
+            z = m.group(7)
+            if z == "Z":
+                zone = ZoneInfo("UTC")
+            else:
+                sign = -1 if z[0] == "-" else 1
+                hh, mm = int(z[1:3]), int(z[-2:])
+                zone = timezone(sign * timedelta(hours=hh, minutes=mm))
+        return _aware(y, mo, d, h, mi, s, zone, raw)
+    m = _SLASHED.fullmatch(text)
+    if m:
+        a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        mo, d = (a, b) if order == "mdy" else (b, a)
+        h, mi, s = int(m.group(4) or 0), int(m.group(5) or 0), int(m.group(6) or 0)
+        ampm = (m.group(7) or "").upper()
+        if ampm:
+            if not 1 <= h <= 12:
+                raise CellError(f"Giờ không hợp lệ / invalid time: {text[:40]!r}")
+            h = h % 12 + (12 if ampm in ("PM", "CH") else 0)
+        return _aware(y, mo, d, h, mi, s, tz, raw)
+    raise CellError(f"Không đọc được ngày / unreadable date: {text[:40]!r}")
+
+
+EN_MONTHS = {
+    name: i
+    for i, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+VI_MONTHS = {
+    "một": 1,
+    "giêng": 1,
+    "hai": 2,
+    "ba": 3,
+    "tư": 4,
+    "bốn": 4,
+    "năm": 5,
+    "sáu": 6,
+    "bảy": 7,
+    "tám": 8,
+    "chín": 9,
+    "mười": 10,
+    "mười một": 11,
+    "mười hai": 12,
+    "chạp": 12,
+}
+
+
+def month_number(word: str) -> int | None:
+    """'Feb', 'March', 'Tám', 'Mười Một', '8' → month number."""
+    key = " ".join(unicodedata.normalize("NFC", word).lower().strip(" .,").split())
+    if key.isascii() and key.isdigit():
+        n = int(key)
+        return n if 1 <= n <= 12 else None
+    return EN_MONTHS.get(key) or VI_MONTHS.get(key)
+
+
+def latest_year(month: int, day: int, today: date) -> int:
+    """The year of the latest (month, day) not after ``today`` (handles 29 February)."""
+    for year in range(today.year, today.year - 9, -1):
+        try:
+            if date(year, month, day) <= today:
+                return year
+        except ValueError:
+            continue
+    raise CellError(f"Ngày không hợp lệ / invalid date: {day}/{month}")
+
+
+def midnight(d: date, tz: tzinfo) -> datetime:
+    return datetime(d.year, d.month, d.day, tzinfo=tz)

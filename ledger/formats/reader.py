@@ -1,0 +1,675 @@
+"""Open an uploaded export as a streaming table of strings (CSV, UTF-16 text, xlsx, zip).
+
+``open_table`` checks the file once (type, encoding, mojibake, size, header) and returns a
+``Table``: ``header`` plus a re-iterable stream of ``(line_no, cells)`` data rows. Each
+iteration re-opens the file, so memory does not grow with the number of rows.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import IO, cast
+
+from .base import FileRefused, norm_header
+
+MAX_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_ROWS = 2_000_000
+HEADER_SEARCH_ROWS = 20
+CHUNK = 1 << 20
+ZIP_MAX_RATIO = 100  # uncompressed / compressed, checked for members over 1 MB
+YOUTUBE_TABLE_NAMES = ("table data.csv", "dữ liệu bảng.csv")
+
+BOM_UTF8 = b"\xef\xbb\xbf"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+
+# Typical UTF-8-read-as-cp1252/cp1258 sequences: "Ã¡", "Æ°", "áº¡", "Ä‘", "â€œ", "Ă¡".
+_HIGH = "\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
+MOJIBAKE = re.compile(f"[ÂÃÄÅÆĂ][{_HIGH}]|á[º»][{_HIGH}]|â€")
+
+Opener = Callable[[], IO[bytes]]
+Recognise = Callable[[list[str]], bool]
+RowStream = Callable[[bool], Iterator[tuple[int, list[str]]]]
+
+
+@dataclass
+class Table:
+    """A header and a re-iterable stream of ``(line_no, cells)`` data rows.
+
+    Cells are NFC strings, padded/cut to the header's width; blank rows are skipped.
+    ``decimal`` is the decimal separator the file most likely uses ("." / ",", or None
+    when unknown). Iterating may raise ``FileRefused`` (too many rows, damaged file).
+    """
+
+    header: list[str]
+    encoding: str
+    dialect: str  # human description, e.g. "CSV ';' utf-8-sig"
+    kind: str  # "csv" or "xlsx"
+    filename: str
+    header_line: int
+    delimiter: str | None = None
+    decimal: str | None = "."
+    member: str | None = None  # the zip member or sheet name read
+    _rows: RowStream | None = field(default=None, repr=False)
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        if self._rows is None:
+            return iter(())
+        return self._rows(True)
+
+    def raw_rows(self) -> Iterator[tuple[int, list[str]]]:
+        """Like iteration but cells are not NFC-normalised (cheap first passes)."""
+        if self._rows is None:
+            return iter(())
+        return self._rows(False)
+
+
+def _default_recognise(header: list[str]) -> bool:
+    from . import is_known_header  # late import: the registry imports this module
+
+    return is_known_header(header)
+
+
+def _looks_old_meta(header: list[str]) -> bool:
+    return any(norm_header(h).startswith("lifetime ") for h in header)
+
+
+def _is_description_row(header: list[str], cells: list[str]) -> bool:
+    """Meta's pre-2023 second header row (a sentence describing each metric)."""
+    if not _looks_old_meta(header):
+        return False
+    filled = [c.strip() for c in cells if c.strip()]
+    if not filled:
+        return False
+    if any(re.fullmatch(r"[-+0-9.,% ]+", c) for c in filled):
+        return False
+    wordy = sum(1 for c in filled if len(c.split()) >= 3)
+    return wordy * 2 >= len(filled)
+
+
+def _refuse_unknown(first_rows: list[list[str]]) -> FileRefused:
+    from . import FORMAT_TITLES
+
+    for row in first_rows:
+        if [norm_header(c) for c in row[:2]] in (["date", "primary"], ["ngày", "chính"]):
+            return FileRefused(
+                "Đây là file số liệu theo ngày của cả Trang, không phải số liệu từng bài viết. "
+                "Trong Meta Business Suite hãy vào Thông tin chi tiết → Nội dung và xuất "
+                "'Bài viết' (post-level). / This is a page-level daily export; export the "
+                "post-level content table instead.",
+                "page_level",
+            )
+    seen = ", ".join(c.strip()[:30] for c in (first_rows[0] if first_rows else [])[:8])
+    return FileRefused(
+        "Không nhận ra định dạng file (không tìm thấy dòng tiêu đề cột quen thuộc). "
+        f"Các định dạng được hỗ trợ: {'; '.join(FORMAT_TITLES)}. "
+        f"Dòng đầu của file: {seen or '(trống)'}. / Unrecognised file: no known header row.",
+        "unknown_header",
+    )
+
+
+class _Capped(io.RawIOBase):
+    """Counts bytes read from a stream and refuses beyond ``cap``."""
+
+    def __init__(self, inner: IO[bytes], cap: int) -> None:
+        self.inner = inner
+        self.cap = cap
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
+        data = self.inner.read(len(buffer))
+        self.count += len(data)
+        if self.count > self.cap:
+            raise FileRefused("File giải nén quá lớn / uncompressed data too large.", "too_big")
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.inner.close()
+        super().close()
+
+
+def _check_zip(zf: zipfile.ZipFile, max_uncompressed: int) -> None:
+    total = 0
+    for info in zf.infolist():
+        total += info.file_size
+        if info.flag_bits & 0x1:
+            raise FileRefused("File zip có mật khẩu / encrypted zip is not supported.", "zip")
+        if info.file_size > (1 << 20) and info.file_size > ZIP_MAX_RATIO * max(
+            info.compress_size, 1
+        ):
+            raise FileRefused(
+                f"File zip bất thường (tỉ lệ nén quá cao ở {info.filename!r}) – có thể là "
+                "zip bomb. / Suspicious compression ratio, file refused.",
+                "too_big",
+            )
+    if total > max_uncompressed:
+        raise FileRefused(
+            f"File giải nén quá lớn ({total // (1 << 20)} MB > "
+            f"{max_uncompressed // (1 << 20)} MB). / Uncompressed size too large.",
+            "too_big",
+        )
+
+
+def _open_zip(path: Path) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise FileRefused(
+            f"File zip/xlsx bị hỏng, không mở được ({exc}). Hãy tải lại file gốc. "
+            "/ Corrupt zip or xlsx file.",
+            "corrupt",
+        ) from None
+
+
+# --------------------------------------------------------------------------- encoding
+
+
+def _sniff_bom(head: bytes) -> str | None:
+    if head.startswith(BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if b"\x00" in head:
+        even = head[0::2].count(0)
+        odd = head[1::2].count(0)
+        if odd > len(head) // 4 and even == 0:
+            return "utf-16-le"
+        if even > len(head) // 4 and odd == 0:
+            return "utf-16-be"
+        raise FileRefused(
+            "File không phải văn bản CSV (có byte nhị phân). / Not a text/CSV file.", "encoding"
+        )
+    return None
+
+
+def _scan(opener: Opener, encoding: str) -> tuple[bool, str | None, int, bool]:
+    """Decode the whole stream: (decodes?, mojibake sample, newline count, has text)."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    newlines = 0
+    tail = ""
+    has_text = False
+    with opener() as stream:
+        while True:
+            chunk = stream.read(CHUNK)
+            final = not chunk
+            try:
+                text = decoder.decode(chunk, final=final)
+            except UnicodeDecodeError:
+                return False, None, 0, False
+            if text:
+                newlines += text.count("\n")
+                if not has_text and text.strip(" \t\r\n\ufeff"):
+                    has_text = True
+                window = tail + text
+                if not window.isascii():
+                    if encoding.startswith("cp"):
+                        window = unicodedata.normalize("NFC", window)
+                    m = MOJIBAKE.search(window)
+                    if m:
+                        lo = max(0, m.start() - 20)
+                        return True, window[lo : m.end() + 20].replace("\n", " "), 0, True
+                tail = window[-4:]
+            if final:
+                break
+    return True, None, newlines, has_text
+
+
+def _detect_encoding(opener: Opener) -> tuple[str, int]:
+    with opener() as stream:
+        head = stream.read(4096)
+    if not head.strip(b" \t\r\n" + BOM_UTF8):
+        raise FileRefused("File rỗng / the file is empty.", "empty")
+    bom = _sniff_bom(head)
+    candidates = [bom] if bom else ["utf-8", "cp1258", "cp1252"]
+    for encoding in candidates:
+        ok, sample, newlines, has_text = _scan(opener, encoding)
+        if not ok:
+            continue
+        if sample is not None:
+            raise FileRefused(
+                "File bị lỗi phông chữ (mojibake, ví dụ 'Ã¡' thay cho 'á'): file UTF-8 đã bị "
+                "mở hoặc lưu lại bằng bảng mã khác. Hãy tải lại file gốc từ nền tảng, hoặc "
+                "trong Excel chọn Lưu thành 'CSV UTF-8 (Comma delimited)'. "
+                f"Đoạn lỗi: {sample!r}. / The text is garbled (mojibake); export again "
+                "or save as 'CSV UTF-8'.",
+                "mojibake",
+            )
+        if not has_text:
+            raise FileRefused("File rỗng / the file is empty.", "empty")
+        return encoding, newlines
+    raise FileRefused(
+        "Không đọc được bảng mã của file (không phải UTF-8/UTF-16). Hãy xuất lại từ nền "
+        "tảng hoặc trong Excel lưu thành 'CSV UTF-8 (Comma delimited)'. / Unknown text "
+        "encoding; save the file as 'CSV UTF-8'.",
+        "encoding",
+    )
+
+
+# --------------------------------------------------------------------------- CSV
+
+_SEP_LINE = re.compile(r'\s*"?sep=(.)"?\s*', re.IGNORECASE)
+
+
+def _count_outside_quotes(line: str) -> dict[str, int]:
+    counts = {",": 0, ";": 0, "\t": 0}
+    quoted = False
+    for ch in line:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in counts:
+            counts[ch] += 1
+    return counts
+
+
+def _sniff_delimiter(lines: list[str]) -> str:
+    for line in lines:
+        counts = _count_outside_quotes(line)
+        best = max(counts.values())
+        if best:
+            for delim in ("\t", ";", ","):
+                if counts[delim] == best:
+                    return delim
+    return ","
+
+
+def _nfc(cells: list[str]) -> list[str]:
+    joined = "\x1f".join(cells)
+    if joined.isascii() or unicodedata.is_normalized("NFC", joined):
+        return cells
+    return [c if c.isascii() else unicodedata.normalize("NFC", c) for c in cells]
+
+
+def _text(opener: Opener, encoding: str) -> io.TextIOWrapper:
+    return io.TextIOWrapper(opener(), encoding=encoding, errors="strict", newline="")
+
+
+def _csv_records(
+    opener: Opener, encoding: str, delimiter: str, skip_first_line: bool
+) -> Generator[tuple[int, int, list[str]], None, None]:
+    """(start line, end line, cells) for every CSV record, blank ones included."""
+    with _text(opener, encoding) as text:
+        offset = 0
+        if skip_first_line:
+            text.readline()
+            offset = 1
+        reader = csv.reader(text, delimiter=delimiter)
+        prev = 0
+        try:
+            for cells in reader:
+                start = offset + prev + 1
+                prev = reader.line_num
+                yield start, offset + prev, cells
+        except csv.Error as exc:
+            raise FileRefused(
+                f"File CSV bị lỗi ở dòng {offset + prev + 1}: {exc}. / Malformed CSV.",
+                "corrupt",
+            ) from None
+        except UnicodeDecodeError:
+            raise FileRefused(
+                "File đổi bảng mã giữa chừng / the file's encoding is inconsistent.", "encoding"
+            ) from None
+
+
+def _open_csv(
+    opener: Opener,
+    filename: str,
+    recognise: Recognise,
+    max_rows: int,
+    member: str | None = None,
+) -> Table:
+    encoding, newlines = _detect_encoding(opener)
+    with _text(opener, encoding) as text:
+        first_lines = [line for line in (text.readline() for _ in range(HEADER_SEARCH_ROWS + 1))]
+    skip_first = False
+    sep = _SEP_LINE.fullmatch(first_lines[0].lstrip("\ufeff")) if first_lines else None
+    if sep:
+        delimiter = sep.group(1)
+        skip_first = True
+    else:
+        delimiter = _sniff_delimiter([line for line in first_lines if line.strip()])
+
+    header: list[str] | None = None
+    header_line = 0
+    data_after = 0
+    seen: list[list[str]] = []
+    records = _csv_records(opener, encoding, delimiter, skip_first)
+    try:
+        for start, end, cells in records:
+            if not any(c.strip() for c in cells):
+                continue
+            cells = _nfc(cells)
+            if header is None:
+                if recognise(cells):
+                    header, header_line, data_after = cells, start, end
+                    continue
+                seen.append(cells)
+                if len(seen) >= HEADER_SEARCH_ROWS:
+                    break
+            else:
+                if _is_description_row(header, cells):
+                    data_after = end
+                break
+    finally:
+        records.close()
+    if header is None:
+        raise _refuse_unknown(seen)
+    if newlines > max_rows + data_after:
+        total = sum(
+            1
+            for s, _, c in _csv_records(opener, encoding, delimiter, skip_first)
+            if s > data_after and any(x.strip() for x in c)
+        )
+        if total > max_rows:
+            raise _too_many(max_rows)
+    width = len(header)
+    decimal = "," if delimiter == ";" else ("." if delimiter == "," else None)
+
+    def rows(normalise: bool) -> Iterator[tuple[int, list[str]]]:
+        count = 0
+        for start, _end, cells in _csv_records(opener, encoding, delimiter, skip_first):
+            if start <= data_after:
+                continue
+            if not "".join(cells).strip():
+                continue
+            count += 1
+            if count > max_rows:
+                raise _too_many(max_rows)
+            if normalise:
+                cells = _nfc(cells)
+            if len(cells) != width:
+                cells = (cells + [""] * width)[:width]
+            yield start, cells
+
+    names = {",": "','", ";": "';'", "\t": "tab"}
+    return Table(
+        header=[h.strip() for h in header],
+        encoding=encoding,
+        dialect=f"CSV {names.get(delimiter, repr(delimiter))} {encoding}",
+        kind="csv",
+        filename=filename,
+        header_line=header_line,
+        delimiter=delimiter,
+        decimal=decimal,
+        member=member,
+        _rows=rows,
+    )
+
+
+def _too_many(max_rows: int) -> FileRefused:
+    return FileRefused(
+        f"File có quá nhiều dòng (tối đa {max_rows:,}). Hãy chia nhỏ file. "
+        "/ Too many rows; split the file.",
+        "too_many_rows",
+    )
+
+
+# --------------------------------------------------------------------------- xlsx
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 2**53:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None).isoformat(sep=" ")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    text = str(value)
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
+def _load_workbook(path: Path):  # type: ignore[no-untyped-def]
+    import openpyxl
+
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except FileRefused:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds on damaged files
+        raise FileRefused(
+            f"File Excel (.xlsx) bị hỏng, không mở được ({type(exc).__name__}). Hãy lưu lại "
+            "file bằng Excel hoặc xuất lại. / Corrupt .xlsx file.",
+            "corrupt",
+        ) from None
+
+
+def _open_xlsx(path: Path, filename: str, recognise: Recognise, max_rows: int, cap: int) -> Table:
+    with _open_zip(path) as zf:
+        _check_zip(zf, cap)
+    wb = _load_workbook(path)
+    found: tuple[str, int, list[str]] | None = None
+    seen: list[list[str]] = []
+    try:
+        for ws in wb.worksheets:
+            for n, values in enumerate(ws.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)):
+                cells = [_cell_text(v) for v in values]
+                if not any(c.strip() for c in cells):
+                    continue
+                if recognise(cells):
+                    found = (ws.title, n + 1, cells)
+                    break
+                if len(seen) < HEADER_SEARCH_ROWS:
+                    seen.append(cells)
+            if found:
+                if (ws.max_row or 0) > max_rows + found[1]:
+                    raise _too_many(max_rows)
+                break
+    except FileRefused:
+        raise
+    except Exception as exc:
+        raise FileRefused(
+            f"File Excel (.xlsx) bị hỏng ({type(exc).__name__}). / Corrupt .xlsx file.",
+            "corrupt",
+        ) from None
+    finally:
+        wb.close()
+    if found is None:
+        raise _refuse_unknown(seen)
+    sheet, header_row, raw_header = found
+    while raw_header and not raw_header[-1].strip():
+        raw_header.pop()
+    width = len(raw_header)
+
+    def rows(normalise: bool) -> Iterator[tuple[int, list[str]]]:
+        book = _load_workbook(path)
+        count = 0
+        try:
+            ws = book[sheet]
+            for n, values in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True)):
+                cells = [_cell_text(v) for v in values[:width]]
+                if not any(c.strip() for c in cells):
+                    continue
+                count += 1
+                if count > max_rows:
+                    raise _too_many(max_rows)
+                joined = "\x1f".join(cells)
+                if not joined.isascii() and MOJIBAKE.search(joined):
+                    raise FileRefused(
+                        "File bị lỗi phông chữ (mojibake, ví dụ 'Ã¡' thay cho 'á') ở dòng "
+                        f"{header_row + 1 + n}. Hãy xuất lại file gốc từ nền tảng. "
+                        "/ Garbled text (mojibake); export the file again.",
+                        "mojibake",
+                    )
+                if len(cells) < width:
+                    cells += [""] * (width - len(cells))
+                yield header_row + 1 + n, cells
+        except FileRefused:
+            raise
+        except Exception as exc:
+            raise FileRefused(
+                f"File Excel (.xlsx) bị hỏng ({type(exc).__name__}). / Corrupt .xlsx file.",
+                "corrupt",
+            ) from None
+        finally:
+            book.close()
+
+    header = [h.strip() for h in raw_header]
+    if MOJIBAKE.search("\x1f".join(header)):
+        raise FileRefused(
+            "Tiêu đề cột bị lỗi phông chữ (mojibake). Hãy xuất lại file gốc. / Garbled header.",
+            "mojibake",
+        )
+    return Table(
+        header=header,
+        encoding="xlsx",
+        dialect=f"xlsx sheet {sheet!r}",
+        kind="xlsx",
+        filename=filename,
+        header_line=header_row,
+        delimiter=None,
+        decimal=".",
+        member=sheet,
+        _rows=rows,
+    )
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def open_table(
+    path: Path,
+    filename: str,
+    *,
+    max_rows: int = MAX_ROWS,
+    max_uncompressed: int = MAX_UNCOMPRESSED,
+    recognise: Recognise | None = None,
+) -> Table:
+    """Open ``path`` (uploaded as ``filename``) and find its header row.
+
+    ``recognise(cells)`` tells whether a row is a known header (default: any registered
+    format's ``detect``). Raises ``FileRefused`` for anything that cannot be imported.
+    """
+    recognise = recognise or _default_recognise
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise FileRefused(f"Không đọc được file / cannot read the file: {exc}", "corrupt") from None
+    if size == 0:
+        raise FileRefused("File rỗng / the file is empty.", "empty")
+    lower = filename.lower()
+    if head.startswith(OLE_MAGIC) or lower.endswith(".xls"):
+        raise FileRefused(
+            "File Excel cũ (.xls) không được hỗ trợ: hãy mở bằng Excel và lưu thành .xlsx hoặc "
+            "'CSV UTF-8'. / Legacy .xls is not supported; save as .xlsx or CSV UTF-8.",
+            "xls",
+        )
+    if head.startswith(ZIP_MAGIC) or lower.endswith((".zip", ".xlsx", ".xlsm")):
+        if not head.startswith(ZIP_MAGIC):
+            raise FileRefused(
+                "File .xlsx/.zip bị hỏng (không phải file nén hợp lệ). Hãy tải lại file gốc. "
+                "/ Corrupt .xlsx or .zip file.",
+                "corrupt",
+            )
+        with _open_zip(path) as zf:
+            names = zf.namelist()
+            _check_zip(zf, max_uncompressed)
+        if "xl/workbook.xml" in names:
+            return _open_xlsx(path, filename, recognise, max_rows, max_uncompressed)
+        return _open_youtube_zip(path, filename, names, recognise, max_rows, max_uncompressed)
+
+    # A plain CSV is not size-capped here (a 1M-row Meta export is ~300 MB): the upload
+    # limit belongs to the web layer, and rows are capped by max_rows.
+    def opener() -> IO[bytes]:
+        return path.open("rb")
+
+    return _open_csv(opener, filename, recognise, max_rows)
+
+
+def _open_youtube_zip(
+    path: Path,
+    filename: str,
+    names: list[str],
+    recognise: Recognise,
+    max_rows: int,
+    cap: int,
+) -> Table:
+    wanted = [
+        n
+        for n in names
+        if unicodedata.normalize("NFC", n.rsplit("/", 1)[-1]).lower() in YOUTUBE_TABLE_NAMES
+    ]
+    if not wanted:
+        raise FileRefused(
+            "File zip này không phải bản xuất YouTube Studio (không có 'Table data.csv'). "
+            "Với các nền tảng khác, hãy giải nén và tải lên file .csv/.xlsx bên trong. "
+            "/ Only YouTube Studio zips (with 'Table data.csv') are accepted; unzip other "
+            "archives and upload the CSV.",
+            "zip",
+        )
+    member = wanted[0]
+
+    @contextlib.contextmanager
+    def _member() -> Iterator[IO[bytes]]:
+        zf = _open_zip(path)
+        try:
+            try:
+                inner = zf.open(member)
+            except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
+                raise FileRefused(f"File zip bị hỏng ({exc}). / Corrupt zip.", "corrupt") from None
+            capped = _Capped(inner, cap)
+            buffered = io.BufferedReader(capped, CHUNK)
+            try:
+                yield buffered
+            finally:
+                buffered.close()
+        except (zipfile.BadZipFile, EOFError, OSError) as exc:
+            raise FileRefused(f"File zip bị hỏng ({exc}). / Corrupt zip.", "corrupt") from None
+        finally:
+            zf.close()
+
+    def opener() -> IO[bytes]:
+        return cast(IO[bytes], _ZipMemberStream(_member))
+
+    return _open_csv(opener, filename, recognise, max_rows, member=member)
+
+
+class _ZipMemberStream(io.RawIOBase):
+    """A file-like wrapper that owns the zip context manager (so ``with opener()`` works)."""
+
+    def __init__(self, factory: Callable[[], contextlib.AbstractContextManager[IO[bytes]]]):
+        self._cm = factory()
+        self._stream = self._cm.__enter__()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
+        try:
+            data = self._stream.read(len(buffer))
+        except FileRefused:
+            raise
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+            raise FileRefused(f"File zip bị hỏng ({exc}). / Corrupt zip.", "corrupt") from None
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        if not self.closed:
+            with contextlib.suppress(Exception):
+                self._cm.__exit__(None, None, None)
+        super().close()
