@@ -1,3 +1,160 @@
-from ninja import Router
+"""The registry's JSON API: the public lookup, and scoped list/detail/register/verify/retire."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema, Status
+
+from core.permissions import Role, ensure_role
+from registry import selectors, services
+from registry.models import Channel
+from units.selectors import normalise_code
 
 router = Router(tags=["registry"])
+
+
+class UnitRef(Schema):
+    code: str
+    name: str
+    path: str
+
+
+class ChannelRef(Schema):
+    id: int
+    platform: str
+    identifier: str
+    url: str
+    display_name: str
+    status: str
+    verified_at: str | None  # ISO 8601
+
+
+class Similar(Schema):
+    channel: ChannelRef
+    unit: UnitRef
+
+
+class LookupOut(Schema):
+    status: Literal["official", "pending", "lookalike", "not_found"]
+    channel: ChannelRef | None
+    unit: UnitRef | None
+    similar: list[Similar]
+
+
+class LookupError(Schema):
+    detail: dict[str, str]
+
+
+class ChannelOut(Schema):
+    id: int
+    platform: str
+    identifier: str
+    url: str
+    display_name: str
+    external_id: str
+    status: str
+    unit: UnitRef
+    registered_at: datetime
+    verified_at: datetime | None
+    verified_by: str | None
+    verification_method: str
+    retired_at: datetime | None
+
+    @staticmethod
+    def resolve_unit(obj: Channel) -> dict[str, str]:
+        return {"code": obj.unit.code, "name": obj.unit.name, "path": obj.unit.path}
+
+    @staticmethod
+    def resolve_registered_at(obj: Channel) -> datetime:
+        return obj.created_at
+
+    @staticmethod
+    def resolve_verified_by(obj: Channel) -> str | None:
+        return obj.verified_by.username if obj.verified_by else None
+
+
+class ChannelIn(Schema):
+    unit: str
+    url: str
+    display_name: str = ""
+
+
+class VerifyIn(Schema):
+    method: str
+
+
+class RetireIn(Schema):
+    reason: str = ""
+
+
+class ListFilters(Schema):
+    unit: str | None = None
+    status: str | None = None
+    platform: str | None = None
+
+
+@router.get("/lookup", response={200: LookupOut, 400: LookupError}, auth=None, url_name="lookup")
+def lookup(request: HttpRequest, q: str = "") -> Status[dict[str, Any]]:
+    """Is this link, domain, @handle or page name an official channel? Public, no token.
+
+    ``status``: ``official`` (registered and verified), ``pending`` (registered, awaiting
+    verification), ``lookalike`` (not registered, but resembles the channels in ``similar``),
+    ``not_found``. Input that cannot designate a channel answers 400 with a message.
+    """
+    result = selectors.lookup(q)
+    if result.status == selectors.INVALID:
+        return Status(400, {"detail": {"q": result.error}})
+    return Status(200, result.as_json())
+
+
+@router.get("/channels", response=list[ChannelOut])
+def list_channels(request: HttpRequest, filters: Query[ListFilters]) -> list[Channel]:
+    """Channels of the caller's subtree (every status), optionally filtered."""
+    qs = selectors.channels_visible_to(request.user).select_related("verified_by")
+    if filters.unit:
+        qs = qs.filter(unit__code=normalise_code(filters.unit))
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.platform:
+        qs = qs.filter(platform=filters.platform)
+    return list(qs.order_by("unit__path", "platform", "identifier")[:5000])
+
+
+@router.get("/channels/{channel_id}", response=ChannelOut)
+def get_channel(request: HttpRequest, channel_id: int) -> Channel:
+    return get_object_or_404(
+        selectors.channels_visible_to(request.user).select_related("verified_by"), pk=channel_id
+    )
+
+
+@router.post("/channels", response={201: ChannelOut})
+def register_channel(request: HttpRequest, payload: ChannelIn) -> Status[Channel]:
+    """Register a channel of a unit of the caller's subtree (editor or above)."""
+    unit = get_object_or_404(
+        selectors.units_seen_by(request.user), code=normalise_code(payload.unit)
+    )
+    channel = services.channel_register(
+        acting_user=request.user,
+        unit=unit,
+        url=payload.url,
+        display_name=payload.display_name,
+    )
+    return Status(201, channel)
+
+
+@router.post("/channels/{channel_id}/verify", response=ChannelOut)
+def verify_channel(request: HttpRequest, channel_id: int, payload: VerifyIn) -> Channel:
+    channel = get_object_or_404(selectors.channels_visible_to(request.user), pk=channel_id)
+    ensure_role(request.user, channel.unit, Role.ADMINISTRATOR)
+    return services.channel_verify(acting_user=request.user, channel=channel, method=payload.method)
+
+
+@router.post("/channels/{channel_id}/retire", response=ChannelOut)
+def retire_channel(request: HttpRequest, channel_id: int, payload: RetireIn) -> Channel:
+    channel = get_object_or_404(selectors.channels_visible_to(request.user), pk=channel_id)
+    ensure_role(request.user, channel.unit, Role.ADMINISTRATOR)
+    return services.channel_retire(acting_user=request.user, channel=channel, reason=payload.reason)

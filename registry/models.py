@@ -44,16 +44,34 @@ class Channel(models.Model):
         _("trạng thái"), max_length=16, choices=Status.choices, default=Status.PENDING
     )
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("người xác minh"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người xác minh"),
     )
     verified_at = models.DateTimeField(_("xác minh lúc"), null=True, blank=True)
     verification_method = models.CharField(_("cách xác minh"), max_length=300, blank=True)
     retired_at = models.DateTimeField(_("ngừng lúc"), null=True, blank=True)
+    retired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người cho ngừng"),
+    )
+    # Folded (lower-case, no accents, đ→d) display name, identifier and unit name: the
+    # directory's diacritics-insensitive search reads this column. Written by the services.
+    search_text = models.CharField(max_length=500, blank=True, editable=False, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -71,7 +89,31 @@ class Channel(models.Model):
                 name="channel_unique_external_id",
             ),
         ]
-        indexes = [models.Index(fields=["status", "platform"], name="channel_status_platform")]
+        indexes = [
+            models.Index(fields=["status", "platform"], name="channel_status_platform"),
+            models.Index(fields=["created_at"], name="channel_created_at"),
+            models.Index(fields=["verified_at"], name="channel_verified_at"),
+            models.Index(fields=["retired_at"], name="channel_retired_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_platform_display()}: {self.display_name or self.identifier}"
+
+
+class RegistryVersion(models.Model):
+    """One row whose ``version`` every registry write bumps.
+
+    Each web process keeps its lookup index in memory and compares this number (one
+    primary-key read) to know when to rebuild it, so a verification made in one worker is
+    seen by all of them.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("phiên bản danh bạ kênh")
+        verbose_name_plural = _("phiên bản danh bạ kênh")
+
+    def __str__(self) -> str:
+        return str(self.version)

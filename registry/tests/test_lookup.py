@@ -1,0 +1,149 @@
+"""The lookup behind the public check, the API and ``lookup_channel``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from registry import index, selectors, services
+from registry.tests.factories import make_channel
+
+
+@pytest.fixture
+def registry_world(world: Any) -> Any:
+    world.cache["coto"] = make_channel(
+        world.commune_a,
+        "https://www.facebook.com/ubndcoto",
+        name="UBND đặc khu Cô Tô",
+        verified=True,
+    )
+    world.cache["halong"] = make_channel(
+        world.commune_b, "https://halong.quangninh.gov.vn/", name="Cổng TTĐT phường Hạ Long"
+    )
+    world.cache["yt"] = make_channel(
+        world.department,
+        "https://www.youtube.com/@vanhoaquangninh",
+        name="Văn hóa Quảng Ninh",
+        verified=True,
+    )
+    world.cache["old"] = make_channel(
+        world.commune_a, "https://zalo.me/987654321", verified=True, retired=True
+    )
+    return world
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "https://www.facebook.com/ubndcoto",
+        "http://m.facebook.com/UBNDCOTO/?ref=bookmarks",
+        "mbasic.facebook.com/ubndcoto/posts/123456",
+        "fb.com/ubndcoto#about",
+        "https://web.facebook.com/ubndcoto/?__tn__=kC-R&mibextid=ZbWKwL",
+        "@ubndcoto",
+        "ubndcoto",
+        "UBND Đặc khu Cô Tô",
+    ],
+)
+def test_official(registry_world: Any, query: str) -> None:
+    result = selectors.lookup(query)
+    assert result.status == "official", result
+    body = result.as_json()
+    assert body["channel"]["id"] == registry_world.cache["coto"].pk
+    assert body["unit"] == {"code": "07192", "name": "Đặc khu Cô Tô", "path": "22/07192/"}
+    assert body["channel"]["verified_at"]
+
+
+def test_pending_and_subdomain(registry_world: Any) -> None:
+    assert selectors.lookup("HTTPS://Halong.QuangNinh.gov.vn/tin-tuc?id=1").status == "pending"
+    assert selectors.lookup("www.halong.quangninh.gov.vn").status == "pending"
+    sub = selectors.lookup("dichvucong.halong.quangninh.gov.vn")
+    assert sub.status == "pending" and sub.channel is not None
+    assert sub.channel.identifier == "halong.quangninh.gov.vn"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("https://www.facebook.com/ubndc0to", "coto"),  # 0 for o
+        ("facebook.com/ubnd.coto", "coto"),  # a dot added
+        ("tiktok.com/@ubnd_coto", "coto"),  # underscore added, another platform
+        ("facebook.com/ubndcotto", "coto"),  # one letter added
+        ("https://www.tiktok.com/@ubndcoto", "coto"),  # same handle, another platform
+        ("https://www.youtube.com/@vanhoaquangninhh", "yt"),
+        ("https://www.youtube.com/@vanhoaquangnlnh", "yt"),  # l for i
+        ("halong-quangninh.gov.vn", "halong"),
+        ("https://halong.quangninh.com.vn", "halong"),
+        ("@ubnd.coto", "coto"),
+    ],
+)
+def test_lookalike_names_the_official_channel(
+    registry_world: Any, query: str, expected: str
+) -> None:
+    result = selectors.lookup(query)
+    assert result.status == "lookalike", (query, result)
+    assert result.channel is None
+    assert registry_world.cache[expected].pk in [s.id for s in result.similar]
+    body = result.as_json()
+    assert body["channel"] is None and body["unit"] is None
+    assert body["similar"][0]["unit"]["code"]
+
+
+@pytest.mark.parametrize(
+    "query", ["https://www.facebook.com/trangkhac.hoantoan", "example.org", "@nobodyhere"]
+)
+def test_not_found(registry_world: Any, query: str) -> None:
+    result = selectors.lookup(query)
+    assert result.as_json() == {"status": "not_found", "channel": None, "unit": None, "similar": []}
+
+
+def test_retired_channel_is_not_official(registry_world: Any) -> None:
+    result = selectors.lookup("https://zalo.me/987654321")
+    assert result.status == "not_found"
+    assert result.channel is not None and result.channel.status == "retired"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "   ", "javascript:alert(1)", "https://www.facebook.com/groups/123", "\x00", "x" * 5000],
+)
+def test_garbage_gets_a_message(registry_world: Any, query: str) -> None:
+    result = selectors.lookup(query)
+    assert result.status == "invalid" and result.error
+
+
+def test_index_is_kept_per_process_and_rebuilt_on_change(registry_world: Any) -> None:
+    selectors.lookup("facebook.com/ubndcoto")
+    builds = index.builds
+    for _ in range(5):
+        selectors.lookup("facebook.com/ubndcoto")
+    assert index.builds == builds  # no rebuild per request
+    services.channel_verify(
+        acting_user=None, channel=registry_world.cache["halong"], method="công văn"
+    )
+    assert selectors.lookup("halong.quangninh.gov.vn").status == "official"
+    assert index.builds == builds + 1
+
+
+def test_another_process_write_is_seen_through_the_version_row(registry_world: Any) -> None:
+    from django.db.models import F
+
+    from registry.models import Channel, RegistryVersion
+
+    assert selectors.lookup("halong.quangninh.gov.vn").status == "pending"
+    # what another worker does: the row changes and the version moves; this process's
+    # index was not told directly
+    Channel.objects.filter(pk=registry_world.cache["halong"].pk).update(status="verified")
+    index._stale = False
+    assert selectors.lookup("halong.quangninh.gov.vn").status == "pending"  # still cached
+    RegistryVersion.objects.filter(pk=1).update(version=F("version") + 1)
+    assert selectors.lookup("halong.quangninh.gov.vn").status == "official"
+
+
+def test_lookup_uses_one_query_when_warm(
+    registry_world: Any, django_assert_num_queries: Any
+) -> None:
+    selectors.lookup("facebook.com/ubndcoto")
+    with django_assert_num_queries(1):
+        selectors.lookup("facebook.com/ubndc0to")
