@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from core.permissions import Role, ensure_role
 from units import selectors, services
@@ -49,7 +49,7 @@ def get_unit(request: HttpRequest, code: str) -> Unit:
 
 
 @router.post("/{code}/children", response={201: UnitOut})
-def create_child(request: HttpRequest, code: str, payload: UnitIn) -> tuple[int, Unit]:
+def create_child(request: HttpRequest, code: str, payload: UnitIn) -> Status:
     parent = get_object_or_404(units_visible_to(request.user), code=code)
     ensure_role(request.user, parent, Role.ADMINISTRATOR)
     unit = services.unit_create(
@@ -59,4 +59,4 @@ def create_child(request: HttpRequest, code: str, payload: UnitIn) -> tuple[int,
         name=payload.name,
         kind=payload.kind,
     )
-    return 201, unit
+    return Status(201, unit)

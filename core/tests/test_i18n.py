@@ -32,7 +32,10 @@ def parse_po(text: str) -> list[tuple[str, str, bool]]:
                 parts[current].append(ast.literal_eval(line))
         if "msgid" in parts:
             msgstr = "".join(parts.get("msgstr", parts.get("msgstr[0]", [""])))
-            entries.append(("".join(parts["msgid"]), msgstr, fuzzy))
+            msgid = "".join(parts["msgid"])
+            if "msgid_plural" in parts:
+                msgid = msgid + "\x00" + "".join(parts["msgid_plural"])
+            entries.append((msgid, msgstr, fuzzy))
     return entries
 
 
@@ -49,5 +52,10 @@ def test_compiled_catalogue_is_up_to_date(po: Path) -> None:
     with open(po.with_suffix(".mo"), "rb") as fh:
         catalogue = gettext.GNUTranslations(fh)
     for msgid, msgstr, _fuzzy in parse_po(po.read_text(encoding="utf-8")):
-        if msgid:
+        if not msgid:
+            continue
+        if "\x00" in msgid:
+            singular, plural = msgid.split("\x00")
+            assert catalogue.ngettext(singular, plural, 1) == msgstr, f"recompile: {singular!r}"
+        else:
             assert catalogue.gettext(msgid) == msgstr, f"recompile the .mo: {msgid!r}"

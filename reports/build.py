@@ -1,0 +1,105 @@
+"""Turn a unit's report into the data, the charts and the documents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from reports import charts, documents, selectors
+from reports.models import ReportNarrative
+from reports.periods import Period
+from units.models import Unit
+
+_PREFIXES = ("Thành phố ", "Tỉnh ", "Xã ", "Phường ", "Đặc khu ")
+
+
+def place_name(unit: Unit) -> str:
+    """The locality for "<place>, ngày … tháng … năm …" (Decree 30/2020)."""
+    official = unit
+    while not official.official and official.parent_id:
+        official = official.parent  # type: ignore[assignment]
+    name = official.name
+    for prefix in _PREFIXES:
+        if name.startswith(prefix):
+            return name[len(prefix) :]
+    return name
+
+
+def _committee_name(unit: Unit) -> str:
+    name = unit.name
+    if unit.kind == Unit.Kind.PROVINCE and not name.startswith("Tỉnh"):
+        name = f"Tỉnh {name}"
+    return f"Ủy ban nhân dân {name}".upper()
+
+
+def document_defaults(unit: Unit) -> dict[str, Any]:
+    if unit.official:
+        return {
+            "governing_body": "",
+            "issuing_unit": _committee_name(unit),
+            "number": "…/BC-UBND",
+            "signer_authority": "TM. ỦY BAN NHÂN DÂN",
+            "signer_title": "CHỦ TỊCH",
+        }
+    parent = unit.parent
+    return {
+        "governing_body": _committee_name(parent) if parent else "",
+        "issuing_unit": unit.name.upper(),
+        "number": f"…/BC-{unit.code.rsplit('-', 1)[-1]}",
+        "signer_authority": "",
+        "signer_title": "THỦ TRƯỞNG ĐƠN VỊ",
+    }
+
+
+def narrative_for(unit: Unit, period: Period) -> ReportNarrative | None:
+    return ReportNarrative.objects.filter(
+        unit=unit, period_code=period.code, convention=period.convention
+    ).first()
+
+
+def report_data(unit: Unit, period: Period) -> dict[str, Any]:
+    """Everything the page and the documents show: the summary plus trend and top posts."""
+    data = selectors.summary(unit, period)
+    data["monthly"] = selectors.monthly(unit, period)
+    data["top_posts"] = selectors.top_posts(unit, period)
+    narrative = narrative_for(unit, period)
+    defaults = document_defaults(unit)
+    doc = {
+        key: (getattr(narrative, key) if narrative and getattr(narrative, key) else value)
+        for key, value in defaults.items()
+    }
+    doc["signer_name"] = narrative.signer_name if narrative else ""
+    recipients = narrative.recipients.splitlines() if narrative and narrative.recipients else []
+    doc["recipients"] = [r for r in recipients if r.strip()] or ["Như trên;", "Lưu: VT."]
+    data["document"] = doc
+    data["narrative"] = {
+        "limitations": narrative.limitations if narrative else "",
+        "directions": narrative.directions if narrative else "",
+        "recommendations": narrative.recommendations if narrative else "",
+    }
+    data["unit"]["place"] = place_name(unit)
+    data["unit"]["parent_name"] = unit.parent.name if unit.parent_id else None  # type: ignore[union-attr]
+    data["generated_on"] = timezone.localdate().isoformat()
+    return data
+
+
+def chart_specs(data: dict[str, Any], *, lang: str = "vi") -> dict[str, dict[str, Any]]:
+    return {
+        "trend": charts.trend_chart(data["monthly"], lang=lang),
+        "platforms": charts.platform_chart(data["by_platform"], lang=lang),
+        "content_types": charts.content_type_chart(data["by_content_type"], lang=lang),
+    }
+
+
+def build_docx(data: dict[str, Any]) -> bytes:
+    specs = chart_specs(data)
+    pngs = [
+        ("Số tin bài và lượt tiếp cận theo tháng", charts.render_png(specs["trend"])),
+        ("Số tin bài theo nền tảng", charts.render_png(specs["platforms"])),
+    ]
+    return documents.build_docx(data, charts=pngs)
+
+
+def build_xlsx(data: dict[str, Any]) -> bytes:
+    return documents.build_xlsx(data)

@@ -1,0 +1,170 @@
+from __future__ import annotations
+
+import io
+import json
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from django.core.management import CommandError, call_command
+from docx import Document
+from docx.shared import Mm
+
+from reports.models import ReportNarrative
+from reports.tests.factories import add_posts, at, channel
+
+
+@pytest.fixture
+def data(world: Any) -> Any:
+    admin = world.province_users["administrator"]
+    add_posts(
+        admin,
+        channel(world.commune_a),
+        [
+            {
+                "published_at": at(2026, 2, 2),
+                "reach": 1234567,
+                "caption": '=HYPERLINK("x")',
+                "permalink": "https://www.facebook.com/p/1",
+            },
+        ],
+    )
+    add_posts(
+        admin,
+        channel(world.commune_b, "tiktok"),
+        [
+            {"published_at": at(2026, 3, 3), "views": 77, "content_type": "video"},
+        ],
+    )
+    return world
+
+
+def test_summary_api_has_the_documented_shape(data: Any, client: Any) -> None:
+    client.force_login(data.province_users["viewer"])
+    r = client.get("/api/reports/summary", {"unit": "22", "period": "2026-H1"})
+    assert r.status_code == 200
+    body = r.json()
+    assert set(body) >= {
+        "unit",
+        "period",
+        "totals",
+        "by_platform",
+        "by_content_type",
+        "children",
+        "completeness",
+        "previous_year",
+    }
+    assert set(body["period"]) >= {"start", "end", "convention"}
+    assert set(body["totals"]) >= {"posts", "reach", "views", "engagements", "posts_without_reach"}
+    assert set(body["completeness"]) >= {"expected", "reported", "rate", "missing"}
+    assert body["totals"]["reach"] == 1234567
+    child = next(c for c in body["children"] if c["unit"]["code"] == "07192")
+    assert set(child) == {"unit", "totals", "reported_months"}
+    r = client.get("/api/reports/summary", {"unit": "22", "period": "2026-13"})
+    assert r.status_code == 400
+    assert "2026-13" in r.json()["detail"]
+
+
+def test_summary_is_scoped(data: Any, client: Any) -> None:
+    client.force_login(data.users_a["administrator"])
+    assert client.get("/api/reports/summary", {"unit": "22", "period": "2026"}).status_code == 404
+    assert (
+        client.get("/api/reports/summary", {"unit": "07192", "period": "2026"}).status_code == 200
+    )
+
+
+def test_csv_is_excel_friendly_and_formula_safe(data: Any, client: Any) -> None:
+    data.commune_b.name = "=cmd|' /C calc'!A0"
+    data.commune_b.save()
+    client.force_login(data.province_users["viewer"])
+    r = client.get("/api/reports/summary.csv", {"unit": "22", "period": "2026-H1"})
+    text = r.content.decode("utf-8")
+    assert text.startswith("\ufeffcode,name,posts")
+    assert "'=cmd" in text
+
+
+def test_report_page_shows_figures_in_vietnamese_format(data: Any, client: Any) -> None:
+    client.force_login(data.province_users["viewer"])
+    page = client.get("/reports/22/", {"period": "2026-H1"}).content.decode()
+    assert "1.234.567" in page
+    assert "không phải số người" in page  # the footnote on reach
+    assert 'data-spec-id="chart-trend"' in page
+    assert "/reports/07192/?period=2026-H1" in page  # drill-down
+    bad = client.get("/reports/22/", {"period": "tháng bảy"})
+    assert bad.status_code == 400
+    assert "tháng bảy" in bad.content.decode()
+
+
+def test_editor_keeps_the_narrative_with_the_report(data: Any, client: Any) -> None:
+    client.force_login(data.province_users["editor"])
+    r = client.post(
+        "/reports/22/narrative/?period=2026-H1&convention=calendar",
+        {
+            "limitations": "Một số xã chưa báo cáo đúng hạn.",
+            "directions": "Tăng video.",
+            "recommendations": "",
+            "signer_name": "Nguyễn Văn A",
+            "recipients": "Như trên;\nLưu: VT.",
+        },
+    )
+    assert r.status_code == 302
+    n = ReportNarrative.objects.get(unit=data.province, period_code="2026-H1")
+    assert n.limitations.startswith("Một số xã")
+    client.force_login(data.province_users["viewer"])
+    r = client.post("/reports/22/narrative/?period=2026-H1", {"limitations": "hack"})
+    assert r.status_code == 403
+
+
+def test_build_report_command_json_docx_xlsx(data: Any, tmp_path: Path) -> None:
+    out = StringIO()
+    call_command(
+        "build_report", "--unit", "22", "--period", "2026-H1", "--format", "json", stdout=out
+    )
+    body = json.loads(out.getvalue())
+    assert body["totals"]["posts"] == 2
+    docx_path = tmp_path / "r.docx"
+    call_command(
+        "build_report",
+        "--unit",
+        "22",
+        "--period",
+        "2026-H1",
+        "--format",
+        "docx",
+        "--output",
+        str(docx_path),
+        stdout=StringIO(),
+    )
+    doc = Document(str(docx_path))
+    section = doc.sections[0]
+    assert section.page_width is not None and section.page_height is not None
+    assert abs(section.page_width - Mm(210)) < Mm(1)
+    assert abs(section.page_height - Mm(297)) < Mm(1)
+    text = "\n".join(p.text for p in doc.paragraphs)
+    header_text = "\n".join(c.text for t in doc.tables for row in t.rows for c in row.cells)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in header_text
+    assert "ỦY BAN NHÂN DÂN TỈNH QUẢNG NINH" in header_text
+    assert "BÁO CÁO" in text
+    assert "1.234.567" in text + header_text
+    assert len(doc.inline_shapes) >= 1  # the charts
+    xlsx_path = tmp_path / "r.xlsx"
+    call_command(
+        "build_report",
+        "--unit",
+        "22",
+        "--period",
+        "2026-H1",
+        "--format",
+        "xlsx",
+        "--output",
+        str(xlsx_path),
+        stdout=StringIO(),
+    )
+    wb = openpyxl.load_workbook(io.BytesIO(xlsx_path.read_bytes()))
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert not [c for c in cells if c.data_type == "f"]
+    assert any(c.value == 1234567 and c.data_type == "n" for c in cells)
+    with pytest.raises(CommandError, match="2026-Q5"):
+        call_command("build_report", "--unit", "22", "--period", "2026-Q5")

@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.permissions import Role, has_role, home_unit
+from reports import build, services
+from reports.forms import NarrativeForm, PeriodForm
+from reports.periods import Period, PeriodError, parse_period
+from units.models import Unit
+from units.selectors import units_visible_to
+
+SORTS = {"name", "posts", "reach", "views", "engagements", "reported_months"}
+
+
+def _unit(request: HttpRequest, code: str) -> Unit:
+    return get_object_or_404(units_visible_to(request.user), code=code)
+
+
+def _period(request: HttpRequest) -> tuple[Period | None, PeriodForm]:
+    data = {
+        "period": request.GET.get("period") or str(timezone.localdate().year),
+        "convention": request.GET.get("convention") or "calendar",
+    }
+    form = PeriodForm(data)
+    if not form.is_valid():
+        return None, form
+    try:
+        return parse_period(form.cleaned_data["period"], form.cleaned_data["convention"]), form
+    except PeriodError as exc:
+        form.add_error("period", str(exc))
+        return None, form
+
+
+@login_required
+def report_home(request: HttpRequest) -> HttpResponse:
+    unit = home_unit(request.user)
+    if unit is None:
+        raise PermissionDenied
+    return redirect("reports:report", code=unit.code)
+
+
+def _sorted_children(children: list[dict[str, Any]], sort: str) -> list[dict[str, Any]]:
+    key = sort.lstrip("-")
+    if key not in SORTS:
+        return children
+    reverse_order = sort.startswith("-")
+
+    def value(row: dict[str, Any]) -> Any:
+        if key == "name":
+            return row["unit"]["name"]
+        if key == "reported_months":
+            return row["reported_months"]
+        return row["totals"][key] if row["totals"][key] is not None else -1
+
+    return sorted(children, key=value, reverse=reverse_order)
+
+
+@login_required
+def report_page(request: HttpRequest, code: str) -> HttpResponse:
+    unit = _unit(request, code)
+    period, form = _period(request)
+    context: dict[str, Any] = {"unit": unit, "form": form, "period": period}
+    if period is None:
+        return render(request, "reports/report.html", context, status=400)
+    data = build.report_data(unit, period)
+    sort = request.GET.get("sort", "-posts")
+    data["children"] = _sorted_children(data["children"], sort)
+    query = {"period": period.code, "convention": period.convention}
+    totals, previous = data["totals"], data["previous_year"]
+    context.update(
+        data=data,
+        sort=sort,
+        query=urlencode(query),
+        change={
+            key: _change(totals[key], previous[key])
+            for key in ("posts", "reach", "views", "engagements")
+        },
+        charts=build.chart_specs(data, lang=get_language() or "vi"),
+        narrative_form=NarrativeForm(instance=build.narrative_for(unit, period)),
+        can_edit=has_role(request.user, unit, Role.EDITOR),
+        ancestors=units_visible_to(request.user).filter(code__in=unit.ancestor_codes()),
+        period_label=period.label_vi() if (get_language() or "vi") == "vi" else period.label_en(),
+    )
+    return render(request, "reports/report.html", context)
+
+
+def _change(now: int | None, before: int | None) -> float | None:
+    if now is None or not before:
+        return None
+    return round((now - before) / before * 100, 1)
+
+
+@login_required
+@require_POST
+def report_narrative(request: HttpRequest, code: str) -> HttpResponse:
+    unit = _unit(request, code)
+    if not has_role(request.user, unit, Role.EDITOR):
+        raise PermissionDenied
+    period, _form = _period(request)
+    if period is None:
+        return HttpResponse(_("Kỳ báo cáo không hợp lệ."), status=400)
+    form = NarrativeForm(request.POST)
+    if form.is_valid():
+        services.narrative_save(
+            acting_user=request.user,
+            unit=unit,
+            period=period,
+            values={k: str(v) for k, v in form.cleaned_data.items()},
+        )
+        messages.success(request, _("Đã lưu nội dung báo cáo."))
+    else:
+        messages.error(request, _("Chưa lưu: nội dung không hợp lệ."))
+    query = urlencode({"period": period.code, "convention": period.convention})
+    return redirect(f"{reverse('reports:report', args=[unit.code])}?{query}#narrative")
+
+
+@login_required
+def report_download(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    unit = _unit(request, code)
+    period, _form = _period(request)
+    if period is None:
+        return HttpResponse(_("Kỳ báo cáo không hợp lệ."), status=400)
+    data = build.report_data(unit, period)
+    name = f"bao-cao-{unit.code}-{period.code.replace(':', '_')}"
+    if fmt == "docx":
+        body = build.build_docx(data)
+        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    else:
+        body = build.build_xlsx(data)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
