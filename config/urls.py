@@ -14,6 +14,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("hub/", include("hub.urls")),
     path("factchecks/", include("factchecks.urls")),
+    path("security/", include("security.urls")),
     # Public pages, no login: /p/... (directory, the official-page check, fact-checks, items)
     path("p/", include("public.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,83 @@
+"""Request-level security: the client's real address behind nginx, and two-factor."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from security import twofactor
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+
+class ProxiedClientIPMiddleware:
+    """With ``BANTIN_BEHIND_PROXY`` (nginx in front), take the client's address from the
+    right-most ``X-Forwarded-For`` entry, the one nginx itself wrote. Login throttling,
+    the audit trail and rate limits then all see the real client, not 127.0.0.1."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if getattr(settings, "BANTIN_BEHIND_PROXY", False):
+            forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+            candidate = forwarded.split(",")[-1].strip() if forwarded else ""
+            try:
+                ipaddress.ip_address(candidate)
+            except ValueError:
+                pass
+            else:
+                request.META["REMOTE_ADDR"] = candidate
+        return self.get_response(request)
+
+
+class TwoFactorRequiredMiddleware:
+    """A signed-in user who must pass a second factor sees only the two-factor pages
+    (set up, verify), logging out and the language switch until they do.
+
+    Who must: every user with a confirmed device, and, when
+    ``BANTIN_REQUIRE_2FA_FOR_ADMINS`` is on, every administrator and superuser (who are
+    sent to set up a device first). Whether the user is an administrator or holds a device
+    is remembered in the session at login, so ordinary requests cost no query.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+        self._exempt: tuple[str, ...] | None = None
+
+    def exempt_prefixes(self) -> tuple[str, ...]:
+        if self._exempt is None:
+            self._exempt = (
+                reverse("security:setup"),
+                reverse("security:verify"),
+                reverse("logout"),
+                reverse("set_language"),
+                settings.STATIC_URL or "/static/",
+            )
+        return self._exempt
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user: Any = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        flags = twofactor.session_flags(request)
+        if not twofactor.must_verify(flags) or user.is_verified():
+            return self.get_response(request)
+        if request.path_info.startswith(self.exempt_prefixes()):
+            return self.get_response(request)
+        if request.path_info.startswith("/api/"):
+            return JsonResponse(
+                {"detail": _("Cần xác thực hai bước trước khi dùng phiên đăng nhập này.")},
+                status=403,
+            )
+        target = "security:verify" if flags["device"] else "security:setup"
+        query = urlencode({"next": request.get_full_path()})
+        return redirect(f"{reverse(target)}?{query}")
