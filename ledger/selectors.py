@@ -45,6 +45,13 @@ def forms_visible_to(user: Any) -> QuerySet[MonthlyForm]:
     return MonthlyForm.objects.filter(q).select_related("unit", "unit__parent")
 
 
+def channels_visible_to(user: Any) -> QuerySet[Channel]:
+    q = _scope_q(user)
+    if q is None:
+        return Channel.objects.none()
+    return Channel.objects.filter(q).select_related("unit")
+
+
 def channels_importable_by(user: Any) -> QuerySet[Channel]:
     """Channels the user may import data for: a reporter or above, in their subtree."""
     qs = Channel.objects.exclude(status=Channel.Status.RETIRED).select_related("unit")

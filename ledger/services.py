@@ -132,6 +132,11 @@ def can_import_to(user: Any, channel: Channel) -> bool:
     return user is None or has_role(user, channel.unit, Role.REPORTER)
 
 
+def can_confirm_channel(user: Any, channel: Channel) -> bool:
+    """Recording a channel's platform id is a registry edit: an editor's."""
+    return user is None or has_role(user, channel.unit, Role.EDITOR)
+
+
 def _ensure_can_import(user: Any, channel: Channel) -> None:
     if user is not None:
         ensure_role(user, channel.unit, Role.REPORTER)
@@ -167,7 +172,20 @@ def _set_external_id(*, acting_user: Any, channel: Channel, external_id: str) ->
         registry_services = None  # type: ignore[assignment]
     setter = getattr(registry_services, "channel_set_external_id", None)
     if setter is not None:
-        setter(acting_user=acting_user, channel=channel, external_id=external_id)
+        try:
+            setter(acting_user=acting_user, channel=channel, external_id=external_id)
+        except PermissionDenied as exc:
+            raise ImportRefused(
+                _(
+                    "Chỉ biên tập viên hoặc quản trị của đơn vị mới xác nhận được mã trang "
+                    "%(ref)s cho kênh %(channel)s. Lô này chờ họ xác nhận."
+                )
+                % {"ref": external_id, "channel": channel},
+                "confirm_channel_forbidden",
+                ref=external_id,
+            ) from exc
+        except ValidationError as exc:
+            raise ImportRefused(" ".join(exc.messages), "channel_mismatch") from exc
         channel.refresh_from_db()
         return
     other = Channel.objects.filter(platform=channel.platform, external_id=external_id)
@@ -1083,14 +1101,23 @@ def import_enqueue(
 
 
 def import_confirm_channel(*, acting_user: Any, batch: ImportBatch) -> ImportBatch:
-    """The user confirms that the file's page is the chosen channel; queue it again."""
+    """An editor confirms that the file's page is the chosen channel: the page's id is
+    recorded on the channel (the registry's service, audited) and the import runs again."""
     if batch.channel is None or batch.status != ImportBatch.Status.NEEDS_CHANNEL:
         raise ValidationError(_("Lô này không chờ xác nhận kênh."))
-    _ensure_can_import(acting_user, batch.channel)
-    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.QUEUED, message="")
+    if acting_user is not None:
+        ensure_role(acting_user, batch.channel.unit, Role.EDITOR)
+    with transaction.atomic():
+        try:
+            _set_external_id(
+                acting_user=acting_user, channel=batch.channel, external_id=batch.file_channel_ref
+            )
+        except ImportRefused as exc:
+            raise ValidationError(exc.message) from exc
+        ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.QUEUED, message="")
     from ledger.tasks import run_import
 
-    run_import.enqueue(batch.pk, True)
+    run_import.enqueue(batch.pk, False)
     batch.refresh_from_db()
     return batch
 
@@ -1116,7 +1143,7 @@ def import_batch_run(*, batch_id: int, confirm_channel: bool = False) -> None:
     except ImportRefused as exc:
         status = (
             ImportBatch.Status.NEEDS_CHANNEL
-            if exc.code == "confirm_channel"
+            if exc.code in ("confirm_channel", "confirm_channel_forbidden")
             else ImportBatch.Status.REFUSED
         )
         ImportBatch.objects.filter(pk=batch.pk).update(

@@ -1,0 +1,238 @@
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core.permissions import Role, has_role
+from ledger import selectors, services
+from ledger.formats.bantin_template import write_template_csv, write_template_xlsx
+from ledger.forms import ImportUploadForm, MonthlyFormForm
+from ledger.models import ImportBatch, MonthlyForm
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "ledger/index.html",
+        {
+            "form": ImportUploadForm(user=request.user),
+            "batches": selectors.batches_visible_to(request.user)[:20],
+            "can_import": selectors.channels_importable_by(request.user).exists()
+            or selectors.units_reportable_by(request.user).exists(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def upload(request: HttpRequest) -> HttpResponse:
+    form = ImportUploadForm(request.POST, request.FILES, user=request.user)
+    if not selectors.units_reportable_by(request.user).exists():
+        raise PermissionDenied
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            batch = services.import_enqueue(
+                acting_user=request.user,
+                upload=upload,
+                filename=upload.name,
+                channel=form.cleaned_data["channel"],
+            )
+        except ValidationError as exc:
+            form.add_error("file", exc.messages)
+        else:
+            return redirect("ledger:batch", pk=batch.pk)
+    return render(
+        request,
+        "ledger/index.html",
+        {
+            "form": form,
+            "batches": selectors.batches_visible_to(request.user)[:20],
+            "can_import": True,
+        },
+    )
+
+
+def _batch(request: HttpRequest, pk: int) -> ImportBatch:
+    return get_object_or_404(selectors.batches_visible_to(request.user), pk=pk)
+
+
+@login_required
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch(request, pk)
+    return render(
+        request,
+        "ledger/batch.html",
+        {
+            "batch": batch,
+            "rows_done": services.read_progress(batch.pk),
+            "rejections": batch.rejections.all()[:1000],
+            "can_confirm": batch.status == ImportBatch.Status.NEEDS_CHANNEL
+            and batch.channel is not None
+            and services.can_confirm_channel(request.user, batch.channel),
+        },
+    )
+
+
+@login_required
+def batch_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch(request, pk)
+    response = render(
+        request,
+        "ledger/_progress.html",
+        {"batch": batch, "rows_done": services.read_progress(batch.pk)},
+    )
+    if batch.is_finished:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_POST
+def batch_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch(request, pk)
+    if batch.channel is None or not services.can_import_to(request.user, batch.channel):
+        raise PermissionDenied
+    if not services.can_confirm_channel(request.user, batch.channel):
+        raise PermissionDenied
+    try:
+        services.import_confirm_channel(acting_user=request.user, batch=batch)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("ledger:batch", pk=batch.pk)
+
+
+@login_required
+def template_download(request: HttpRequest, kind: str) -> FileResponse:
+    writers = {"xlsx": write_template_xlsx, "csv": write_template_csv}
+    if kind not in writers:
+        raise Http404
+    tmp = Path(tempfile.mkdtemp(prefix="bantin-template-")) / f"mau-nhap-lieu-bantin.{kind}"
+    writers[kind](tmp)
+    return FileResponse(tmp.open("rb"), as_attachment=True, filename=tmp.name)
+
+
+@login_required
+def forms_list(request: HttpRequest) -> HttpResponse:
+    forms = selectors.forms_visible_to(request.user).order_by("-month", "unit__path", "platform")
+    return render(
+        request,
+        "ledger/forms.html",
+        {
+            "forms": forms[:300],
+            "can_fill": selectors.units_reportable_by(request.user).exists(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def form_new(request: HttpRequest) -> HttpResponse:
+    if not selectors.units_reportable_by(request.user).exists():
+        raise PermissionDenied
+    form = MonthlyFormForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = services.monthly_form_save(acting_user=request.user, **data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu bản nháp báo cáo tháng."))
+            return redirect("ledger:form", pk=saved.pk)
+    return render(request, "ledger/form_edit.html", {"form": form, "monthly": None})
+
+
+def _add_errors(form: MonthlyFormForm, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _monthly(request: HttpRequest, pk: int) -> MonthlyForm:
+    return get_object_or_404(selectors.forms_visible_to(request.user), pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def form_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    monthly = _monthly(request, pk)
+    can_edit = monthly.is_editable and has_role(request.user, monthly.unit, Role.REPORTER)
+    form = None
+    if can_edit:
+        initial = {
+            n: getattr(monthly, n)
+            for n in ("unit", "month", "platform", *MonthlyForm.COUNT_FIELDS, "reach", "note")
+        }
+        form = MonthlyFormForm(request.POST or None, user=request.user, fixed=True, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.monthly_form_save(acting_user=request.user, **data)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("Đã lưu bản nháp báo cáo tháng."))
+                return redirect("ledger:form", pk=monthly.pk)
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(
+        request,
+        "ledger/form_detail.html",
+        {
+            "monthly": monthly,
+            "form": form,
+            "can_submit": can_edit,
+            "can_review": selectors.can_approve(request.user, monthly),
+        },
+    )
+
+
+@login_required
+@require_POST
+def form_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    monthly = _monthly(request, pk)
+    try:
+        services.monthly_form_submit(acting_user=request.user, form=monthly)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã gửi báo cáo lên đơn vị cấp trên."))
+    return redirect("ledger:form", pk=monthly.pk)
+
+
+@login_required
+@require_POST
+def form_review(request: HttpRequest, pk: int) -> HttpResponse:
+    monthly = _monthly(request, pk)
+    actions = {
+        "approve": (services.monthly_form_approve, _("Đã duyệt báo cáo.")),
+        "return": (services.monthly_form_return, _("Đã trả báo cáo về bản nháp.")),
+        "lock": (services.monthly_form_lock, _("Đã khóa báo cáo.")),
+        "unlock": (services.monthly_form_unlock, _("Đã mở khóa báo cáo; đơn vị có thể sửa.")),
+    }
+    action = actions.get(request.POST.get("action", ""))
+    if not selectors.can_approve(request.user, monthly):
+        raise PermissionDenied
+    if action is None:
+        messages.error(request, _("Thao tác không hợp lệ."))
+        return redirect("ledger:form", pk=monthly.pk)
+    service, done = action
+    try:
+        service(acting_user=request.user, form=monthly)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done)
+    return redirect("ledger:form", pk=monthly.pk)
