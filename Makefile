@@ -43,6 +43,13 @@ check: venv
 test: check
 	$(PY) -m pytest
 
+## check-deploy: Django's deployment checklist on the production profile; any warning fails
+check-deploy: venv
+	DJANGO_SETTINGS_MODULE=config.settings_production \
+	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+	ALLOWED_HOSTS=example.org \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
 ## bench: the performance scripts in bench/, each prints its figures
 bench: venv
 	@for f in bench/*_bench.py; do [ -e "$$f" ] || continue; echo "== $$f"; $(PY) $$f || exit 1; done
