@@ -1,0 +1,149 @@
+"""Attachments: the type is read from the content, never from the name.
+
+Images are opened with Pillow, turned upright, resized to at most 1600 px on the longest
+side and re-encoded, which also drops their metadata (EXIF, GPS, comments). PDFs are
+recognised by their ``%PDF-`` header and kept as sent. Anything else is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
+
+MAX_SIDE = 1600
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+MAX_PIXELS = 60_000_000  # refuse decompression bombs before decoding them
+MAX_FILES = 10
+
+_IMAGE_FORMATS = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png")}
+
+
+def max_attachment_bytes() -> int:
+    return int(getattr(settings, "BANTIN_HUB_MAX_ATTACHMENT_BYTES", DEFAULT_MAX_BYTES))
+
+
+@dataclass
+class ProcessedFile:
+    kind: str  # "image" or "pdf"
+    name: str  # the stored file's name (safe, with the real extension)
+    original_name: str
+    content: bytes
+    content_type: str
+    width: int | None = None
+    height: int | None = None
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+
+def _safe_stem(name: str) -> str:
+    stem = (name or "tep").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-")[:60]
+    return stem or "tep"
+
+
+def _read(upload: Any, name: str) -> bytes:
+    limit = max_attachment_bytes()
+    size = getattr(upload, "size", None)
+    if size is not None and size > limit:
+        raise ValidationError(
+            {
+                "attachments": _("Tệp %(name)s quá lớn (%(size)s; tối đa %(max)s).")
+                % {"name": name, "size": filesizeformat(size), "max": filesizeformat(limit)}
+            }
+        )
+    if hasattr(upload, "seek"):
+        upload.seek(0)
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise ValidationError(
+            {
+                "attachments": _("Tệp %(name)s quá lớn (tối đa %(max)s).")
+                % {"name": name, "max": filesizeformat(limit)}
+            }
+        )
+    if not data:
+        raise ValidationError({"attachments": _("Tệp %(name)s rỗng.") % {"name": name}})
+    return bytes(data)
+
+
+def process_upload(upload: Any) -> ProcessedFile:
+    """Check and convert one uploaded file; raise ValidationError naming the file."""
+    name = str(getattr(upload, "name", "") or "tep")[:255]
+    data = _read(upload, name)
+    if data.startswith(b"%PDF-"):
+        return ProcessedFile(
+            kind="pdf",
+            name=f"{_safe_stem(name)}.pdf",
+            original_name=name,
+            content=data,
+            content_type="application/pdf",
+        )
+    return _process_image(data, name)
+
+
+def _process_image(data: bytes, name: str) -> ProcessedFile:
+    refused = ValidationError(
+        {
+            "attachments": _(
+                "Tệp %(name)s không phải ảnh (JPEG, PNG, WebP, GIF) hay PDF: chỉ nhận ảnh và PDF, "
+                "kiểm tra theo nội dung tệp chứ không theo tên."
+            )
+            % {"name": name}
+        }
+    )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:
+                fmt = probe.format
+                width, height = probe.size
+                if fmt not in ("JPEG", "PNG", "WEBP", "GIF"):
+                    raise refused
+                if width * height > MAX_PIXELS:
+                    raise ValidationError(
+                        {
+                            "attachments": _("Ảnh %(name)s quá nhiều điểm ảnh (%(w)s×%(h)s).")
+                            % {"name": name, "w": width, "h": height}
+                        }
+                    )
+                probe.seek(0)
+                image = probe.copy()  # decodes the first frame
+    except ValidationError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any decoder error means "not an image we take"
+        raise refused from exc
+    image = ImageOps.exif_transpose(image) or image
+    image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+    has_alpha = image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info)
+    out = io.BytesIO()
+    if fmt == "JPEG" or not has_alpha:
+        target = "JPEG" if fmt == "JPEG" else "PNG"
+    else:
+        target = "PNG"
+    if target == "JPEG":
+        image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
+    else:
+        image.convert("RGBA" if has_alpha else "RGB").save(out, "PNG", optimize=True)
+    ext, content_type = _IMAGE_FORMATS[target]
+    return ProcessedFile(
+        kind="image",
+        name=f"{_safe_stem(name)}.{ext}",
+        original_name=name,
+        content=out.getvalue(),
+        content_type=content_type,
+        width=image.width,
+        height=image.height,
+    )
