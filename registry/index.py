@@ -1,7 +1,8 @@
 """The in-memory lookup index: one per process, rebuilt only when the registry changed.
 
-Every lookup reads ``RegistryVersion.version`` (one primary-key read); the index is rebuilt
-when that number moved, when a service in this process marked it stale, or after
+A lookup reads ``RegistryVersion.version`` (one primary-key read, at most once per
+``CHECK_SECONDS`` per process, so a warm lookup usually runs no query at all); the index is
+rebuilt when that number moved, when a service in this process marked it stale, or after
 ``MAX_AGE_SECONDS`` (so a unit renamed in another app shows within minutes). Exact hits,
 external ids, display names and lookalikes are then all answered from memory.
 """
@@ -16,6 +17,8 @@ from typing import Any
 from registry.lookalike import LookalikeIndex, skeleton
 
 MAX_AGE_SECONDS = 300.0
+# Another process's write is seen within this delay; this process's own writes at once.
+CHECK_SECONDS = 1.0
 
 # A bare handle may be any of these identifiers: (platform, prefix added to the handle)
 BARE_FORMS: tuple[tuple[str, str], ...] = (
@@ -95,24 +98,32 @@ def mark_stale() -> None:
     _stale = True
 
 
+_checked_at = 0.0
+
+
 def db_version() -> int:
+    from django.db import connection
+
     from registry.models import RegistryVersion
 
-    row = RegistryVersion.objects.filter(pk=1).values_list("version", flat=True).first()
-    return int(row or 0)
+    table = connection.ops.quote_name(RegistryVersion._meta.db_table)
+    with connection.cursor() as cursor:  # raw: the ORM would cost more than the lookup
+        cursor.execute(f"SELECT version FROM {table} WHERE id = 1")  # noqa: S608 - no input
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
 
 
 def get() -> Snapshot:
     """The current index, rebuilt first if the registry changed."""
-    global _current, _stale
-    version = db_version()
+    global _current, _stale, _checked_at
     snap = _current
-    if (
-        snap is not None
-        and not _stale
-        and snap.version == version
-        and time.monotonic() - snap.built_at < MAX_AGE_SECONDS
-    ):
+    now = time.monotonic()
+    fresh = snap is not None and not _stale and now - snap.built_at < MAX_AGE_SECONDS
+    if fresh and now - _checked_at < CHECK_SECONDS:
+        return snap  # type: ignore[return-value]
+    version = db_version()
+    _checked_at = now
+    if fresh and snap is not None and snap.version == version:
         return snap
     with _lock:
         snap = _current
