@@ -276,3 +276,8 @@ def test_the_default_rate_is_five_an_hour(client: Client, world: Any) -> None:
     for n in range(5):
         assert _suggest(client, claim_text=f"tin {n}").status_code == 302
     assert _suggest(client, claim_text="tin 6").status_code == 429
+
+
+def test_the_public_navigation_links_to_the_list(client: Client, world: Any) -> None:
+    body = client.get("/").content.decode()
+    assert 'href="/p/kiem-chung/"' in body
