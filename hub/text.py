@@ -86,6 +86,8 @@ class _TextMaker(HTMLParser):
             self.parts.append("\n\n")
 
     def handle_data(self, data: str) -> None:
+        if not data.strip() and "\n" in data:
+            return  # the newlines between block tags
         self.parts.append(data)
 
     def text(self) -> str:
