@@ -99,3 +99,18 @@ def test_the_production_profile_refuses_demo_values(secret: str, hosts: str, mes
     )
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_the_deployment_guide_covers_every_environment_variable() -> None:
+    guide = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
+    example = (ROOT / "deploy" / "bantin.env.example").read_text(encoding="utf-8")
+    names = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", example, flags=re.M))
+    assert {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"} <= names
+    missing = sorted(n for n in names if f"`{n}`" not in guide)
+    assert not missing, f"docs/deploy.md does not explain {missing}"
+    nginx = (ROOT / "deploy" / "nginx" / "bantin.conf").read_text(encoding="utf-8")
+    media = nginx.split("location /media/", 1)[1].split("\n    }\n", 1)[0]
+    assert "default_type application/octet-stream;" in media
+    assert 'add_header Content-Disposition "attachment" always;' in media
+    assert "add_header X-Content-Type-Options nosniff always;" in media
+    assert "fastcgi_pass" not in nginx and "uwsgi_pass" not in nginx

@@ -1,0 +1,15 @@
+"""gunicorn settings for Bantin (deploy/systemd/bantin-web.service uses this file)."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "unix:/run/bantin/gunicorn.sock")
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", 2))
+timeout = 120  # report builds run in the worker; pages answer well before this
+graceful_timeout = 30
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = "-"
+errorlog = "-"
+forwarded_allow_ips = "127.0.0.1"  # only nginx on this host
