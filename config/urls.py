@@ -16,6 +16,8 @@ urlpatterns = [
     path("factchecks/", include("factchecks.urls")),
     path("security/", include("security.urls")),
     # Public pages, no login: /p/... (directory, the official-page check, fact-checks, items)
+    path("p/kiem-chung/", include("factchecks.public_urls")),
+    path("p/noi-dung/", include("hub.public_urls")),
     path("p/", include("public.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
