@@ -412,6 +412,12 @@ class _Ingest:
         self.rejections: list[RowRejection] = []
         self.keep_errors = keep_errors
         self.pg = connection.vendor == "postgresql"
+        # Channels without any post yet: no need to look up existing posts.
+        self.empty_channels: set[int] = set()
+
+    def start(self, channel: Channel | None) -> None:
+        if channel is not None and not Post.objects.filter(channel_id=channel.pk).exists():
+            self.empty_channels.add(channel.pk)
 
     def feed(self, items: Iterable[Row | RowError]) -> None:
         for item in items:
@@ -480,41 +486,27 @@ class _Ingest:
             *METRICS,
         )
         existing: dict[str, dict[str, Any]] = {}
-        ids = [r.post_id for r in rows]
-        for start in range(0, len(ids), 900):
-            for rec in Post.objects.filter(
-                channel_id=channel.pk, post_id__in=ids[start : start + 900]
-            ).values(*fields):
-                existing[rec["post_id"]] = rec
-        new_posts: list[Post] = []
-        new_rows: list[Row] = []
+        if channel.pk not in self.empty_channels:
+            ids = [r.post_id for r in rows]
+            for start in range(0, len(ids), 900):
+                for rec in Post.objects.filter(
+                    channel_id=channel.pk, post_id__in=ids[start : start + 900]
+                ).values(*fields):
+                    existing[rec["post_id"]] = rec
+        new_rows: list[tuple[Row, date]] = []
         changed: list[tuple[int, Row, date]] = []
-        snap_for_existing: list[tuple[int, Row]] = []
         unit_id = channel.unit_id
         platform = channel.platform
+        add = self.deltas.add
+        months = self.deltas.months
         for row in rows:
             values = {m: getattr(row, m) for m in METRICS}
             old = existing.get(row.post_id)
             if old is None:
                 month = month_of(row.published_at, self.fallback_month)
-                new_posts.append(
-                    Post(
-                        channel_id=channel.pk,
-                        unit_id=unit_id,
-                        platform=platform,
-                        post_id=row.post_id,
-                        permalink=row.permalink or "",
-                        published_at=row.published_at,
-                        month=month,
-                        content_type=row.content_type,
-                        caption=row.caption or "",
-                        latest_as_of=self.as_of,
-                        **values,
-                    )
-                )
-                new_rows.append(row)
-                self.deltas.add((unit_id, month, platform, row.content_type), values, +1)
-                self.deltas.months.add((unit_id, month))
+                new_rows.append((row, month))
+                add((unit_id, month, platform, row.content_type), values, +1)
+                months.add((unit_id, month))
                 continue
             published = row.published_at or old["published_at"]
             month = month_of(published, old["month"]) if published else old["month"]
@@ -526,42 +518,93 @@ class _Ingest:
                 and old["permalink"] == (row.permalink or old["permalink"])
                 and old["caption"] == (row.caption or old["caption"])
             )
-            self.deltas.months.add((unit_id, month))
+            months.add((unit_id, month))
             if same:
                 self.counts.unchanged += 1
                 continue
             old_values = {m: old[m] for m in METRICS}
-            self.deltas.add((unit_id, old["month"], platform, old["content_type"]), old_values, -1)
-            self.deltas.add((unit_id, month, platform, row.content_type), values, +1)
+            add((unit_id, old["month"], platform, old["content_type"]), old_values, -1)
+            add((unit_id, month, platform, row.content_type), values, +1)
             changed.append((old["id"], row, month))
-            snap_for_existing.append((old["id"], row))
-        if new_posts:
-            Post.objects.bulk_create(new_posts, batch_size=2000)
-            self.counts.posts_created += len(new_posts)
+        snapshots: list[tuple[int, Row]] = []
+        if new_rows:
+            post_ids = _allocate_ids(Post, len(new_rows))
+            self._insert_posts(channel, post_ids, new_rows)
+            snapshots.extend(zip(post_ids, (r for r, _m in new_rows), strict=True))
+            self.counts.posts_created += len(new_rows)
         if changed:
             self._update_posts(changed, existing)
+            snapshots.extend((pk, row) for pk, row, _m in changed)
             self.counts.posts_updated += len(changed)
-        snapshots = [
-            self._snapshot(post.pk, row) for post, row in zip(new_posts, new_rows, strict=True)
-        ] + [self._snapshot(pk, row) for pk, row in snap_for_existing]
         if snapshots:
-            MetricSnapshot.objects.bulk_create(snapshots, batch_size=2000)
+            self._insert_snapshots(snapshots)
         self.counts.accepted += len(rows)
 
-    def _snapshot(self, post_id: int | None, row: Row) -> MetricSnapshot:
-        assert post_id is not None
-        return MetricSnapshot(
-            post_id=post_id,
-            batch_id=self.batch.pk,
-            as_of=self.as_of,
-            views=row.views,
-            reach=row.reach,
-            reactions=row.reactions,
-            comments=row.comments,
-            shares=row.shares,
-            clicks=row.clicks,
-            watch_time_seconds=row.watch_time_seconds,
-            extras=row.extras or {},
+    def _insert_posts(self, channel: Channel, ids: list[int], rows: list[tuple[Row, date]]) -> None:
+        ops = connection.ops
+        dt = ops.adapt_datetimefield_value
+        d = ops.adapt_datefield_value
+        now = dt(timezone.now())
+        as_of = d(self.as_of)
+        columns = (
+            "id", "channel_id", "unit_id", "platform", "post_id", "permalink", "published_at",
+            "month", "content_type", "caption", *METRICS, "latest_as_of", "created_at",
+            "updated_at",
+        )  # fmt: skip
+        cid, uid, platform = channel.pk, channel.unit_id, channel.platform
+        _bulk_insert(
+            Post._meta.db_table,
+            columns,
+            (
+                (
+                    pk,
+                    cid,
+                    uid,
+                    platform,
+                    row.post_id,
+                    row.permalink or "",
+                    dt(row.published_at) if row.published_at else None,
+                    d(month),
+                    row.content_type,
+                    row.caption or "",
+                    row.views,
+                    row.reach,
+                    row.reactions,
+                    row.comments,
+                    row.shares,
+                    row.clicks,
+                    row.watch_time_seconds,
+                    as_of,
+                    now,
+                    now,
+                )  # fmt: skip
+                for pk, (row, month) in zip(ids, rows, strict=True)
+            ),
+        )
+
+    def _insert_snapshots(self, snapshots: list[tuple[int, Row]]) -> None:
+        as_of = connection.ops.adapt_datefield_value(self.as_of)
+        batch_id = self.batch.pk
+        dumps = json.dumps
+        _bulk_insert(
+            MetricSnapshot._meta.db_table,
+            ("post_id", "batch_id", "as_of", *METRICS, "extras"),
+            (
+                (
+                    pk,
+                    batch_id,
+                    as_of,
+                    row.views,
+                    row.reach,
+                    row.reactions,
+                    row.comments,
+                    row.shares,
+                    row.clicks,
+                    row.watch_time_seconds,
+                    dumps(row.extras or {}, ensure_ascii=False),
+                )  # fmt: skip
+                for pk, row in snapshots
+            ),
         )
 
     def _update_posts(
@@ -598,6 +641,41 @@ class _Ingest:
         sets = ", ".join(f"{c} = %s" for c in columns)
         with connection.cursor() as cursor:
             cursor.executemany(f"UPDATE {table} SET {sets} WHERE id = %s", params)  # noqa: S608
+
+
+def _allocate_ids(model: Any, count: int) -> list[int]:
+    """Reserve ``count`` primary keys for rows this transaction is about to write."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, count],
+            )
+            return [r[0] for r in cursor.fetchall()]
+        cursor.execute(f"SELECT MAX(id) FROM {table}")  # noqa: S608
+        highest = cursor.fetchone()[0] or 0
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+            row = cursor.fetchone()
+            highest = max(highest, row[0] if row else 0)
+        return list(range(highest + 1, highest + 1 + count))
+
+
+def _bulk_insert(table: str, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> None:
+    """Many rows in one statement stream: COPY on PostgreSQL, executemany elsewhere."""
+    names = ", ".join(columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        placeholders = ", ".join(["%s"] * len(columns))
+        cursor.executemany(
+            f"INSERT INTO {table} ({names}) VALUES ({placeholders})",  # noqa: S608
+            list(rows),
+        )
 
 
 def _apply_stat_deltas(by_key: dict[StatKey, dict[str, int]], source: str) -> None:
@@ -887,6 +965,8 @@ def _run_ingest(
             return ref_wanted
 
     ingest = _Ingest(batch=batch, as_of=as_of, channel_for=channel_for, progress=progress)
+    if fmt != "bantin_template":
+        ingest.start(channel)
     try:
         ingest.feed(rows)
     except FileRefused as exc:

@@ -1,0 +1,304 @@
+"""Import benchmark: a 1,000,000-row Meta export imported on SQLite and PostgreSQL.
+
+Prints, for each database: rows/s of ``import_file`` (parse + posts + snapshots + the
+aggregate, one transaction), the peak memory of the child process that ran it
+(its ``ru_maxrss`` from ``os.wait4``, i.e. ``getrusage`` of that child alone), and the ratio to a raw bulk load of
+the same normalised rows into an identical table (PostgreSQL ``COPY``; SQLite
+``executemany`` in one transaction). Two raw baselines are printed: ``load`` (the rows
+already parsed in memory: the database's floor) and ``parse+load`` (the same parser
+streaming into the raw table: Bantin's overhead over the minimum).
+
+Usage: ``python bench/import_bench.py [--rows N] [--only sqlite|postgresql]``
+(PostgreSQL database ``bantin_bench_import`` at ``BENCH_PG_URL``, default
+``postgres://postgres@127.0.0.1:5432/bantin_bench_import``; skipped when unreachable).
+Goals: ratio <= 3, 1M rows <= 30 s on PostgreSQL, peak <= 1 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/bantin_bench_import")
+PAGE_ID = "100064800000001"
+HEADER = [
+    "Post ID", "Page ID", "Page name", "Title", "Description", "Duration (sec)",
+    "Publish time", "Caption type", "Permalink", "Is crosspost", "Is share", "Post type",
+    "Languages", "Custom labels", "Funded content status", "Data comment", "Date", "Views",
+    "Reach", "Reactions, Comments and Shares", "Reactions", "Comments", "Shares",
+    "Total clicks", "Matched Audience Targeting Consumption (Photo Click)", "Other Clicks",
+    "Negative feedback from users: Hide all",
+]  # fmt: skip
+TYPES = ["Photos", "Links", "Videos", "Text", "Live"]
+
+
+def write_export(path: Path, rows: int, seed: int = 2026) -> None:
+    """A Meta Business Suite post-level export, streamed to disk."""
+    rng = random.Random(seed)
+    start = datetime(2025, 3, 1, 7, 0)
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(HEADER)
+        for i in range(rows):
+            post = f"{PAGE_ID}_{10**15 + i}"
+            when = start + timedelta(minutes=(i * 525_600 // max(rows, 1)))
+            reach = int(rng.paretovariate(1.3) * 80)
+            views = reach + rng.randrange(0, reach + 10)
+            reactions, comments, shares = rng.randrange(60), rng.randrange(15), rng.randrange(9)
+            w.writerow(
+                [
+                    post, PAGE_ID, "UBND xã Bench", "", f"Tin hoạt động số {i} của xã, "
+                    "thông báo lịch tiếp công dân", "", when.strftime("%m/%d/%Y %H:%M"), "",
+                    f"https://www.facebook.com/{PAGE_ID}/posts/{10**15 + i}", "No", "No",
+                    TYPES[i % 5], "vi", "", "", "", "Lifetime", views, reach,
+                    reactions + comments + shares, reactions, comments, shares,
+                    rng.randrange(40), rng.randrange(10), rng.randrange(30), 0,
+                ]
+            )  # fmt: skip
+
+
+# --------------------------------------------------------------------------- child
+
+
+def _setup_django(db_url: str) -> None:
+    os.environ["DATABASE_URL"] = db_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def _fresh_database(db_url: str) -> None:
+    if db_url.startswith("sqlite"):
+        path = Path(db_url.split("sqlite:///", 1)[1])
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        return
+    import psycopg
+
+    base, name = db_url.rsplit("/", 1)
+    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def child_import(db_url: str, path: Path, media: Path) -> dict[str, Any]:
+    _fresh_database(db_url)
+    os.environ["MEDIA_ROOT"] = str(media)
+    _setup_django(db_url)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from ledger.services import import_file
+    from registry.models import Channel
+    from units.models import Unit
+
+    unit = Unit.objects.create(code="99", name="Tỉnh Bench", kind="province", path="99/")
+    channel = Channel.objects.create(
+        unit=unit, platform="facebook", identifier=PAGE_ID, url="https://facebook.com/b",
+        external_id=PAGE_ID, status="verified",
+    )  # fmt: skip
+    t0 = time.perf_counter()
+    result = import_file(
+        acting_user=None,
+        path=path,
+        filename=path.name,
+        channel=channel,
+        today=date(2026, 3, 1),
+        max_bytes=1 << 40,
+    )
+    elapsed = time.perf_counter() - t0
+    return {
+        "seconds": elapsed,
+        "rows_read": result.rows_read,
+        "accepted": result.accepted,
+        "rejected": result.rejected,
+    }
+
+
+RAW_COLUMNS = (
+    "channel_id", "post_id", "published_at", "content_type", "permalink", "caption",
+    "views", "reach", "reactions", "comments", "shares", "clicks", "watch_time_seconds",
+    "extras",
+)  # fmt: skip
+
+
+def _normalised(path: Path) -> Any:
+    from ledger.formats import ParseContext, Row, parse_file
+
+    ctx = ParseContext(filename=path.name, today=date(2026, 3, 1))
+    _fmt, items = parse_file(path, path.name, ctx, max_rows=5_000_000, max_uncompressed=1 << 40)
+    for r in items:
+        if isinstance(r, Row):
+            yield (
+                1, r.post_id, r.published_at, r.content_type, r.permalink or "", r.caption,
+                r.views, r.reach, r.reactions, r.comments, r.shares, r.clicks,
+                r.watch_time_seconds, json.dumps(r.extras),
+            )  # fmt: skip
+
+
+def child_raw(db_url: str, path: Path, preparse: bool) -> dict[str, Any]:
+    """The same normalised rows into an identical table, as fast as the database takes them."""
+    rows: Any = list(_normalised(path)) if preparse else None
+    if db_url.startswith("sqlite"):
+        import sqlite3
+
+        db = Path(db_url.split("sqlite:///", 1)[1])
+        conn = sqlite3.connect(db, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("DROP TABLE IF EXISTS bench_raw")
+        conn.execute(
+            "CREATE TABLE bench_raw (id INTEGER PRIMARY KEY, channel_id INTEGER, post_id TEXT, "
+            "published_at TEXT, content_type TEXT, permalink TEXT, caption TEXT, views INTEGER, "
+            "reach INTEGER, reactions INTEGER, comments INTEGER, shares INTEGER, clicks INTEGER, "
+            "watch_time_seconds INTEGER, extras TEXT, UNIQUE (channel_id, post_id))"
+        )
+        t0 = time.perf_counter()
+        source = rows if preparse else _normalised(path)
+        conn.execute("BEGIN")
+        conn.executemany(
+            f"INSERT INTO bench_raw ({', '.join(RAW_COLUMNS)}) VALUES "  # noqa: S608
+            f"({', '.join('?' * len(RAW_COLUMNS))})",
+            ((*r[:2], r[2].isoformat() if r[2] else None, *r[3:]) for r in source),
+        )
+        conn.execute("COMMIT")
+        elapsed = time.perf_counter() - t0
+        conn.close()
+    else:
+        import psycopg
+
+        with psycopg.connect(db_url, autocommit=True) as conn:
+            conn.execute("DROP TABLE IF EXISTS bench_raw")
+            conn.execute(
+                "CREATE TABLE bench_raw (id bigserial PRIMARY KEY, channel_id bigint, "
+                "post_id varchar(128), published_at timestamptz, content_type varchar(16), "
+                "permalink text, caption varchar(500), views bigint, reach bigint, "
+                "reactions bigint, comments bigint, shares bigint, clicks bigint, "
+                "watch_time_seconds bigint, extras jsonb, UNIQUE (channel_id, post_id))"
+            )
+            t0 = time.perf_counter()
+            source = rows if preparse else _normalised(path)
+            with conn.transaction(), conn.cursor() as cur:
+                with cur.copy(f"COPY bench_raw ({', '.join(RAW_COLUMNS)}) FROM STDIN") as copy:
+                    for r in source:
+                        copy.write_row(r)
+            elapsed = time.perf_counter() - t0
+    return {"seconds": elapsed}
+
+
+# --------------------------------------------------------------------------- parent
+
+
+def run_child(kind: str, db_url: str, path: Path, media: Path) -> dict[str, Any]:
+    """Run one measurement in a fresh process; its own peak RSS comes from ``wait4``."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(  # noqa: S603
+            [sys.executable, __file__, "--child", kind, db_url, str(path), str(media)],
+            stdout=out,
+            stderr=err,
+            cwd=ROOT,
+        )
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if proc.returncode != 0:
+            raise SystemExit(f"child {kind} failed:\n{err.read()[-3000:]}")
+        data: dict[str, Any] = json.loads(out.read().strip().splitlines()[-1])
+    data["peak_mib"] = usage.ru_maxrss / 1024  # KiB on Linux
+    return data
+
+
+def bench(name: str, db_url: str, path: Path, rows: int, media: Path) -> dict[str, Any]:
+    imported = run_child("import", db_url, path, media)
+    load = run_child("raw-load", db_url, path, media)
+    parse_load = run_child("raw-parse-load", db_url, path, media)
+    out = {
+        "database": name,
+        "rows": rows,
+        "import_seconds": round(imported["seconds"], 2),
+        "rows_per_second": round(rows / imported["seconds"]),
+        "accepted": imported["accepted"],
+        "peak_memory_mib": round(imported["peak_mib"]),
+        "raw_load_seconds": round(load["seconds"], 2),
+        "raw_parse_load_seconds": round(parse_load["seconds"], 2),
+        "ratio_to_load": round(imported["seconds"] / load["seconds"], 2),
+        "ratio_to_parse_load": round(imported["seconds"] / parse_load["seconds"], 2),
+    }
+    print(
+        f"{name:10s} {rows:>9,} rows  import {out['import_seconds']:7.2f} s "
+        f"({out['rows_per_second']:,} rows/s)  peak {out['peak_memory_mib']} MiB  "
+        f"raw load {out['raw_load_seconds']:.2f} s (ratio {out['ratio_to_load']})  "
+        f"raw parse+load {out['raw_parse_load_seconds']:.2f} s "
+        f"(ratio {out['ratio_to_parse_load']})",
+        flush=True,
+    )
+    return out
+
+
+def _pg_reachable() -> bool:
+    try:
+        import psycopg
+
+        base = PG_URL.rsplit("/", 1)[0]
+        with psycopg.connect(base + "/postgres", connect_timeout=3):
+            return True
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        kind, db_url, path, media = sys.argv[2], sys.argv[3], Path(sys.argv[4]), Path(sys.argv[5])
+        if kind == "import":
+            data = child_import(db_url, path, media)
+        else:
+            data = child_raw(db_url, path, preparse=kind == "raw-load")
+        print(json.dumps(data))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bantin-bench-") as tmp:
+        work = Path(tmp)
+        export = work / "meta_posts_bench.csv"
+        t0 = time.perf_counter()
+        write_export(export, args.rows)
+        print(
+            f"wrote {export.name}: {args.rows:,} rows, {export.stat().st_size / 1048576:.0f} MiB "
+            f"in {time.perf_counter() - t0:.1f} s",
+            flush=True,
+        )
+        results = []
+        if args.only in (None, "sqlite"):
+            results.append(
+                bench("sqlite", f"sqlite:///{work / 'bench.sqlite3'}", export, args.rows,
+                      work / "media")
+            )  # fmt: skip
+        if args.only in (None, "postgresql"):
+            if _pg_reachable():
+                results.append(bench("postgresql", PG_URL, export, args.rows, work / "media"))
+            else:
+                print("postgresql: not reachable, skipped", flush=True)
+        if args.json:
+            print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()
