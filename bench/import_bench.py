@@ -181,9 +181,9 @@ def child_raw(db_url: str, path: Path, preparse: bool) -> dict[str, Any]:
     else:
         import psycopg
 
-        with psycopg.connect(db_url, autocommit=True) as conn:
-            conn.execute("DROP TABLE IF EXISTS bench_raw")
-            conn.execute(
+        with psycopg.connect(db_url, autocommit=True) as pg:
+            pg.execute("DROP TABLE IF EXISTS bench_raw")
+            pg.execute(
                 "CREATE TABLE bench_raw (id bigserial PRIMARY KEY, channel_id bigint, "
                 "post_id varchar(128), published_at timestamptz, content_type varchar(16), "
                 "permalink text, caption varchar(500), views bigint, reach bigint, "
@@ -192,7 +192,7 @@ def child_raw(db_url: str, path: Path, preparse: bool) -> dict[str, Any]:
             )
             t0 = time.perf_counter()
             source = rows if preparse else _normalised(path)
-            with conn.transaction(), conn.cursor() as cur:
+            with pg.transaction(), pg.cursor() as cur:
                 with cur.copy(f"COPY bench_raw ({', '.join(RAW_COLUMNS)}) FROM STDIN") as copy:
                     for r in source:
                         copy.write_row(r)
