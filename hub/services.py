@@ -70,7 +70,7 @@ def parse_tags(value: str | Sequence[str]) -> list[str]:
     for name in tags:
         if len(name) > 60:
             raise ValidationError(
-                {"tags": _("Chủ đề \u201c%(tag)s\u201d dài quá 60 ký tự.") % {"tag": name[:60]}}
+                {"tags": _("Chủ đề “%(tag)s” dài quá 60 ký tự.") % {"tag": name[:60]}}
             )
     return tags
 

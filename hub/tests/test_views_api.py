@@ -109,6 +109,8 @@ def test_republish_page_and_record(world: Any, item: Item) -> None:
         {"url": "https://www.facebook.com/ubndcoto/posts/5"},
     )
     assert ok.status_code == 302
+    after = c.get(ok["Location"]).content.decode()
+    assert "https://facebook.com/ubndcoto/posts/5" in after and 'id="recorded"' in after
     assert Republication.objects.get().unit == world.commune_a
     viewer = _client(world.users_a["viewer"])
     assert (
