@@ -242,6 +242,9 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     form = _audit_form(request)
     events = selectors.audit_events_visible_to(request.user, _audit_filters(form))
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    for event in page:
+        event.before_json = _json(event.before)  # type: ignore[attr-defined]
+        event.after_json = _json(event.after)  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
