@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
 from registry.lookalike import LookalikeIndex, skeleton
 
 MAX_AGE_SECONDS = 300.0
+# Whole lookup answers remembered per snapshot (so per registry version): a link that is going
+# round is checked by many people. About 1 kB each.
+RESULT_CACHE_SIZE = 4096
 # Another process's write is seen within this delay; this process's own writes at once.
 CHECK_SECONDS = 1.0
 
@@ -76,6 +80,37 @@ class ChannelInfo:
         return {"code": self.unit_code, "name": self.unit_name, "path": self.unit_path}
 
 
+class ResultCache:
+    """A small thread-safe LRU map (gunicorn may run threads)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._data: OrderedDict[object, Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def get(self, key: object) -> Any:
+        with self._lock:
+            value = self._data.get(key)
+            if value is None:
+                self.misses += 1
+            else:
+                self.hits += 1
+                self._data.move_to_end(key)
+            return value
+
+    def put(self, key: object, value: Any) -> None:
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self._size:
+                self._data.popitem(last=False)
+
+
 @dataclass
 class Snapshot:
     version: int
@@ -85,6 +120,8 @@ class Snapshot:
     by_id: dict[int, ChannelInfo] = field(default_factory=dict)
     by_name: dict[str, list[ChannelInfo]] = field(default_factory=dict)
     lookalikes: LookalikeIndex = field(default_factory=LookalikeIndex)
+    # normalised query -> answer; dies with the snapshot, so never outlives a registry change
+    results: ResultCache = field(default_factory=lambda: ResultCache(RESULT_CACHE_SIZE))
 
 
 _lock = threading.Lock()

@@ -342,9 +342,19 @@ def _osa_banded(a: str, b: str, max_distance: int) -> int:
 
 # --- index -------------------------------------------------------------------------------------
 
-_Postings = list[int] | set[int]
-_SET_ABOVE = 24  # on freeze, a posting list longer than this becomes a set
+# A posting list (the entries listed under one deletion variant) is a list of entry numbers
+# while it is short; on freeze a longer one becomes a bit mask (a Python int, bit ``i`` set
+# for entry ``i``), so that a query ORs and ANDs whole lists at C speed instead of building
+# sets of thousands of entries – official names share long prefixes ("ubndxa…") and
+# suffixes ("…official"), so some lists hold a fifth of the registry.
+_Postings = list[int] | int
+_MASK_ABOVE = 32  # on freeze, a posting list longer than this becomes a bit mask
 _WINDOW = 7  # length of the prefix / suffix windows whose deletions are indexed
+_NONZERO = re.compile(rb"[^\x00]")
+# bit offsets set in each byte value
+_BYTE_BITS: tuple[tuple[int, ...], ...] = tuple(
+    tuple(bit for bit in range(8) if value >> bit & 1) for value in range(256)
+)
 
 
 def _max_distance(length: int) -> int:
@@ -373,6 +383,26 @@ def _signature(text: str) -> int:
     for ch in set(text):
         sig |= 1 << (ord(ch) % 63)
     return sig
+
+
+def _mask_of(numbers: Iterable[int], nbytes: int) -> int:
+    """Bit mask with bit ``i`` set for each ``i`` in ``numbers`` (each < ``8 * nbytes``)."""
+    buf = bytearray(nbytes)
+    for i in numbers:
+        buf[i >> 3] |= 1 << (i & 7)
+    return int.from_bytes(buf, "little")
+
+
+def _bits(mask: int) -> list[int]:
+    """The positions of the set bits of ``mask``, in increasing order."""
+    if not mask:
+        return []
+    raw = mask.to_bytes((mask.bit_length() + 7) >> 3, "little")
+    out: list[int] = []
+    for match in _NONZERO.finditer(raw):  # skips the zero bytes at C speed
+        base = match.start() << 3
+        out.extend(base + bit for bit in _BYTE_BITS[raw[base >> 3]])
+    return out
 
 
 def _is_opaque(platform: str | None, identifier: str) -> bool:
@@ -409,12 +439,15 @@ class LookalikeIndex:
         self._by_skeleton: defaultdict[str, list[int]] = defaultdict(list)
         self._by_name: defaultdict[str, list[int]] = defaultdict(list)
         # deletion variant of a window -> entries. Built as lists; on the first find() after an
-        # add() the long ones become sets, so intersecting with them costs O(other operand).
+        # add() the long ones become bit masks (see _Postings).
         self._prefix: defaultdict[str, _Postings] = defaultdict(list)
         self._suffix: defaultdict[str, _Postings] = defaultdict(list)
         self._short: defaultdict[str, _Postings] = defaultdict(list)  # skeleton <= window
+        # bit masks of the entries of each platform and of each skeleton length (on freeze)
+        self._platform_mask: dict[str, int] = {}
+        self._length_mask: dict[int, int] = {}
+        self._nbytes = 0
         self._frozen = True
-        self._has_sets = False
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -428,6 +461,7 @@ class LookalikeIndex:
         name = _fold_name(display_name)
         idx = len(self._entries)
         self._entries.append(_Entry(key, platform, identifier, skel, _signature(skel), name))
+        self._frozen = False
         if name:
             self._by_name[name].append(idx)
         if not skel:
@@ -443,18 +477,14 @@ class LookalikeIndex:
                 (self._prefix, _deletes(skel[:_WINDOW], depth)),
                 (self._suffix, _deletes(skel[-_WINDOW:], depth)),
             ]
+        bit = 1 << idx
         for index, variants in pairs:
-            if self._has_sets:
-                for variant in variants:
-                    postings = index[variant]
-                    if isinstance(postings, list):
-                        postings.append(idx)
-                    else:
-                        postings.add(idx)
-            else:
-                for variant in variants:
-                    index[variant].append(idx)  # type: ignore[union-attr]
-        self._frozen = False
+            for variant in variants:
+                postings = index[variant]
+                if type(postings) is int:  # a mask already (add after find)
+                    index[variant] = postings | bit
+                else:
+                    postings.append(idx)  # type: ignore[union-attr]
 
     def find(
         self,
@@ -519,12 +549,36 @@ class LookalikeIndex:
     # -- internals --
 
     def _freeze(self) -> None:
+        nbytes = (len(self._entries) + 7) >> 3
+        self._nbytes = nbytes
         for index in (self._prefix, self._suffix, self._short):
             for variant, postings in index.items():
-                if type(postings) is list and len(postings) > _SET_ABOVE:
-                    index[variant] = set(postings)
-                    self._has_sets = True
+                if type(postings) is list and len(postings) > _MASK_ABOVE:
+                    index[variant] = _mask_of(postings, nbytes)
+        by_platform: defaultdict[str, list[int]] = defaultdict(list)
+        by_length: defaultdict[int, list[int]] = defaultdict(list)
+        for idx, entry in enumerate(self._entries):
+            by_platform[entry.platform].append(idx)
+            by_length[len(entry.skeleton)].append(idx)
+        self._platform_mask = {p: _mask_of(ids, nbytes) for p, ids in by_platform.items()}
+        self._length_mask = {n: _mask_of(ids, nbytes) for n, ids in by_length.items()}
         self._frozen = True
+
+    def _union(self, index: dict[str, _Postings], variants: Iterable[str]) -> int:
+        """Bit mask of the entries listed under any of ``variants`` in ``index``."""
+        mask = 0
+        small: list[int] = []
+        get = index.get
+        for postings in map(get, variants):
+            if not postings:
+                continue
+            if type(postings) is int:
+                mask |= postings
+            else:
+                small += postings  # type: ignore[arg-type]
+        if small:
+            mask |= _mask_of(small, self._nbytes)
+        return mask
 
     def _match_skeleton(
         self, skel: str, platform: str | None, hits: dict[int, tuple[int, bool, bool]]
@@ -543,21 +597,28 @@ class LookalikeIndex:
         depth = _max_distance(len(skel))
         if depth == 0:
             return
+        length = len(skel)
+        # Only entries of the platform and of a length within ``depth`` can be within reach.
+        reach = 0
+        for n in range(length - depth, length + depth + 1):
+            reach |= self._length_mask.get(n, 0)
+        if platform is not None:
+            reach &= self._platform_mask.get(platform, 0)
+        if not reach:
+            return
         head = _deletes(skel[:_WINDOW], depth)
         # Entries no longer than the window: their prefix window is the whole skeleton.
-        candidates: set[int] = set().union(*_postings(self._short, head))
+        candidates = self._union(self._short, head)
         # Longer entries: a true match is listed on both the prefix and the suffix side.
-        prefix_lists = _postings(self._prefix, head)
-        suffix_lists = _postings(self._suffix, _deletes(skel[-_WINDOW:], depth))
-        if prefix_lists and suffix_lists:
-            candidates |= _both(prefix_lists, suffix_lists)
+        if length + depth > _WINDOW:
+            prefix = self._union(self._prefix, head) & reach
+            if prefix:
+                candidates |= prefix & self._union(self._suffix, _deletes(skel[-_WINDOW:], depth))
+        candidates &= reach
 
-        length = len(skel)
         sig = _signature(skel)
-        for idx in candidates:
+        for idx in _bits(candidates):
             entry = entries[idx]
-            if platform is not None and entry.platform != platform:
-                continue
             other = entry.skeleton
             bound = _max_distance(min(length, len(other)))
             if bound == 0 or abs(len(other) - length) > bound or other == skel:
@@ -568,34 +629,6 @@ class LookalikeIndex:
             dist = _osa_small(skel, other, bound)
             if dist <= bound:
                 note(idx, dist)
-
-
-def _both(prefix_lists: list[_Postings], suffix_lists: list[_Postings]) -> set[int]:
-    """Entries listed on both sides.
-
-    Collects the side with fewer postings, then keeps what the other side also lists:
-    ``set & set`` iterates the smaller operand, so long (set) postings cost O(candidates) and
-    short (list) ones O(their length).
-    """
-    if sum(map(len, prefix_lists)) <= sum(map(len, suffix_lists)):
-        small, large = prefix_lists, suffix_lists
-    else:
-        small, large = suffix_lists, prefix_lists
-    candidates: set[int] = set().union(*small)
-    if len(candidates) <= 4:  # verifying a handful directly is cheaper
-        return candidates
-    both: set[int] = set()
-    for postings in large:
-        if type(postings) is set:
-            both |= candidates & postings
-        else:
-            both |= candidates.intersection(postings)
-    return both
-
-
-def _postings(index: dict[str, _Postings], variants: Iterable[str]) -> list[_Postings]:
-    get = index.get
-    return [postings for postings in map(get, variants) if postings]
 
 
 def _fold_name(display_name: str | None) -> str:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -112,12 +113,43 @@ def _website_parent(snap: index.Snapshot, host: str) -> ChannelInfo | None:
 
 def lookup(query: str) -> LookupResult:
     """Is ``query`` (a link, a domain, an @handle or a page name) an official channel?"""
+    return _lookup(query)[0]
+
+
+def lookup_json(query: str) -> tuple[int, bytes]:
+    """HTTP status and JSON body of ``GET /api/registry/lookup`` (the LookupOut schema, or
+    ``{"detail": {"q": message}}`` with 400 for input that cannot designate a channel)."""
+    result, body = _lookup(query)
+    if result.status == INVALID:
+        return 400, _dumps({"detail": {"q": result.error}})
+    return 200, body
+
+
+def _dumps(data: object) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _lookup(query: str) -> tuple[LookupResult, bytes]:
     text = query if isinstance(query, str) else ""
     try:
         parsed = parse_query(text)
     except NotAChannel as exc:
-        return LookupResult(INVALID, text, error=exc.message, error_code=exc.code)
+        return LookupResult(INVALID, text, error=exc.message, error_code=exc.code), b""
     snap = index.get()
+    # The answer depends only on the normalised query and the snapshot (one registry version).
+    key = parsed.key if isinstance(parsed, Canonical) else ("", parsed.text)
+    cached = snap.results.get(key)
+    if cached is None:
+        result = _answer(snap, parsed)
+        cached = (result, _dumps(result.as_json()))
+        snap.results.put(key, cached)
+    result, body = cached
+    canonical = parsed if isinstance(parsed, Canonical) else None
+    return replace(result, query=text, canonical=canonical), body
+
+
+def _answer(snap: index.Snapshot, parsed: Canonical | BareHandle) -> LookupResult:
+    text = ""  # set by the caller: the same answer serves every spelling of the query
     find = snap.lookalikes.find
     by_id = snap.by_id
     if isinstance(parsed, Canonical):

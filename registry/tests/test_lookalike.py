@@ -9,7 +9,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from registry.lookalike import LookalikeIndex, _benchmark, damerau_levenshtein, skeleton
+from registry import lookalike as lookalike_module
+from registry.lookalike import (
+    LookalikeIndex,
+    _benchmark,
+    _bits,
+    _mask_of,
+    damerau_levenshtein,
+    skeleton,
+)
 
 # --- skeleton -----------------------------------------------------------------------------------
 
@@ -246,7 +254,7 @@ def test_ranking_limit_and_duplicate_keys() -> None:
 
 def test_add_after_find_keeps_working() -> None:
     ix = LookalikeIndex()
-    for i in range(100):  # long posting lists become sets on the first find
+    for i in range(100):  # long posting lists become bit masks on the first find
         ix.add(i, "facebook", f"ubndxa{i:03d}abcdef")
     assert 5 in ix.find("facebook", "ubndxa005abcdeg")
     ix.add("late", "facebook", "ubndxa999zzzzzz")
@@ -288,6 +296,38 @@ def _brute_force(entries: list[tuple[int, str, str]], platform: str | None, iden
     st.sampled_from(["facebook", None]),
 )
 def test_index_agrees_with_brute_force(
+    rows: list[tuple[str, str]], probes: list[str], platform: str | None
+) -> None:
+    _check_against_brute_force(rows, probes, platform)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["facebook", "tiktok"]), st.text(_alphabet, max_size=16)),
+        max_size=60,
+    ),
+    st.lists(st.text(_alphabet, max_size=16), min_size=1, max_size=10),
+    st.sampled_from(["facebook", None]),
+)
+def test_index_agrees_with_brute_force_when_postings_are_bit_masks(
+    rows: list[tuple[str, str]], probes: list[str], platform: str | None
+) -> None:
+    # every posting list longer than one entry becomes a bit mask on freeze
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(lookalike_module, "_MASK_ABOVE", 1)
+        _check_against_brute_force(rows, probes, platform)
+
+
+def test_bits_and_masks_round_trip() -> None:
+    numbers = [0, 1, 7, 8, 9, 63, 64, 1000, 19_999]
+    mask = _mask_of(numbers, 2500)
+    assert mask == sum(1 << n for n in numbers)
+    assert _bits(mask) == numbers
+    assert _bits(0) == []
+
+
+def _check_against_brute_force(
     rows: list[tuple[str, str]], probes: list[str], platform: str | None
 ) -> None:
     entries = [(k, plat, ident.strip()) for k, (plat, ident) in enumerate(rows)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -151,3 +152,38 @@ def test_warm_lookup_runs_no_query(registry_world: Any, django_assert_num_querie
     selectors.lookup("facebook.com/ubndcoto")
     with django_assert_num_queries(0):
         selectors.lookup("facebook.com/ubndc0to")
+
+
+def test_answers_are_cached_per_normalised_query_until_the_registry_changes(
+    registry_world: Any,
+) -> None:
+    first = selectors.lookup("https://www.facebook.com/ubndc0to")
+    assert first.status == "lookalike"
+    cache = index.get().results
+    hits = cache.hits
+    # another spelling of the same channel is the same normalised query: answered from cache
+    again = selectors.lookup("http://m.facebook.com/UBNDC0TO/?ref=bookmarks#x")
+    assert cache.hits == hits + 1
+    assert again.status == "lookalike" and again.similar == first.similar
+    assert again.query == "http://m.facebook.com/UBNDC0TO/?ref=bookmarks#x"
+    # registering the lookalike makes a new snapshot, whose cache is empty
+    make_channel(registry_world.commune_b, "https://www.facebook.com/ubndc0to", verified=True)
+    assert selectors.lookup("https://www.facebook.com/ubndc0to").status == "official"
+
+
+def test_result_cache_evicts_the_least_recently_used() -> None:
+    cache = index.ResultCache(2)
+    cache.put("a", 1)
+    cache.put("b", 2)
+    assert cache.get("a") == 1  # "b" is now the oldest
+    cache.put("c", 3)
+    assert (cache.get("a"), cache.get("b"), cache.get("c")) == (1, None, 3)
+    assert len(cache) == 2
+
+
+def test_api_lookup_json_is_the_selector_answer(registry_world: Any) -> None:
+    status, body = selectors.lookup_json("facebook.com/ubndc0to")
+    assert status == 200
+    assert json.loads(body) == selectors.lookup("facebook.com/ubndc0to").as_json()
+    status, body = selectors.lookup_json("javascript:alert(1)")
+    assert status == 400 and set(json.loads(body)["detail"]) == {"q"}
