@@ -138,6 +138,12 @@ def step_hub(ctx: Any) -> None:
             publish_start=now + timedelta(days=1),
         )
 
+    if Republication.objects.filter(item__in=items).exists():
+        # Seeded before: the random draws of a second run differ (earlier steps skip their
+        # own work), so republishing again would spread to other communes. Keep it as is.
+        ctx.summary["hub_items"] = Item.objects.filter(issuing_unit=province).count()
+        ctx.summary["hub_republications"] = Republication.objects.filter(item__in=items).count()
+        return
     communes = list(
         Unit.objects.filter(parent=province, kind__in=Unit.COMMUNE_KINDS).order_by("code")
     )
@@ -154,29 +160,36 @@ def step_hub(ctx: Any) -> None:
             continue
         plan = []  # (item, channel, post input, record by url?)
         for item in items:
-            if ctx.rng.random() > 0.8:
-                continue  # this commune has not republished it (yet)
-            if Republication.objects.filter(item=item, unit=unit).exists():
-                continue
-            channel = own[0] if ctx.rng.random() < 0.75 else ctx.rng.choice(own)
+            # Draw every random value first, so that a second run makes the same choices
+            # (and skips what exists) instead of drifting to other units.
+            runs = ctx.rng.random() <= 0.8
+            pick_first = ctx.rng.random() < 0.75
+            other = ctx.rng.choice(own)
             token = f"{item.pk:04d}{unit.code}{ctx.rng.randrange(10**6, 10**7)}"
             published = item.publish_start + timedelta(hours=ctx.rng.randrange(1, 72))
             reach = ctx.rng.randrange(200, 18000)
+            content_type = "photo" if ctx.rng.random() < 0.5 else "article"
+            views = int(reach * ctx.rng.uniform(1.1, 2.6))
+            reactions = ctx.rng.randrange(0, reach // 20 + 1)
+            by_url = ctx.rng.random() < 0.7
+            if not runs or Republication.objects.filter(item=item, unit=unit).exists():
+                continue  # not republished (yet), or already seeded
+            channel = own[0] if pick_first else other
             plan.append(
                 (
                     item,
                     channel,
                     PostInput(
                         post_id=f"hub{token}",
-                        content_type="photo" if ctx.rng.random() < 0.5 else "article",
+                        content_type=content_type,
                         published_at=min(published, now),
                         permalink=_permalink(channel, token),
                         caption=f"{item.title}. Chi tiết: http://127.0.0.1:8000/p/noi-dung/{item.code}/",
                         reach=reach,
-                        views=int(reach * ctx.rng.uniform(1.1, 2.6)),
-                        reactions=ctx.rng.randrange(0, reach // 20 + 1),
+                        views=views,
+                        reactions=reactions,
                     ),
-                    ctx.rng.random() < 0.7,
+                    by_url,
                 )
             )
         by_channel: dict[int, list[Any]] = {}
