@@ -1,0 +1,129 @@
+"""The ledger's demo step: 12 months of believable activity, written through the services."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+# Content types by platform, with weights.
+MIX = {
+    "facebook": (("photo", 5), ("article", 3), ("video", 2), ("livestream", 1), ("other", 1)),
+    "instagram": (("photo", 6), ("video", 4)),
+    "zalo": (("article", 6), ("photo", 3), ("other", 1)),
+    "youtube": (("video", 8), ("livestream", 2)),
+    "tiktok": (("video", 1),),
+    "website": (("article", 8), ("photo", 2)),
+    "other": (("other", 1),),
+}
+# Posts a week for an average channel, and which metrics each platform gives.
+WEEKLY = {"facebook": 6, "instagram": 2, "zalo": 3, "youtube": 1, "tiktok": 2, "website": 4}
+GIVES_REACH = {"facebook", "instagram", "zalo"}
+WEEKDAY_WEIGHT = (1.3, 1.25, 1.2, 1.2, 1.1, 0.5, 0.3)  # Monday … Sunday
+
+
+def _first_of_months(today: date, months: int) -> list[date]:
+    firsts = []
+    year, month = today.year, today.month
+    for _ in range(months):
+        firsts.append(date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return sorted(firsts)
+
+
+def step_ledger(ctx: Any) -> None:
+    from core.demo import _operator
+    from ledger import services
+    from ledger.models import MonthlyForm, Post
+    from registry.models import Channel
+    from units.models import Unit
+    from units.selectors import subtree
+
+    channels = list(
+        Channel.objects.select_related("unit")
+        .exclude(status=Channel.Status.RETIRED)
+        .order_by("unit__path", "platform", "pk")
+    )
+    if not channels:
+        ctx.log("seed_demo: ledger skipped (no channels registered)")
+        return
+    if Post.objects.exists():
+        ctx.log("seed_demo: ledger already seeded")
+        return
+    rng = ctx.rng
+    operator = _operator()
+    today = services.local_today()
+    months = _first_of_months(today, ctx.months)
+    skipped_units = {u.pk for u in {c.unit for c in channels} if rng.random() < 0.08}
+    total = 0
+    for channel in channels:
+        platform = channel.platform
+        weekly = WEEKLY.get(platform, 1) * rng.lognormvariate(0, 0.5)
+        audience = 150 * rng.paretovariate(1.6)  # a channel's typical reach: heavy-tailed
+        kinds, weights = zip(*MIX.get(platform, MIX["other"]), strict=True)
+        skip = {m for m in months if channel.unit_id in skipped_units and rng.random() < 0.3}
+        posts: list[services.PostInput] = []
+        for first in months:
+            if first in skip:
+                continue
+            day = first
+            while day.month == first.month and day <= today:
+                expected = weekly / 7 * WEEKDAY_WEIGHT[day.weekday()] / 0.98
+                count = int(expected) + (1 if rng.random() < expected % 1 else 0)
+                for n in range(count):
+                    hour = rng.choice((7, 8, 9, 10, 11, 14, 15, 16, 17, 19, 20))
+                    at = datetime(
+                        day.year, day.month, day.day, hour, rng.randrange(60), tzinfo=services.TZ
+                    )
+                    kind = rng.choices(kinds, weights)[0]
+                    reach = int(audience * rng.paretovariate(1.2))
+                    views = int(reach * rng.uniform(1.1, 2.5))
+                    posts.append(
+                        services.PostInput(
+                            post_id=f"demo-{channel.pk}-{day:%Y%m%d}-{n}",
+                            content_type=kind,
+                            published_at=at,
+                            permalink=f"{channel.url.rstrip('/')}/posts/{day:%Y%m%d}{n}",
+                            caption=f"Tin hoạt động {channel.unit.name} ngày {day:%d/%m/%Y}",
+                            reach=reach if platform in GIVES_REACH else None,
+                            views=views,
+                            reactions=int(reach * rng.uniform(0.01, 0.06)),
+                            comments=int(reach * rng.uniform(0.0, 0.01)),
+                            shares=int(reach * rng.uniform(0.0, 0.015)),
+                        )
+                    )
+                day += timedelta(days=1)
+        if posts:
+            services.posts_upsert(
+                acting_user=operator, channel=channel, posts=posts, source_name="demo"
+            )
+            total += len(posts)
+    # Monthly forms for a few units without channels: recent months, most approved.
+    province = ctx.data.get("province")
+    with_zalo = {c.unit_id for c in channels if c.platform == "zalo"}
+    pool = [
+        u
+        for u in (subtree(province) if province is not None else Unit.objects.all())
+        if u.pk not in with_zalo and u.parent_id is not None
+    ]
+    forms = 0
+    for unit in rng.sample(pool, min(len(pool), 8)):
+        for first in months[-3:-1]:
+            if MonthlyForm.objects.filter(unit=unit, month=first, platform="zalo").exists():
+                continue
+            form = services.monthly_form_save(
+                acting_user=operator,
+                unit=unit,
+                month=first,
+                platform="zalo",
+                articles=rng.randrange(2, 15),
+                photos=rng.randrange(0, 10),
+                videos=rng.randrange(0, 3),
+                reach=int(300 * rng.paretovariate(1.5)) if rng.random() < 0.8 else None,
+            )
+            forms += 1
+            if rng.random() < 0.85:
+                form = services.monthly_form_submit(acting_user=operator, form=form)
+                if rng.random() < 0.8:
+                    services.monthly_form_approve(acting_user=operator, form=form)
+    ctx.summary["ledger_posts"] = total
+    ctx.summary["ledger_forms"] = forms
