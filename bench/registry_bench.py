@@ -1,14 +1,23 @@
 #!/usr/bin/env python
 """Lookups of the official channel registry through HTTP, at country scale.
 
-Creates ~20,000 channels for the 3,355 official units in a throwaway SQLite database,
-starts ``gunicorn config.wsgi -w 2`` on loopback (with bench/registry_bench_settings.py, which
-only adds a bare constant-JSON view), fires a bounded number of ``GET /api/registry/lookup``
-requests (exact hits, URL variants, lookalikes, bare handles, not-found) from a few client
-processes, then the same number of requests to the bare view, and prints lookups/s, p50/p99
-latency and the ratio lookups/s ÷ bare view/s.
+Creates ~20,000 channels for the 3,355 official units in a throwaway SQLite database, starts
+gunicorn on loopback (``config.wsgi`` with bench/registry_bench_settings.py, which only adds a
+bare constant-JSON view; by default ``-w 2 -k gthread --threads 2``), loads it for a fixed time
+with ``GET /api/registry/lookup`` requests (URL variants of registered channels, lookalikes,
+bare handles, not-found), then the bare view for the same time under the same server, and
+prints lookups/s, p50/p99 latency and the ratio lookups/s / bare view/s.
 
-    .venv/bin/python bench/registry_bench.py [--channels 20000] [--requests 6000] [--clients 4]
+The load generator is ``wrk`` (a Lua script cycles through the query paths, each thread from
+its own offset); every query is distinct, so no answer comes from the server's result cache
+(the output says so, or warns when the run outlasted the list). Without ``wrk`` on PATH the
+bench falls back to Python client processes, which eat much of the same 2 CPUs, and says so
+(install hint printed; the bench itself installs nothing). After the timed runs the outcome of
+every query kind is checked through HTTP against what the registry holds, and mismatches are
+printed.
+
+    .venv/bin/python bench/registry_bench.py [--channels 20000] [--seconds 10]
+        [--workers 2] [--worker-class gthread] [--threads 2] [--client wrk|python]
 """
 
 from __future__ import annotations
@@ -28,6 +37,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,8 +50,8 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def populate(n_channels: int, seed: int) -> list[tuple[str, str]]:
-    """Create units and channels; return (platform, identifier) of every channel."""
+def populate(n_channels: int, seed: int) -> dict[tuple[str, str], str]:
+    """Create units and channels; return {(platform, identifier): status} of every channel."""
     import django
 
     django.setup()
@@ -101,39 +111,57 @@ def populate(n_channels: int, seed: int) -> list[tuple[str, str]]:
     with transaction.atomic():
         Channel.objects.bulk_create(rows, batch_size=2000)
         RegistryVersion.objects.update_or_create(pk=1, defaults={"version": 1})
-    return sorted(seen)
+    return {(c.platform, c.identifier): str(c.status) for c in rows}
 
 
-def make_queries(keys: list[tuple[str, str]], n: int, seed: int) -> list[tuple[str, str]]:
-    """(kind, query) mix: 35% URL variants of registered channels, 30% lookalikes,
-    20% not found, 15% bare @handles."""
+# what the lookup must answer for each kind of query
+EXPECTED = {
+    "exact": "the registered status (official or pending)",
+    "lookalike": "lookalike",
+    "not_found": "not_found",
+    "bare": "official or pending",
+}
+
+
+def make_queries(
+    registry: dict[tuple[str, str], str], n: int, seed: int
+) -> list[tuple[str, str, frozenset[str]]]:
+    """(kind, query, accepted statuses), all queries distinct: 35% URL variants of registered
+    channels, 30% lookalikes (not registered themselves), 20% not found, 15% bare @handles."""
+    from registry.normalize import NotAChannel, normalize
+
     rng = random.Random(seed)
-    out: list[tuple[str, str]] = []
+    keys = sorted(registry)
+    out: list[tuple[str, str, frozenset[str]]] = []
+    seen: set[str] = set()
     handles = [ident for p, ident in keys if p in ("facebook", "tiktok")]
-    for _ in range(n):
+    official = {"verified": "official", "pending": "pending"}
+    while len(out) < n:
         roll = rng.random()
         platform, ident = rng.choice(keys)
         if roll < 0.35:
             kind = "exact"
+            accepted = frozenset([official[registry[(platform, ident)]]])
             if platform == "facebook":
                 q = rng.choice(
                     [
                         f"https://m.facebook.com/{ident}/?ref=bookmarks",
-                        f"http://www.facebook.com/{ident.upper()}/posts/123456789",
+                        f"http://www.facebook.com/{ident.upper()}/posts/{rng.randrange(10**9)}",
                         f"fb.com/{ident}#about",
-                        f"https://web.facebook.com/{ident}/?mibextid=ZbWKwL",
+                        f"https://web.facebook.com/{ident}/?mibextid={rng.randrange(10**6)}",
                     ]
                 )
             elif platform == "youtube":
-                q = f"https://m.youtube.com/{ident}/videos"
+                q = f"https://m.youtube.com/{ident}/videos?t={rng.randrange(10**6)}"
             elif platform == "tiktok":
-                q = f"https://www.tiktok.com/@{ident}/video/7300000000000000000"
+                q = f"https://www.tiktok.com/@{ident}/video/{rng.randrange(10**18, 10**19)}"
             elif platform == "zalo":
-                q = f"zalo.me/{ident}"
+                q = f"zalo.me/{ident}?src={rng.randrange(10**6)}"
             else:
-                q = f"HTTPS://WWW.{ident.upper()}/tin-tuc?id=7"
+                q = f"HTTPS://WWW.{ident.upper()}/tin-tuc?id={rng.randrange(10**6)}"
         elif roll < 0.65:
             kind = "lookalike"
+            accepted = frozenset(["lookalike"])
             handle = rng.choice(handles)
             pos = rng.randrange(len(handle))
             variant = rng.choice(
@@ -145,14 +173,24 @@ def make_queries(keys: list[tuple[str, str]], n: int, seed: int) -> list[tuple[s
                 ]
             ).strip(".")
             q = f"https://www.facebook.com/{variant}"
+            try:
+                if normalize(q).key in registry:  # unchanged, or another registered channel
+                    continue
+            except NotAChannel:
+                continue
         elif roll < 0.85:
             kind = "not_found"
+            accepted = frozenset(["not_found"])
             word = "".join(rng.choice("abcdefghkmnpqrstuvxyz") for _ in range(rng.randint(8, 16)))
             q = rng.choice([f"https://www.facebook.com/{word}", f"{word}.com", f"@{word}"])
         else:
             kind = "bare"
+            accepted = frozenset(["official", "pending"])
             q = "@" + rng.choice(handles)
-        out.append((kind, q))
+        if q in seen:
+            continue
+        seen.add(q)
+        out.append((kind, q, accepted))
     return out
 
 
@@ -176,7 +214,8 @@ def client_worker(args: tuple[int, list[str]]) -> list[tuple[float, int, str]]:
     return results
 
 
-def run_load(port: int, paths: list[str], clients: int) -> dict[str, object]:
+def run_python(port: int, paths: list[str], clients: int) -> dict[str, Any]:
+    """Python client processes; each sends its share of ``paths`` once."""
     chunks = [paths[i::clients] for i in range(clients)]
     with multiprocessing.Pool(clients) as pool:
         t0 = time.perf_counter()
@@ -187,15 +226,103 @@ def run_load(port: int, paths: list[str], clients: int) -> dict[str, object]:
         for k, r in enumerate(part):
             results[i + k * clients] = r
     lat = sorted(r[0] for r in results)
-    errors = sum(1 for r in results if r[1] >= 500)
     return {
         "requests": len(results),
         "per_second": len(results) / wall,
         "p50_ms": 1000 * statistics.median(lat),
         "p99_ms": 1000 * lat[min(len(lat) - 1, int(0.99 * len(lat)))],
-        "errors": errors,
+        "errors": sum(1 for r in results if r[1] != 200),
         "statuses": [r[2] for r in results],
     }
+
+
+WRK_SCRIPT = r"""
+-- cycles through the paths in PATHS_FILE; thread k starts at offset k * #paths / threads
+local threads = {}
+local count = 0
+function setup(thread)
+  thread:set("id", count)
+  count = count + 1
+  table.insert(threads, thread)
+end
+function init(args)
+  paths = {}
+  for line in io.lines(args[1]) do paths[#paths + 1] = line end
+  i = math.floor(id * #paths / tonumber(args[2]))
+end
+function request()
+  i = i % #paths + 1
+  return wrk.format("GET", paths[i])
+end
+function done(summary, latency, requests)
+  io.write(string.format(
+    'WRK-JSON {"requests": %d, "duration_us": %d, "p50_us": %d, "p99_us": %d, '
+    .. '"status_errors": %d, "socket_errors": %d}\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
+"""
+
+
+def run_wrk(
+    wrk: str, port: int, paths: list[str], seconds: float, threads: int, connections: int
+) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="bantin-wrk-") as tmp:
+        script = Path(tmp, "paths.lua")
+        script.write_text(WRK_SCRIPT)
+        paths_file = Path(tmp, "paths.txt")
+        paths_file.write_text("\n".join(paths) + "\n")
+        out = subprocess.run(  # noqa: S603 - fixed arguments
+            [
+                wrk,
+                f"-t{threads}",
+                f"-c{connections}",
+                f"-d{seconds}s",
+                "--timeout",
+                "10s",
+                "-s",
+                str(script),
+                f"http://127.0.0.1:{port}",
+                "--",
+                str(paths_file),
+                str(threads),
+            ],  # fmt: skip
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    line = next(x for x in out.splitlines() if x.startswith("WRK-JSON "))
+    r = json.loads(line.removeprefix("WRK-JSON "))
+    return {
+        "requests": r["requests"],
+        "per_second": r["requests"] / (r["duration_us"] / 1e6),
+        "p50_ms": r["p50_us"] / 1000,
+        "p99_ms": r["p99_us"] / 1000,
+        "errors": r["status_errors"] + r["socket_errors"],
+    }
+
+
+def outcomes(
+    port: int, queries: list[tuple[str, str, frozenset[str]]], statuses: list[str] | None
+) -> tuple[dict[str, dict[str, int]], list[tuple[str, str, str]]]:
+    """Outcome counts per kind, and the mismatches (kind, query, answer). ``statuses``: the
+    answers already received in order; otherwise the queries are asked again through HTTP."""
+    if statuses is None:
+        paths = [lookup_path(q) for _, q, _ in queries]
+        statuses = run_python(port, paths, 2)["statuses"]
+    by_kind: dict[str, dict[str, int]] = {}
+    bad: list[tuple[str, str, str]] = []
+    for (kind, q, accepted), status in zip(queries, statuses, strict=True):
+        by_kind.setdefault(kind, {}).setdefault(status, 0)
+        by_kind[kind][status] += 1
+        if status not in accepted:
+            bad.append((kind, q, status))
+    return by_kind, bad
+
+
+def lookup_path(q: str) -> str:
+    return "/api/registry/lookup?q=" + quote(q, safe="")
 
 
 def wait_ready(port: int, timeout: float = 60) -> None:
@@ -212,13 +339,26 @@ def wait_ready(port: int, timeout: float = 60) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--channels", type=int, default=20_000)
-    parser.add_argument("--requests", type=int, default=6_000)
-    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--seconds", type=float, default=10, help="length of each timed run")
+    parser.add_argument("--queries", type=int, default=40_000, help="distinct lookup queries")
+    parser.add_argument("--check", type=int, default=6_000, help="queries checked for outcome")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--worker-class", default="gthread", choices=["sync", "gthread"])
+    parser.add_argument("--threads", type=int, default=2, help="per worker (gthread)")
+    parser.add_argument("--client", default="wrk", choices=["wrk", "python"])
+    parser.add_argument("--connections", type=int, default=4, help="concurrent connections")
+    parser.add_argument("--python-requests", type=int, default=6_000)
     parser.add_argument("--seed", type=int, default=7)
     opts = parser.parse_args()
+
+    wrk = shutil.which("wrk") if opts.client == "wrk" else None
+    if opts.client == "wrk" and wrk is None:
+        print(
+            "wrk not found: falling back to Python client processes, which share the CPUs with "
+            "the server and lower every figure (Debian: apt-get install wrk)"
+        )
 
     tmp = Path(tempfile.mkdtemp(prefix="bantin-bench-registry-"))
     env = {
@@ -226,24 +366,26 @@ def main() -> None:
         "BANTIN_VAR_DIR": str(tmp),
         "DJANGO_SETTINGS_MODULE": "bench.registry_bench_settings",
         "PYTHONPATH": str(ROOT),
-        "DATABASE_URL": "",
     }
-    env.pop("DATABASE_URL")
+    env.pop("DATABASE_URL", None)
     os.environ.update({k: v for k, v in env.items() if k != "PYTHONPATH"})
+    os.environ.pop("DATABASE_URL", None)
     sys.path.insert(0, str(ROOT))
     server = None
     try:
         t0 = time.perf_counter()
-        keys = populate(opts.channels, opts.seed)
-        print(f"database: {len(keys)} channels in {tmp} ({time.perf_counter() - t0:.1f} s)")
+        registry = populate(opts.channels, opts.seed)
+        print(f"database: {len(registry)} channels in {tmp} ({time.perf_counter() - t0:.1f} s)")
         port = free_port()
         gunicorn = str(Path(PY).with_name("gunicorn"))
+        server_args = ["-w", str(opts.workers), "-k", opts.worker_class]
+        if opts.worker_class == "gthread":
+            server_args += ["--threads", str(opts.threads)]
         server = subprocess.Popen(  # noqa: S603 - fixed arguments
             [
                 gunicorn,
                 "config.wsgi",
-                "-w",
-                str(opts.workers),
+                *server_args,
                 "-b",
                 f"127.0.0.1:{port}",
                 "--log-level",
@@ -253,30 +395,60 @@ def main() -> None:
             env=env,
         )
         wait_ready(port)
-        queries = make_queries(keys, opts.requests, opts.seed)
-        paths = ["/api/registry/lookup?q=" + quote(q, safe="") for _, q in queries]
-        # warm-up: each worker builds its index once (then only on a registry change)
+        n_queries = opts.queries if wrk else opts.python_requests
+        queries = make_queries(registry, n_queries, opts.seed)
+        paths = [lookup_path(q) for _, q, _ in queries]
+        # warm-up with other queries: each worker builds its index once (then only on a change)
+        warm = make_queries(registry, 40 * opts.workers, opts.seed + 1)
         t0 = time.perf_counter()
-        run_load(port, paths[: 20 * opts.workers], opts.workers * 2)
+        run_python(port, [lookup_path(q) for _, q, _ in warm], opts.workers * 2)
         print(f"warm-up (index build in each worker): {time.perf_counter() - t0:.1f} s")
-        lookups = run_load(port, paths, opts.clients)
-        bare = run_load(port, ["/bench/constant"] * opts.requests, opts.clients)
-        by_kind: dict[str, dict[str, int]] = {}
-        for (kind, _), status in zip(queries, lookups["statuses"], strict=True):  # type: ignore[call-overload]
-            by_kind.setdefault(kind, {}).setdefault(status, 0)
-            by_kind[kind][status] += 1
-        ratio = float(lookups["per_second"]) / float(bare["per_second"])  # type: ignore[arg-type]
-        print(f"server: gunicorn -w {opts.workers} (sync), SQLite, {os.cpu_count()} CPUs; "
-              f"{opts.clients} client processes on the same machine")  # fmt: skip
-        print(f"outcomes by query kind: {json.dumps(by_kind)}")
+        if wrk:
+            wrk_threads = 1
+            lookups = run_wrk(wrk, port, paths, opts.seconds, wrk_threads, opts.connections)
+            bare = run_wrk(
+                wrk, port, ["/bench/constant"], opts.seconds, wrk_threads, opts.connections
+            )
+            client = f"wrk -t{wrk_threads} -c{opts.connections} -d{opts.seconds:g}s"
+            by_kind, bad = outcomes(port, queries[: opts.check], None)
+            checked = min(opts.check, len(queries))
+        else:
+            lookups = run_python(port, paths, opts.connections)
+            bare = run_python(port, ["/bench/constant"] * len(paths), opts.connections)
+            client = f"{opts.connections} Python client processes"
+            by_kind, bad = outcomes(port, queries, lookups["statuses"])
+            checked = len(queries)
+        ratio = lookups["per_second"] / bare["per_second"]
+        threads = f" --threads {opts.threads}" if opts.worker_class == "gthread" else ""
+        print(
+            f"server: gunicorn -w {opts.workers} -k {opts.worker_class}{threads}, SQLite, "
+            f"{os.cpu_count()} CPUs; load: {client} on the same machine"
+        )
+        repeats = max(0, lookups["requests"] - len(queries))
+        print(
+            f"lookup queries: {len(queries)} distinct, {lookups['requests']} sent"
+            + (
+                " (none repeated: every answer computed, none from the result cache)"
+                if not repeats
+                else f" (WARNING: {repeats} repeats, answered from the result cache; "
+                "raise --queries)"
+            )
+        )
+        print(f"outcomes by query kind ({checked} queries checked): {json.dumps(by_kind)}")
+        print(f"expected: {json.dumps(EXPECTED)}")
+        print(f"mismatches: {len(bad)}")
+        for kind, q, status in bad[:10]:
+            print(f"  {kind}: {q!r} -> {status!r}")
         for name, r in (("lookup", lookups), ("bare view", bare)):
             print(
                 f"{name:>9}: {r['requests']} requests, {r['per_second']:.0f}/s, "
-                f"p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, 5xx {r['errors']}"
+                f"p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, errors {r['errors']}"
             )
         print(f"lookups/s: {lookups['per_second']:.0f}  (goal >= 1000)")
         print(f"p50: {lookups['p50_ms']:.1f} ms  p99: {lookups['p99_ms']:.1f} ms  (goal p99 <= 50)")
         print(f"ratio to bare view: {ratio:.2f}  (goal >= 0.5)")
+        load = os.getloadavg()
+        print(f"load average at the end: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
     finally:
         if server is not None:
             server.send_signal(signal.SIGTERM)
