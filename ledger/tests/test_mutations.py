@@ -58,6 +58,7 @@ def test_mutated_rows_are_accounted(world: Any, tmp_path: Path, data: Any) -> No
     else:
         assert result.rows_read == result.accepted + result.rejected
         assert len(result.errors) == result.rejected
+        assert result.batch is not None
         batch = ImportBatch.objects.get(pk=result.batch)
         assert batch.rejections.count() == result.rejected
         assert Post.objects.filter(channel=channel).count() == result.posts_created
