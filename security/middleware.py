@@ -81,3 +81,35 @@ class TwoFactorRequiredMiddleware:
         target = "security:verify" if flags["device"] else "security:setup"
         query = urlencode({"next": request.get_full_path()})
         return redirect(f"{reverse(target)}?{query}")
+
+
+class RejectNullCharactersMiddleware:
+    """Refuse (400) a request whose path, query string or text body (JSON, form) holds a
+    NUL character. No text field can store one (PostgreSQL refuses them outright), so such
+    a request is never legitimate; refusing it here keeps every endpoint from a 500.
+    Uploaded files (multipart) are not inspected: binary files contain NUL bytes."""
+
+    TEXT_BODIES = ("application/json", "application/x-www-form-urlencoded")
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._has_null(request):
+            message = _("Yêu cầu chứa ký tự NUL (\\x00), không hợp lệ.")
+            if request.path_info.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+    def _has_null(self, request: HttpRequest) -> bool:
+        if "\x00" in request.path_info:
+            return True
+        query = request.META.get("QUERY_STRING", "")
+        if "%00" in query or "\x00" in query:
+            return True
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if content_type.startswith(self.TEXT_BODIES):
+            body = request.body
+            return b"\x00" in body or b"\\u0000" in body or b"%00" in body
+        return False

@@ -114,3 +114,14 @@ def test_the_deployment_guide_covers_every_environment_variable() -> None:
     assert 'add_header Content-Disposition "attachment" always;' in media
     assert "add_header X-Content-Type-Options nosniff always;" in media
     assert "fastcgi_pass" not in nginx and "uwsgi_pass" not in nginx
+
+
+def test_nul_characters_are_refused_before_any_view(world: Any) -> None:
+    """Found by schemathesis: a NUL in a query parameter made PostgreSQL fail (500)."""
+    client = Client()
+    client.force_login(world.users_a["viewer"])
+    assert client.get("/api/units", {"parent": "07\x0092"}).status_code == 400
+    response = client.post("/api/me", data='{"name": "a\\u0000b"}', content_type="application/json")
+    assert response.status_code == 400
+    assert client.get("/units/07192/", {"q": "\x00"}).status_code == 400
+    assert client.get("/api/units", {"parent": "07192"}).status_code == 200
