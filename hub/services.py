@@ -653,3 +653,44 @@ def ensure_can_issue_somewhere(user: Any) -> None:
     unit = home_unit(user)
     if unit is None or not has_role(user, unit, Role.EDITOR):
         raise PermissionDenied(_("Chỉ biên tập viên trở lên được soạn nội dung."))
+
+
+class LinkCandidates:
+    """Cheap pre-filter for the ledger's ingest: which imported rows might belong to a hub
+    item (permalink recorded as a republication on the same channel, or a short link in
+    the caption). Only those posts are handed to :func:`link_posts` afterwards."""
+
+    def __init__(self) -> None:
+        self._urls: dict[int, set[str]] = {}
+        self.keys: set[tuple[int, str]] = set()  # (channel id, platform post id)
+
+    def consider(
+        self, *, channel_id: int, post_id: str, permalink: str | None, caption: str
+    ) -> None:
+        if caption and text.SHORT_PATH in caption:
+            self.keys.add((channel_id, post_id))
+            return
+        if not permalink:
+            return
+        urls = self._urls.get(channel_id)
+        if urls is None:
+            urls = self._urls[channel_id] = set(
+                Republication.objects.filter(channel_id=channel_id).values_list("url", flat=True)
+            )
+        if urls and text.normalize_post_url(permalink) in urls:
+            self.keys.add((channel_id, post_id))
+
+    def link(self) -> int:
+        """Link the candidate posts (call inside the import's transaction)."""
+        from ledger.models import Post
+
+        if not self.keys:
+            return 0
+        by_channel: dict[int, list[str]] = defaultdict(list)
+        for channel_id, post_id in self.keys:
+            by_channel[channel_id].append(post_id)
+        linked = 0
+        for channel_id, post_ids in by_channel.items():
+            posts = Post.objects.filter(channel_id=channel_id, post_id__in=post_ids)
+            linked += link_posts(posts=list(posts))
+        return linked

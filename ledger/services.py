@@ -414,6 +414,10 @@ class _Ingest:
         self.pg = connection.vendor == "postgresql"
         # Channels without any post yet: no need to look up existing posts.
         self.empty_channels: set[int] = set()
+        from hub.services import LinkCandidates
+
+        # Posts that may be republications of hub items, linked after the rows are written.
+        self.hub = LinkCandidates()
 
     def start(self, channel: Channel | None) -> None:
         if channel is not None and not Post.objects.filter(channel_id=channel.pk).exists():
@@ -440,6 +444,12 @@ class _Ingest:
                     )
                     continue
                 self.seen[key] = item.line
+                self.hub.consider(
+                    channel_id=target.pk,
+                    post_id=item.post_id,
+                    permalink=item.permalink,
+                    caption=item.caption,
+                )
                 self.pending.append((item, target))
                 if len(self.pending) >= CHUNK:
                     self._flush()
@@ -973,6 +983,7 @@ def _run_ingest(
         raise ImportRefused(exc.message, exc.code) from exc
     counts = ingest.counts
     ingest.deltas.apply()
+    ingest.hub.link()
     batch.status = ImportBatch.Status.DONE
     batch.rows_read = counts.rows_read
     batch.accepted = counts.accepted
