@@ -161,7 +161,8 @@ class Post(models.Model):
     month = models.DateField(_("tháng"))
     content_type = models.CharField(_("loại nội dung"), max_length=16, choices=ContentType.choices)
     caption = models.CharField(_("trích nội dung"), max_length=500, blank=True)
-    hub_item_id = models.BigIntegerField(null=True, blank=True)  # link to the hub, later
+    # The hub item this post republishes (set by hub.services.link_posts during imports).
+    hub_item_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     # A copy of the latest snapshot's values (NULL = the platform does not give it).
     views = _metric(_("lượt xem"))
     reach = _metric(_("lượt tiếp cận"))
