@@ -264,7 +264,7 @@ def test_postgresql_round_trip(tmp_path: Path) -> None:
         pytest.skip("no PostgreSQL reachable at BANTIN_TEST_POSTGRES / 127.0.0.1:5432")
     import psycopg
 
-    name = "bantin_security_backup_roundtrip"
+    name = f"bantin_security_backup_{os.getpid()}"
     admin_url = url.replace("postgres://", "postgresql://")
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-DB_NAME = "bantin_security_gunicorn"
+DB_NAME = f"bantin_security_gunicorn_{os.getpid()}"  # one per test process (xdist)
 
 
 def _postgres_admin_url() -> str | None:
