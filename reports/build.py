@@ -63,6 +63,7 @@ def report_data(unit: Unit, period: Period) -> dict[str, Any]:
     data = selectors.summary(unit, period)
     data["monthly"] = selectors.monthly(unit, period)
     data["top_posts"] = selectors.top_posts(unit, period)
+    data["top_items"] = top_hub_items(unit, period)
     narrative = narrative_for(unit, period)
     defaults = document_defaults(unit)
     doc = {
@@ -82,6 +83,26 @@ def report_data(unit: Unit, period: Period) -> dict[str, Any]:
     data["unit"]["parent_name"] = unit.parent.name if unit.parent_id else None  # type: ignore[union-attr]
     data["generated_on"] = timezone.localdate().isoformat()
     return data
+
+
+def top_hub_items(unit: Unit, period: Period, limit: int = 5) -> list[dict[str, Any]]:
+    """The hub items issued in the unit's subtree that reached most in the period."""
+    from django.urls import reverse
+
+    from hub.selectors import top_items
+
+    rows = top_items(unit, period.start_datetime(), period.end_datetime_exclusive(), limit)
+    return [
+        {
+            "title": row.item.title,
+            "issuing_unit": row.item.issuing_unit.name,
+            "url": reverse("hub:coverage", args=[row.item.pk]),
+            "reach": row.reach,
+            "views": row.views,
+            "posts": row.posts,
+        }
+        for row in rows
+    ]
 
 
 def chart_specs(data: dict[str, Any], *, lang: str = "vi") -> dict[str, dict[str, Any]]:

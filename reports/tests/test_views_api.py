@@ -168,3 +168,35 @@ def test_build_report_command_json_docx_xlsx(data: Any, tmp_path: Path) -> None:
     assert any(c.value == 1234567 and c.data_type == "n" for c in cells)
     with pytest.raises(CommandError, match="2026-Q5"):
         call_command("build_report", "--unit", "22", "--period", "2026-Q5")
+
+
+def test_report_shows_the_top_hub_items(data: Any, client: Any) -> None:
+    from hub.services import republication_record
+    from hub.tests.factories import make_item
+
+    item = make_item(
+        data.province, data.province_users["editor"], data.province_users["administrator"]
+    )
+    ch = channel(data.commune_a, identifier="ubndcoto")
+    republication_record(
+        acting_user=None,
+        item=item,
+        unit=data.commune_a,
+        url="https://www.facebook.com/ubndcoto/posts/4242",
+    )
+    add_posts(
+        data.province_users["administrator"],
+        ch,
+        [
+            {
+                "published_at": at(2026, 2, 3),
+                "reach": 8765,
+                "post_id": "4242",
+                "permalink": "https://www.facebook.com/ubndcoto/posts/4242",
+            },
+        ],
+    )
+    client.force_login(data.province_users["viewer"])
+    page = client.get("/reports/22/", {"period": "2026-H1"}).content.decode()
+    assert item.title in page
+    assert "8.765" in page
