@@ -46,7 +46,7 @@ def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, Any, by
     opener = urllib.request.build_opener(NoRedirect)
     request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 - loopback
     try:
-        with opener.open(request, timeout=10) as response:
+        with opener.open(request, timeout=60) as response:  # a loaded CI machine is slow
             return response.status, response.headers, response.read()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.headers, exc.read()
