@@ -427,6 +427,67 @@ def parse_datetime(raw: str, order: str, tz: tzinfo) -> datetime | None:
     raise CellError(f"Không đọc được ngày / unreadable date: {text[:40]!r}")
 
 
+_FIXED_SLASHED = re.compile(r"[0-9]{2}/[0-9]{2}/[0-9]{4} [0-9]{2}:[0-9]{2}")
+is_fixed_slashed = _FIXED_SLASHED.fullmatch  # Meta's own 'MM/DD/YYYY HH:MM'
+is_simple_id = _SIMPLE_ID.fullmatch  # an id that needs no further checks (check_post_id)
+
+
+class DatetimeReader:
+    """``parse_datetime`` for one column of one file, with a fast path for the fixed
+    ``NN/NN/YYYY HH:MM`` shape of Meta's own export (the day part's meaning is cached).
+
+    Returns exactly what ``parse_datetime(raw, order, tz)`` returns (or raises).
+    """
+
+    __slots__ = ("days", "order", "tz")
+
+    def __init__(self, order: str, tz: tzinfo) -> None:
+        self.order = order
+        self.tz = tz
+        self.days: dict[str, tuple[int, int, int]] = {}
+
+    def __call__(self, raw: str) -> datetime | None:
+        if len(raw) == 16 and _FIXED_SLASHED.fullmatch(raw):
+            day = raw[:10]
+            ymd = self.days.get(day)
+            if ymd is None:
+                a, b = int(raw[0:2]), int(raw[3:5])
+                month, dom = (a, b) if self.order == "mdy" else (b, a)
+                ymd = (int(raw[6:10]), month, dom)
+                if len(self.days) < 100_000:
+                    self.days[day] = ymd
+            try:
+                return datetime(*ymd, int(raw[11:13]), int(raw[14:16]), tzinfo=self.tz)
+            except ValueError:
+                pass  # the general path words the error
+        return parse_datetime(raw, self.order, self.tz)
+
+
+MISSING = object()  # a cache miss (None is a value)
+
+
+class ExtraReader:
+    """``extra_value`` for one file, memoised for repeated cells ("No", "vi", "0", …)."""
+
+    __slots__ = ("cache", "decimal")
+
+    LIMIT = 8192
+
+    def __init__(self, decimal: str | None) -> None:
+        self.decimal = decimal
+        self.cache: dict[str, ExtraValue] = {}
+
+    def __call__(self, raw: str) -> ExtraValue:
+        value = self.cache.get(raw, MISSING)
+        if value is MISSING:
+            if raw.isdigit() and raw.isascii() and len(raw) < 16:
+                return int(raw)
+            value = extra_value(raw, self.decimal)
+            if len(self.cache) < self.LIMIT:
+                self.cache[raw] = value
+        return value  # type: ignore[return-value]
+
+
 EN_MONTHS = {
     name: i
     for i, names in enumerate(

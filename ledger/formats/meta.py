@@ -14,12 +14,16 @@ unless only one order gives no date in the future.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+import operator
+from collections.abc import Callable, Iterator
 from datetime import date
 
 from .base import (
+    MISSING,
     CellError,
     Columns,
+    DatetimeReader,
+    ExtraReader,
     ExtraValue,
     FileRefused,
     ParseContext,
@@ -28,11 +32,11 @@ from .base import (
     check_post_id,
     clean_permalink,
     excerpt,
-    extra_value,
     extras_plan,
+    is_fixed_slashed,
     is_iso_date,
+    is_simple_id,
     norm_header,
-    parse_datetime,
     parse_metric,
     parse_seconds,
     slashed_fields,
@@ -129,6 +133,12 @@ def content_type(post_type: str) -> str:
     return "other"
 
 
+def _getter(indexes: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
+    if len(indexes) > 1:
+        return operator.itemgetter(*indexes)  # type: ignore[return-value]
+    return lambda cells: tuple(cells[i] for i in indexes)
+
+
 def detect(header: list[str]) -> bool:
     cols = Columns(header, ALIASES)
     return (
@@ -153,15 +163,23 @@ def _date_order(table: Table, cols: Columns, ctx: ParseContext) -> str:
     mdy_ok = dmy_ok = True
     same = True
     limit = ctx.today.toordinal() + 1
+    # Meta's own shape (NN/NN/YYYY HH:MM) only needs its distinct days looked at.
+    days: set[str] = set()
+    fields_seen: list[tuple[int, int, int]] = []
     for _line, cells in table.raw_rows():
         raw = cells[idx]
+        if len(raw) == 16 and is_fixed_slashed(raw):
+            days.add(raw[:10])
+            continue
         fields = slashed_fields(raw)
         if fields is None:
             if is_iso_date(raw):
                 any_iso = True
             continue
+        fields_seen.append(fields)
+    fields_seen.extend((int(d[0:2]), int(d[3:5]), int(d[6:10])) for d in days)
+    for a, b, year in set(fields_seen):
         any_slashed = True
-        a, b, year = fields
         first_big |= a > 12
         second_big |= b > 12
         same &= a == b
@@ -227,63 +245,109 @@ def parse(table: Table, ctx: ParseContext) -> Iterator[Row | RowError]:
     plan = [(i, k) for i, k in plan if i != cols.index.get("lifetime")]
     dec = table.decimal
     ix = cols.index
-    get = cols.get
-    metric_keys = [k for k in ("reach", "reactions", "comments", "shares", "clicks") if k in ix]
+    # Column positions resolved once per file (rows are padded to the header's width);
+    # a column the file lacks reads as "" through the extra empty cell at index ``width``.
+    width = len(table.header)
+
+    def at(key: str) -> int:
+        return ix.get(key, width)
+
+    i_post = ix["post_id"]
+    i_published, i_permalink, i_post_type = at("published"), at("permalink"), at("post_type")
+    i_owner = at("account_id" if "account_id" in ix else "page_id")
+    i_description, i_title = at("description"), at("title")
+    i_page_name, i_username = at("page_name"), at("account_username")
     views_key = "views" if "views" in ix else ("impressions" if "impressions" in ix else None)
-    owner_key = "account_id" if "account_id" in ix else "page_id"
+    # (metric name, column key, index) for the plain counts (views last, as before).
+    counts = [
+        (name, key, ix[key])
+        for name, key in (
+            ("reach", "reach"),
+            ("reactions", "reactions"),
+            ("comments", "comments"),
+            ("shares", "shares"),
+            ("clicks", "clicks"),
+            ("views", views_key),
+        )
+        if key is not None and key in ix
+    ]
+    i_seconds = ix.get("seconds_viewed")
+    platform_default = "instagram" if instagram else "facebook"
+    read_datetime = DatetimeReader(order, ctx.tz)
+    read_extra = ExtraReader(dec)
+    cached_extra = read_extra.cache.get
+    extra_keys = [k for _i, k in plan]
+    # All the extras' cells of a row in one call (a tuple, even for one column).
+    extra_cells = _getter([i for i, _k in plan])
+    names: dict[str, str | None] = {}
+    pad = [""]
 
     for line, cells in table:
         ctx.rows_read += 1
+        if len(cells) == width:
+            cells = cells + pad
         key = "post_id"
         try:
-            post_id = check_post_id(cells[ix["post_id"]])
+            raw = cells[i_post]
+            post_id = raw if is_simple_id(raw) else check_post_id(raw)
             key = "published"
-            published = parse_datetime(get(cells, "published"), order, ctx.tz)
-            values: dict[str, int | None] = {}
-            for key in metric_keys:
-                values[key] = parse_metric(cells[ix[key]], dec)
-            views = None
-            if views_key is not None:
-                key = views_key
-                views = parse_metric(cells[ix[key]], dec)
+            published = read_datetime(cells[i_published])
+            values = dict.fromkeys(("views", "reach", "reactions", "comments", "shares", "clicks"))
+            for name, key, i in counts:  # noqa: B007 - ``key`` names the failing column
+                raw = cells[i]
+                if raw.isdigit() and raw.isascii() and len(raw) < 19:
+                    values[name] = int(raw)
+                else:
+                    values[name] = parse_metric(raw, dec)
             watch = None
-            if "seconds_viewed" in ix:
+            if i_seconds is not None:
                 key = "seconds_viewed"
-                watch = parse_seconds(cells[ix[key]], dec)
+                watch = parse_seconds(cells[i_seconds], dec)
         except CellError as exc:
             yield RowError(line, cols.label(key), str(exc))
             continue
-        permalink = clean_permalink(get(cells, "permalink"))
-        owner = get(cells, owner_key).strip()
+        permalink = clean_permalink(cells[i_permalink])
+        owner = cells[i_owner].strip()
         if not (owner.isascii() and owner.isdigit()):
             prefix = post_id.split("_", 1)[0]
             owner = prefix if "_" in post_id and prefix.isdigit() else ""
-        platform = "instagram" if instagram else "facebook"
+        platform = platform_default
         if permalink and "instagram.com" in permalink.lower():
             platform = "instagram"
-        text = get(cells, "description").strip() or get(cells, "title").strip()
-        name = get(cells, "page_name").strip() or get(cells, "account_username").strip()
+        text = cells[i_description].strip() or cells[i_title].strip()
+        name = cells[i_page_name].strip() or cells[i_username].strip()
+        channel_name = names.get(name, MISSING)
+        if channel_name is MISSING:
+            channel_name = excerpt(name, 255) or None
+            if len(names) < 1024:
+                names[name] = channel_name
         extras: dict[str, ExtraValue] = {}
-        for i, extra_key in plan:
-            value = extra_value(cells[i], dec)
-            if value is not None:
-                extras[extra_key] = value
+        for extra_key, raw in zip(extra_keys, extra_cells(cells), strict=True):
+            if raw:
+                value: object = cached_extra(raw, MISSING)
+                if value is MISSING:
+                    if raw.isdigit() and raw.isascii() and len(raw) < 16:
+                        value = int(raw)
+                    else:
+                        value = read_extra(raw)
+                if value is not None:
+                    extras[extra_key] = value  # type: ignore[assignment]
         yield Row(
-            line=line,
-            platform=platform,
-            post_id=post_id,
-            published_at=published,
-            content_type=content_type(get(cells, "post_type")),
-            permalink=permalink,
-            caption=excerpt(text),
-            channel_ref=owner or None,
-            channel_name=excerpt(name, 255) or None,
-            views=views,
-            reach=values.get("reach"),
-            reactions=values.get("reactions"),
-            comments=values.get("comments"),
-            shares=values.get("shares"),
-            clicks=values.get("clicks"),
-            watch_time_seconds=watch,
-            extras=extras,
+            line,
+            platform,
+            post_id,
+            published,
+            content_type(cells[i_post_type]),
+            permalink,
+            excerpt(text),
+            owner or None,
+            channel_name,  # type: ignore[arg-type]
+            values["views"],
+            values["reach"],
+            values["reactions"],
+            values["comments"],
+            values["shares"],
+            values["clicks"],
+            watch,
+            extras,
         )
