@@ -184,7 +184,13 @@ def step_hub(ctx: Any) -> None:
                         content_type=content_type,
                         published_at=min(published, now),
                         permalink=_permalink(channel, token),
-                        caption=f"{item.title}. Chi tiết: http://127.0.0.1:8000/p/noi-dung/{item.code}/",
+                        # Recorded by URL: no short link (the import links it by the
+                        # recorded address); otherwise the import links it by the caption.
+                        caption=(
+                            item.title
+                            if by_url
+                            else f"{item.title}. Chi tiết: http://127.0.0.1:8000/p/noi-dung/{item.code}/"
+                        ),
                         reach=reach,
                         views=views,
                         reactions=reactions,
@@ -208,7 +214,7 @@ def step_hub(ctx: Any) -> None:
                         published_at=post_input.published_at,
                     )
                     recorded += 1
-            # What the ledger's ingest does after an import: link posts to hub items.
+            # Posts imported before their address was recorded are linked now.
             posts = Post.objects.filter(
                 channel=channel, post_id__in=[e[2].post_id for e in entries]
             )

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -99,7 +99,8 @@ class RejectNullCharactersMiddleware:
             message = _("Yêu cầu chứa ký tự NUL (\\x00), không hợp lệ.")
             if request.path_info.startswith("/api/"):
                 return JsonResponse({"detail": message}, status=400)
-            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+            # A page, not a bare error: the public check is where people paste odd text.
+            return render(request, "security/bad_request.html", {"message": message}, status=400)
         return self.get_response(request)
 
     def _has_null(self, request: HttpRequest) -> bool:

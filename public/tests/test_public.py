@@ -28,6 +28,14 @@ def channels(world: Any) -> Any:
     return world
 
 
+def test_a_nul_character_gets_a_page_with_a_clear_message(channels: Any) -> None:
+    # Refused by security.middleware.RejectNullCharactersMiddleware for every URL.
+    response = Client().get("/p/kiem-tra/", {"q": "\u0000\u0001"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "<h1>" in body and "NUL" in body
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
@@ -37,7 +45,7 @@ def channels(world: Any) -> Any:
         ("https://www.facebook.com/someone.else.entirely", "Không có trong danh bạ"),
         ("zalo.me/55556666", "đã ngừng sử dụng"),
         ("javascript:alert(1)", "Chưa kiểm tra được"),
-        ("\u0000\u0001", "Chưa kiểm tra được"),
+        ("\u0001\u0002", "Chưa kiểm tra được"),
     ],
 )
 def test_check_page_outcomes(channels: Any, query: str, expected: str) -> None:
