@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import Channel
@@ -186,6 +186,14 @@ class Post(models.Model):
         indexes = [
             models.Index(fields=["unit", "month"], name="ledger_post_unit_month"),
             models.Index(fields=["channel", "published_at"], name="ledger_post_channel_pub"),
+            # Reports: the top posts by reach, and the edge days of administrative periods.
+            models.Index(
+                F("reach").desc(),
+                F("id"),
+                name="ledger_post_reach_desc",
+                condition=Q(reach__isnull=False),
+            ),
+            models.Index(fields=["published_at"], name="ledger_post_published"),
         ]
 
     def __str__(self) -> str:
