@@ -22,6 +22,8 @@ $(VENV)/.synced: pyproject.toml uv.lock
 	@touch $@
 
 ## demo: the app with a demo province (Quảng Ninh) on SQLite at http://127.0.0.1:8000
+# The demo lets administrators in without two-factor; every real installation requires it.
+demo: export BANTIN_REQUIRE_2FA_FOR_ADMINS = 0
 demo: venv
 	@mkdir -p var/staticfiles var/media
 	$(PY) manage.py migrate --noinput
@@ -41,7 +43,7 @@ check: venv
 
 ## test: check, then the whole suite (DATABASE_URL picks the database; SQLite by default)
 test: check
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 ## check-deploy: Django's deployment checklist on the production profile; any warning fails
 check-deploy: venv

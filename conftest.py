@@ -73,6 +73,17 @@ def login(client: Any) -> Any:
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Two-factor for administrators is on by default; the tests of security/ turn it on
+    # again themselves. Other tests sign in with force_login.
+    settings.BANTIN_REQUIRE_2FA_FOR_ADMINS = False
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Rate-limit counters live in the cache: every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 from core.tests.e2e import page  # noqa: E402,F401  (the Playwright fixture, for every app)

@@ -208,7 +208,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 
 # Two-factor (django-otp, TOTP + recovery codes). Administrators must verify a second
 # factor before any other page when this is True (config.settings_production sets it).
-BANTIN_REQUIRE_2FA_FOR_ADMINS = env_bool("BANTIN_REQUIRE_2FA_FOR_ADMINS", False)
+BANTIN_REQUIRE_2FA_FOR_ADMINS = env_bool("BANTIN_REQUIRE_2FA_FOR_ADMINS", True)
 OTP_TOTP_ISSUER = "Bantin"
 # Behind nginx, the client's address comes from X-Forwarded-For (set by nginx only).
 BANTIN_BEHIND_PROXY = env_bool("BANTIN_BEHIND_PROXY", False)
@@ -231,3 +231,6 @@ CONTENT_SECURITY_POLICY = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Public lookups ("is this page official?", page and API): per client address. Empty = off.
+BANTIN_LOOKUP_RATE = os.environ.get("BANTIN_LOOKUP_RATE", "120/m") or None

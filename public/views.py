@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from registry import selectors
+from registry.ratelimits import RATE_MESSAGE, lookup_allowed
 from registry.models import Channel
 
 OPEN_DATA_SCHEMA = "bantin.registry.channels/1"
@@ -25,8 +26,9 @@ QUERY_MAX = 2000
 @require_GET
 def check(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:QUERY_MAX].strip()
-    result = selectors.lookup(q) if q else None
-    context = {"q": q, "result": result}
+    limited = bool(q) and not lookup_allowed(request)
+    result = selectors.lookup(q) if q and not limited else None
+    context = {"q": q, "result": result, "rate_message": RATE_MESSAGE if limited else None}
     if getattr(request, "htmx", False):
         return render(request, "public/_check_result.html", context)
     return render(request, "public/check.html", context)

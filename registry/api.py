@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from datetime import datetime
 from typing import Literal
 
@@ -10,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 
 from core.permissions import Role, ensure_role
+from registry.ratelimits import RATE_MESSAGE, lookup_allowed
 from registry import selectors, services
 from registry.models import Channel
 from units.selectors import normalise_code
@@ -128,6 +131,13 @@ def lookup(request: HttpRequest) -> HttpResponse:
     # (django-ninja's per-request pydantic validation of it cost more than the lookup of a
     # cached answer; the OpenAPI document still describes it, see _LOOKUP_DOC), and the body
     # is the selector's cached JSON, already shaped like LookupOut, sent without re-validation.
+    if not lookup_allowed(request):
+        return HttpResponse(
+            json.dumps({"detail": str(RATE_MESSAGE)}, ensure_ascii=False),
+            status=429,
+            content_type="application/json",
+            headers={"Retry-After": "60"},
+        )
     status, body = selectors.lookup_json(request.GET.get("q", ""))
     return HttpResponse(body, status=status, content_type="application/json")
 

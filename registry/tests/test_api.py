@@ -1,0 +1,19 @@
+"""The public lookup's rate limit (security.ratelimit, per client address)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def test_public_lookup_is_rate_limited_per_address(db: Any, client: Any, settings: Any) -> None:
+    settings.BANTIN_LOOKUP_RATE = "3/m"
+    codes = [
+        client.get("/api/registry/lookup", {"q": "ubnd.example.gov.vn"}).status_code
+        for _ in range(4)
+    ]
+    assert codes[:3] == [200, 200, 200]
+    assert codes[3] == 429
+    page = client.get("/p/kiem-tra/", {"q": "ubnd.example.gov.vn"}).content.decode()
+    assert "quá nhiều lần" in page
+    other = client.get("/api/registry/lookup", {"q": "ubnd.example.gov.vn"}, REMOTE_ADDR="10.9.8.7")
+    assert other.status_code == 200
