@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from registry import selectors
-from registry.ratelimits import RATE_MESSAGE, lookup_allowed
 from registry.models import Channel
+from registry.ratelimits import RATE_MESSAGE, lookup_allowed
 
 OPEN_DATA_SCHEMA = "bantin.registry.channels/1"
 QUERY_MAX = 2000

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-
 from datetime import datetime
 from typing import Literal
 
@@ -12,9 +11,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 
 from core.permissions import Role, ensure_role
-from registry.ratelimits import RATE_MESSAGE, lookup_allowed
 from registry import selectors, services
 from registry.models import Channel
+from registry.ratelimits import RATE_MESSAGE, lookup_allowed
 from units.selectors import normalise_code
 
 router = Router(tags=["registry"])
