@@ -91,6 +91,7 @@ def report_page(request: HttpRequest, code: str) -> HttpResponse:
         narrative_form=NarrativeForm(instance=build.narrative_for(unit, period)),
         can_edit=has_role(request.user, unit, Role.EDITOR),
         ancestors=units_visible_to(request.user).filter(code__in=unit.ancestor_codes()),
+        previous=period.previous_year(),
         period_label=period.label_vi() if (get_language() or "vi") == "vi" else period.label_en(),
     )
     return render(request, "reports/report.html", context)

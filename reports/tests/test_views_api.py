@@ -89,6 +89,7 @@ def test_report_page_shows_figures_in_vietnamese_format(data: Any, client: Any) 
     client.force_login(data.province_users["viewer"])
     page = client.get("/reports/22/", {"period": "2026-H1"}).content.decode()
     assert "1.234.567" in page
+    assert "Từ 01/01/2026 đến 30/06/2026." in page  # dd/mm/yyyy
     assert "không phải số người" in page  # the footnote on reach
     assert 'data-spec-id="chart-trend"' in page
     assert "/reports/07192/?period=2026-H1" in page  # drill-down
