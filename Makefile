@@ -43,7 +43,7 @@ check: venv
 
 ## test: check, then the whole suite (DATABASE_URL picks the database; SQLite by default)
 test: check
-	$(PY) -m pytest -n auto
+	$(PY) -m pytest -n auto --durations=15
 
 ## check-deploy: Django's deployment checklist on the production profile; any warning fails
 check-deploy: venv
