@@ -278,7 +278,7 @@ def run_wrk(
                 wrk,
                 f"-t{threads}",
                 f"-c{connections}",
-                f"-d{seconds}s",
+                f"-d{max(1, round(seconds))}s",  # wrk takes whole seconds
                 "--timeout",
                 "10s",
                 "-s",
@@ -378,7 +378,9 @@ def main() -> None:
         print(f"database: {len(registry)} channels in {tmp} ({time.perf_counter() - t0:.1f} s)")
         port = free_port()
         gunicorn = str(Path(PY).with_name("gunicorn"))
-        server_args = ["-w", str(opts.workers), "-k", opts.worker_class]
+        # Same as production (deploy/gunicorn.conf.py): each worker builds its index first.
+        hooks = str(Path(__file__).with_name("registry_bench_gunicorn.py"))
+        server_args = ["-c", hooks, "-w", str(opts.workers), "-k", opts.worker_class]
         if opts.worker_class == "gthread":
             server_args += ["--threads", str(opts.threads)]
         server = subprocess.Popen(  # noqa: S603 - fixed arguments

@@ -214,3 +214,14 @@ def build(version: int) -> Snapshot:
     # first find() freezes the index; do it now rather than in a request
     snap.lookalikes.find("facebook", "warm-up-probe")
     return snap
+
+
+def warm() -> None:
+    """Build this process's index before it serves requests (gunicorn's post_worker_init),
+    so no visitor waits for the build. Failures are logged and left to the first lookup."""
+    import logging
+
+    try:
+        get()
+    except Exception:  # noqa: BLE001 - a cold index is not fatal: the first lookup builds it
+        logging.getLogger(__name__).exception("registry index warm-up failed")

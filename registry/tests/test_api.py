@@ -17,3 +17,18 @@ def test_public_lookup_is_rate_limited_per_address(db: Any, client: Any, setting
     assert "quá nhiều lần" in page
     other = client.get("/api/registry/lookup", {"q": "ubnd.example.gov.vn"}, REMOTE_ADDR="10.9.8.7")
     assert other.status_code == 200
+
+
+def test_warm_builds_the_index_and_never_raises(db: Any, monkeypatch: Any) -> None:
+    from registry import index
+
+    index.mark_stale()
+    before = index.builds
+    index.warm()
+    assert index.builds == before + 1
+
+    def broken() -> None:
+        raise RuntimeError("database away")
+
+    monkeypatch.setattr(index, "get", broken)
+    index.warm()  # logged, not raised: the first lookup builds it instead
