@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -22,8 +23,8 @@ from factchecks.claimreview import as_script, claim_review
 from factchecks.forms import SuggestForm
 from factchecks.models import FactCheck, PolicyPage, Verdict
 from factchecks.policies import DEFAULTS
-from factchecks.ratelimit import hit
 from factchecks.text import render_markdown
+from security.ratelimit import client_ip, limit
 
 PER_PAGE = 20
 
@@ -144,7 +145,8 @@ def suggest(request: HttpRequest) -> HttpResponse:
             # A bot filled the honeypot: answer as if it worked, store nothing.
             messages.success(request, _("Cảm ơn bạn. Chúng tôi đã nhận đề nghị."))
             return redirect("factchecks_public:suggest")
-        if not hit("suggest", request.META.get("REMOTE_ADDR", "")):
+        rate = getattr(settings, "BANTIN_SUGGEST_RATE", "5/h")
+        if not limit(f"suggest:{client_ip(request)}", rate):
             form.add_error(
                 None,
                 _("Bạn đã gửi nhiều đề nghị trong thời gian ngắn. Xin thử lại sau."),
