@@ -58,9 +58,9 @@ def populate(n_channels: int, seed: int) -> dict[tuple[str, str], str]:
     from django.core.management import call_command
     from django.db import transaction
 
+    from core.text import fold
     from registry.models import Channel, RegistryVersion
     from registry.normalize import NotAChannel, normalize
-    from registry.text import fold
     from units.models import Unit
     from units.services import units_load_official
 

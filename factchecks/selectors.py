@@ -10,8 +10,8 @@ from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 
 from core.permissions import home_unit
+from core.text import fold
 from factchecks.models import FactCheck, PolicyPage, Suggestion, Topic
-from factchecks.text import fold
 from units.models import Unit
 from units.selectors import subtree_q
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.permissions import Role, ensure_role, has_role
+from core.text import fold
 from factchecks.models import (
     CLAIM_SHORT_MAX,
     Correction,
@@ -32,7 +33,7 @@ from factchecks.models import (
     Topic,
     Verdict,
 )
-from factchecks.text import contains_link, fold, render_markdown
+from factchecks.text import contains_link, render_markdown
 from units.models import Unit
 
 

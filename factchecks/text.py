@@ -1,9 +1,8 @@
-"""Text helpers: diacritics folding for search, Markdown rendered then sanitised."""
+"""Text helpers: Markdown rendered then sanitised; links in claim text; folding from core.text."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import markdown
 import nh3
@@ -14,14 +13,6 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 URL_RE = re.compile(r"(https?://|www\.|\b[a-z0-9-]+\.(com|vn|net|org|me|ly)/)", re.IGNORECASE)
-
-
-def fold(text: str) -> str:
-    """Lowercase, strip accents (NFKD), đ→d, collapse spaces: 'Hóa đơn' → 'hoa don'."""
-    text = text.lower().replace("đ", "d")
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(stripped.split())
 
 
 def render_markdown(text: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from registry.text import fold
+from core.text import fold
 
 _KIND_WORDS = ("dac khu", "phuong", "xa", "tinh", "thanh pho", "so", "ban", "uy ban nhan dan")
 

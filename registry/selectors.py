@@ -11,11 +11,11 @@ from typing import Any
 from django.db.models import Count, QuerySet
 
 from core.permissions import home_unit
+from core.text import fold
 from registry import index
 from registry.index import BARE_FORMS, ChannelInfo
 from registry.models import Channel
 from registry.normalize import BareHandle, Canonical, NotAChannel, parse_query
-from registry.text import fold
 from units.models import Unit
 from units.selectors import subtree, subtree_q
 

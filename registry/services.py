@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.permissions import Role, ensure_role
+from core.text import fold
 from registry import index
 from registry.models import Channel, RegistryVersion
 from registry.normalize import NotAChannel, normalize
-from registry.text import fold
 from units.models import Unit
 
 EXTERNAL_ID_MAX = 100

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.permissions import Role, has_role
+from core.text import fold
 from registry import selectors, services
 from registry.forms import ChannelRegisterForm, ChannelRetireForm, ChannelVerifyForm
 from registry.models import Channel
-from registry.text import fold
 
 
 def _form_errors(form: Form, exc: ValidationError) -> None:

@@ -8,10 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from core.models import AuditEvent
+from core.text import fold
 from factchecks import services
 from factchecks.models import Correction, FactCheck
 from factchecks.tests.factories import draft, published, source
-from factchecks.text import fold, render_markdown
+from factchecks.text import render_markdown
 
 
 def test_the_author_cannot_publish_their_own_factcheck(world: Any) -> None:
