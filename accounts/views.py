@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import services
 from accounts.forms import InviteForm
 from accounts.selectors import memberships_visible_to
+from core.forms import add_service_errors
 from core.permissions import Role, membership_of
 from units.selectors import units_visible_to
 
@@ -47,8 +48,7 @@ def user_invite(request: HttpRequest) -> HttpResponse:
                 base_url=request.build_absolute_uri("/"),
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,

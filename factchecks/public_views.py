@@ -18,6 +18,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.forms import add_service_errors
 from factchecks import selectors, services
 from factchecks.claimreview import as_script, claim_review
 from factchecks.forms import SuggestForm
@@ -161,8 +162,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
                     contact=data["contact"],
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Cảm ơn bạn. Chúng tôi đã nhận đề nghị."))
                 return redirect("factchecks_public:suggest")

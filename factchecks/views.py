@@ -9,26 +9,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.forms import add_service_errors
 from core.permissions import Role, has_role, home_unit
 from factchecks import selectors, services
 from factchecks.forms import CorrectionForm, FactCheckForm, NoteForm, PolicyForm, ReasonForm
 from factchecks.models import FactCheck, PolicyPage, Suggestion
 from factchecks.policies import DEFAULTS
 from units.selectors import subtree
-
-
-def _form_errors(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _editor_units(user: Any) -> Any:
@@ -84,7 +76,7 @@ def factcheck_create(request: HttpRequest) -> HttpResponse:
         try:
             fc = services.factcheck_create(acting_user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã lưu bản nháp."))
             return redirect("factchecks:detail", pk=fc.pk)
@@ -107,7 +99,7 @@ def factcheck_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.factcheck_update(acting_user=request.user, factcheck=fc, **data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã lưu thay đổi."))
             return redirect("factchecks:detail", pk=fc.pk)
@@ -181,7 +173,7 @@ def factcheck_correct(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.factcheck_correct(acting_user=request.user, factcheck=fc, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã đăng đính chính."))
             return redirect("factchecks:detail", pk=fc.pk)
@@ -200,7 +192,7 @@ def factcheck_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
                 acting_user=request.user, factcheck=fc, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã rút bài; trang công khai hiện thông báo rút bài."))
             return redirect("factchecks:detail", pk=fc.pk)
@@ -256,7 +248,7 @@ def policy_edit(request: HttpRequest, kind: str) -> HttpResponse:
                 acting_user=request.user, kind=kind, body=form.cleaned_data["body"]
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã lưu trang."))
             return redirect("factchecks:list")

@@ -8,25 +8,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.forms import add_service_errors
 from core.permissions import Role, has_role, home_unit
 from hub import presenting, selectors, services
 from hub.export import coverage_xlsx
 from hub.forms import ItemForm, ReopenForm, RepublicationForm
 from hub.models import Attachment, Item
-
-
-def _form_errors(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _item_or_404(request: HttpRequest, pk: int) -> Item:
@@ -102,7 +94,7 @@ def item_create(request: HttpRequest) -> HttpResponse:
                 **_service_args(form),
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -170,7 +162,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.item_update(acting_user=request.user, item=item, **_service_args(form))
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã lưu thay đổi."))
             return redirect("hub:detail", pk=item.pk)
@@ -313,7 +305,7 @@ def republish(request: HttpRequest, code: str, pk: int) -> HttpResponse:
                     published_at=form.cleaned_data.get("published_at"),
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Đã ghi nhận bài đăng lại. Cảm ơn!"))
                 return redirect("hub:republish", code=unit.code, pk=item.pk)

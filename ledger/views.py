@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.forms import add_service_errors
 from core.permissions import Role, has_role
 from ledger import selectors, services
 from ledger.formats.bantin_template import write_template_csv, write_template_xlsx
@@ -145,19 +146,11 @@ def form_new(request: HttpRequest) -> HttpResponse:
         try:
             saved = services.monthly_form_save(acting_user=request.user, **data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã lưu bản nháp báo cáo tháng."))
             return redirect("ledger:form", pk=saved.pk)
     return render(request, "ledger/form_edit.html", {"form": form, "monthly": None})
-
-
-def _add_errors(form: MonthlyFormForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _monthly(request: HttpRequest, pk: int) -> MonthlyForm:
@@ -181,7 +174,7 @@ def form_detail(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.monthly_form_save(acting_user=request.user, **data)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Đã lưu bản nháp báo cáo tháng."))
                 return redirect("ledger:form", pk=monthly.pk)

@@ -4,25 +4,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.forms import add_service_errors
 from core.permissions import Role, has_role
 from core.text import fold
 from registry import selectors, services
 from registry.forms import ChannelRegisterForm, ChannelRetireForm, ChannelVerifyForm
 from registry.models import Channel
-
-
-def _form_errors(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -71,7 +63,7 @@ def channel_register(request: HttpRequest) -> HttpResponse:
                 display_name=form.cleaned_data["display_name"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -115,7 +107,7 @@ def channel_verify(request: HttpRequest, pk: int) -> HttpResponse:
                 acting_user=request.user, channel=channel, method=form.cleaned_data["method"]
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã xác minh kênh %(channel)s.") % {"channel": channel})
             return redirect("registry:detail", pk=channel.pk)

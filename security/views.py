@@ -23,6 +23,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.forms import add_service_errors
 from security import selectors, services, twofactor
 from security.forms import AuditFilterForm, SetupForm, TokenForm
 from units.selectors import units_visible_to
@@ -35,14 +36,6 @@ def _next_url(request: HttpRequest) -> str:
     ):
         return target
     return resolve_url(settings.LOGIN_REDIRECT_URL)
-
-
-def _form_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -98,7 +91,7 @@ def setup(request: HttpRequest) -> HttpResponse:
                 user=user, device=device, token=form.cleaned_data["otp_token"]
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             otp_login(request, device)
             twofactor.remember_flags(request, user)

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.forms import add_service_errors
 from core.permissions import Role, has_role
 from units import selectors, services
 from units.forms import UnitCreateForm
@@ -43,8 +44,7 @@ def unit_add_child(request: HttpRequest, code: str) -> HttpResponse:
                 acting_user=request.user, parent=parent, **form.cleaned_data
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã thêm đơn vị %(name)s.") % {"name": unit.name})
             return redirect("units:detail", code=unit.code)
