@@ -383,6 +383,57 @@ class UnitMonthStat(models.Model):
         return f"{self.unit_id} {self.month} {self.platform} {self.content_type} {self.source}"
 
 
+class SubtreeStat(models.Model):
+    """The roll-up: for each unit, the counted sums of its whole subtree (the unit itself
+    included) × month × half-month × platform × content type.
+
+    Kept in the same transaction as ``UnitMonthStat`` (each import, form approval and
+    unlock, and the change of a form's ``counted``), so a report of any unit reads a few
+    hundred rows of its own instead of the rows of every unit under it. ``half`` lets the
+    administrative periods (15th to 14th, Decree 09/2019) be read without touching posts:
+    1 = days 1-14, 2 = days 15-end (by publication time in Asia/Ho_Chi_Minh), 0 = the whole
+    month (monthly forms, and posts without a publication time).
+    """
+
+    class Half(models.IntegerChoices):
+        WHOLE = 0, _("Cả tháng")
+        FIRST = 1, _("Ngày 1-14")
+        SECOND = 2, _("Ngày 15 đến cuối tháng")
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="subtree_stats")
+    month = models.DateField()
+    half = models.PositiveSmallIntegerField(choices=Half.choices)
+    platform = models.CharField(max_length=16, choices=Channel.Platform.choices)
+    content_type = models.CharField(max_length=16)
+    posts = models.BigIntegerField(default=0)
+    posts_with_reach = models.BigIntegerField(default=0)
+    reach = models.BigIntegerField(default=0)
+    posts_with_views = models.BigIntegerField(default=0)
+    views = models.BigIntegerField(default=0)
+    reactions = models.BigIntegerField(default=0)
+    comments = models.BigIntegerField(default=0)
+    shares = models.BigIntegerField(default=0)
+    clicks = models.BigIntegerField(default=0)
+    engagements = models.BigIntegerField(default=0)
+    watch_time_seconds = models.BigIntegerField(default=0)
+
+    SUMS = UnitMonthStat.SUMS
+
+    class Meta:
+        ordering = ["unit", "month", "half", "platform", "content_type"]
+        verbose_name = _("số liệu cộng dồn theo cây đơn vị")
+        verbose_name_plural = _("số liệu cộng dồn theo cây đơn vị")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "month", "half", "platform", "content_type"],
+                name="ledger_subtree_stat_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month} {self.half} {self.platform} {self.content_type}"
+
+
 class UnitMonthReport(models.Model):
     """Completeness: a unit has reported a month when an import touched it or a form of
     that month is approved."""

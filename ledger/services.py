@@ -37,13 +37,16 @@ from ledger.models import (
     MonthlyForm,
     Post,
     RowRejection,
+    SubtreeStat,
     UnitMonthReport,
     UnitMonthStat,
 )
 from registry.models import Channel
+from units.models import Unit
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 CHUNK = 5000
+HALF_SPLIT_DAY = 15  # the administrative period runs from the 15th (Decree 09/2019)
 PROGRESS_EVERY = 5000
 # Formats whose rows carry the channel's own identity (Page ID, handle).
 IDENTIFIED_FORMATS = {"meta", "tiktok"}
@@ -115,6 +118,16 @@ def month_of(moment: datetime | None, fallback: date) -> date:
     if moment.tzinfo is not TZ:
         moment = moment.astimezone(TZ)
     return _first_day(moment.year, moment.month)
+
+
+def month_half(moment: datetime | None, fallback: date) -> tuple[date, int]:
+    """The month of ``moment`` and its half for the roll-up (``SubtreeStat.half``):
+    1 for days 1-14, 2 for days 15 to the end, 0 when the moment is unknown."""
+    if moment is None:
+        return fallback.replace(day=1), SubtreeStat.Half.WHOLE
+    if moment.tzinfo is not TZ:
+        moment = moment.astimezone(TZ)
+    return _first_day(moment.year, moment.month), 1 if moment.day < HALF_SPLIT_DAY else 2
 
 
 @functools.lru_cache(maxsize=4096)
@@ -342,6 +355,7 @@ class _TemplateChannels:
 # --------------------------------------------------------------------------- the engine
 
 StatKey = tuple[int, date, str, str]  # unit id, month, platform, content type
+RollKey = tuple[int, date, int, str, str]  # unit id, month, half, platform, content type
 
 
 def _contribution(values: dict[str, int | None]) -> dict[str, int]:
@@ -382,10 +396,10 @@ class _Deltas:
             "posts", "posts_with_reach", "reach", "posts_with_views", "views", "reactions",
             "comments", "shares", "clicks", "engagements", "watch_time_seconds",
         )  # fmt: skip
-        self.sums: dict[StatKey, list[int]] = {}
+        self.sums: dict[RollKey, list[int]] = {}
         self.months: set[tuple[int, date]] = set()
 
-    def add(self, key: StatKey, metrics: Metrics, sign: int) -> None:
+    def add(self, key: RollKey, metrics: Metrics, sign: int) -> None:
         views, reach, reactions, comments, shares, clicks, watch = metrics
         t = self.sums.get(key)
         if t is None:
@@ -415,13 +429,23 @@ class _Deltas:
 
     @property
     def by_key(self) -> dict[StatKey, dict[str, int]]:
-        return {k: dict(zip(UnitMonthStat.SUMS, v, strict=True)) for k, v in self.sums.items()}
+        """The deltas of ``UnitMonthStat``: the halves of each month summed."""
+        out: dict[StatKey, list[int]] = {}
+        for (unit_id, month, _half, platform, ctype), values in self.sums.items():
+            t = out.setdefault((unit_id, month, platform, ctype), [0] * len(values))
+            for i, v in enumerate(values):
+                t[i] += v
+        return {k: dict(zip(UnitMonthStat.SUMS, v, strict=True)) for k, v in out.items()}
 
     def apply(self) -> None:
         by_key = self.by_key
-        _apply_stat_deltas(by_key, UnitMonthStat.Source.IMPORT)
         touched = {(k[0], k[1], k[2]) for k in by_key}
+        before = _counted_forms(touched)
+        _apply_stat_deltas(by_key, UnitMonthStat.Source.IMPORT)
         _recount_forms(touched)
+        rollup = {k: list(v) for k, v in self.sums.items()}
+        _add_form_changes(rollup, before, _counted_forms(touched))
+        _apply_rollup(rollup)
         _mark_reported(self.months, by_import=True)
 
 
@@ -587,13 +611,13 @@ class _Ingest:
             )
             old = existing.get(row.post_id) if existing else None
             if old is None:
-                month = month_of(row.published_at, fallback)
+                month, half = month_half(row.published_at, fallback)
                 new_rows.append((row, month))
-                add((unit_id, month, platform, row.content_type), values, +1)
+                add((unit_id, month, half, platform, row.content_type), values, +1)
                 months.add((unit_id, month))
                 continue
             published = row.published_at or old["published_at"]
-            month = month_of(published, old["month"]) if published else old["month"]
+            month, half = month_half(published, old["month"])
             same = (
                 all(old[m] == v for m, v in zip(METRICS, values, strict=True))
                 and old["content_type"] == row.content_type
@@ -607,8 +631,9 @@ class _Ingest:
                 self.counts.unchanged += 1
                 continue
             old_values: Metrics = tuple(old[m] for m in METRICS)  # type: ignore[assignment]
-            add((unit_id, old["month"], platform, old["content_type"]), old_values, -1)
-            add((unit_id, month, platform, row.content_type), values, +1)
+            _old_month, old_half = month_half(old["published_at"], old["month"])
+            add((unit_id, old["month"], old_half, platform, old["content_type"]), old_values, -1)
+            add((unit_id, month, half, platform, row.content_type), values, +1)
             changed.append((old["id"], row, month))
         snapshots: list[tuple[int, Row]] = []
         if new_rows:
@@ -825,6 +850,113 @@ def _recount_forms(touched: set[tuple[int, date, str]]) -> None:
         UnitMonthStat.objects.filter(
             unit_id=unit_id, month=month, platform=platform, source=UnitMonthStat.Source.FORM
         ).update(counted=not imported)
+
+
+def _counted_forms(touched: set[tuple[int, date, str]]) -> dict[RollKey, list[int]]:
+    """The form rows that count now for these (unit, month, platform), as roll-up keys."""
+    out: dict[RollKey, list[int]] = {}
+    keys = sorted(touched)
+    for start in range(0, len(keys), 200):
+        where = Q(
+            *[Q(unit_id=u, month=m, platform=p) for u, m, p in keys[start : start + 200]],
+            _connector=Q.OR,
+        )
+        rows = UnitMonthStat.objects.filter(
+            where, source=UnitMonthStat.Source.FORM, counted=True
+        ).values_list("unit_id", "month", "platform", "content_type", *UnitMonthStat.SUMS)
+        for unit_id, month, platform, ctype, *values in rows:
+            out[(unit_id, month, SubtreeStat.Half.WHOLE, platform, ctype)] = values
+    return out
+
+
+def _add_form_changes(
+    rollup: dict[RollKey, list[int]],
+    before: dict[RollKey, list[int]],
+    after: dict[RollKey, list[int]],
+) -> None:
+    """Add to ``rollup`` what the counted form rows changed by (after - before)."""
+    zero = [0] * len(UnitMonthStat.SUMS)
+    for key in before.keys() | after.keys():
+        old, new = before.get(key, zero), after.get(key, zero)
+        t = rollup.setdefault(key, list(zero))
+        for i, (a, b) in enumerate(zip(old, new, strict=True)):
+            t[i] += b - a
+
+
+def _ancestors(unit_ids: set[int]) -> dict[int, list[int]]:
+    """unit id → the ids of the unit and of every unit above it (by materialised path)."""
+    paths = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "path"))
+    prefixes = {
+        path: [path[: i + 1] for i, ch in enumerate(path) if ch == "/"] for path in paths.values()
+    }
+    wanted = {p for chain in prefixes.values() for p in chain}
+    ids = dict(Unit.objects.filter(path__in=wanted).values_list("path", "pk"))
+    return {pk: [ids[p] for p in prefixes[path] if p in ids] for pk, path in paths.items()}
+
+
+def _apply_rollup(deltas: dict[RollKey, list[int]]) -> None:
+    """Add counted deltas to ``SubtreeStat`` for each unit and every unit above it.
+
+    Rows are written in key order (two imports under one province lock its rows in the
+    same order, so they wait for each other rather than deadlock); rows left all zero are
+    deleted."""
+    deltas = {k: v for k, v in deltas.items() if any(v)}
+    if not deltas:
+        return
+    up = _ancestors({k[0] for k in deltas})
+    acc: dict[RollKey, list[int]] = {}
+    for (unit_id, month, half, platform, ctype), values in deltas.items():
+        for ancestor in up.get(unit_id, ()):
+            t = acc.setdefault((ancestor, month, half, platform, ctype), [0] * len(values))
+            for i, v in enumerate(values):
+                t[i] += v
+    _write_rollup(acc)
+
+
+def rollup_unit_moved(*, unit: Unit, old_path: str) -> None:
+    """Move a re-parented unit's figures (its subtree's roll-up rows) from the units above
+    its old path to the units above its new one. Call it in the transaction that saved the
+    new path."""
+    rows = list(
+        SubtreeStat.objects.filter(unit=unit).values_list(
+            "month", "half", "platform", "content_type", *SubtreeStat.SUMS
+        )
+    )
+    if not rows:
+        return
+    old_prefixes = [old_path[: i + 1] for i, ch in enumerate(old_path) if ch == "/"][:-1]
+    old_up = list(Unit.objects.filter(path__in=old_prefixes).values_list("pk", flat=True))
+    new_up = _ancestors({unit.pk})[unit.pk][:-1]
+    acc: dict[RollKey, list[int]] = {}
+    for month, half, platform, ctype, *values in rows:
+        for ancestors, sign in ((old_up, -1), (new_up, 1)):
+            for ancestor in ancestors:
+                t = acc.setdefault((ancestor, month, half, platform, ctype), [0] * len(values))
+                for i, v in enumerate(values):
+                    t[i] += sign * v
+    _write_rollup(acc)
+
+
+def _write_rollup(acc: dict[RollKey, list[int]]) -> None:
+    sums = SubtreeStat.SUMS
+    for (unit_id, month, half, platform, ctype), values in sorted(acc.items()):
+        if not any(values):
+            continue
+        lookup = {
+            "unit_id": unit_id,
+            "month": month,
+            "half": half,
+            "platform": platform,
+            "content_type": ctype,
+        }
+        delta = dict(zip(sums, values, strict=True))
+        if not SubtreeStat.objects.filter(**lookup).update(
+            **{name: F(name) + value for name, value in delta.items() if value}
+        ):
+            SubtreeStat.objects.create(**lookup, **delta)
+    SubtreeStat.objects.filter(
+        unit_id__in={k[0] for k in acc}, month__in={k[1] for k in acc}, **dict.fromkeys(sums, 0)
+    ).delete()
 
 
 def _mark_reported(months: set[tuple[int, date]], *, by_import: bool = False) -> None:
@@ -1555,8 +1687,13 @@ def _form_to_stats(form: MonthlyForm, sign: int) -> None:
         delta["reach"] = sign * form.reach
         delta["posts_with_reach"] = sign * form.total_items
         by_key[(unit_id, month, platform, UnitMonthStat.UNSPECIFIED)] = delta
+    touched = {(unit_id, month, platform)}
+    before = _counted_forms(touched)
     _apply_stat_deltas(by_key, UnitMonthStat.Source.FORM)
-    _recount_forms({(unit_id, month, platform)})
+    _recount_forms(touched)
+    rollup: dict[RollKey, list[int]] = {}
+    _add_form_changes(rollup, before, _counted_forms(touched))
+    _apply_rollup(rollup)
     report, _created = UnitMonthReport.objects.get_or_create(unit_id=unit_id, month=month)
     approved = MonthlyForm.objects.filter(
         unit_id=unit_id,
@@ -1593,3 +1730,31 @@ def recompute_stats() -> dict[tuple[int, date, str, str, str], dict[str, int]]:
             target["reach"] += form.reach
             target["posts_with_reach"] += form.total_items
     return {k: v for k, v in out.items() if any(v.values())}
+
+
+def recompute_rollup() -> dict[RollKey, dict[str, int]]:
+    """The roll-up recomputed from scratch (posts by half-month, plus the form rows that
+    count, summed up the tree of units): for tests and audits."""
+    own: dict[RollKey, list[int]] = {}
+    fields = ("unit_id", "month", "published_at", "platform", "content_type", *METRICS)
+    for post in Post.objects.values(*fields):
+        _month, half = month_half(post["published_at"], post["month"])
+        key = (post["unit_id"], post["month"], half, post["platform"], post["content_type"])
+        t = own.setdefault(key, [0] * len(UnitMonthStat.SUMS))
+        for i, value in enumerate(_contribution(post).values()):
+            t[i] += value
+    forms = UnitMonthStat.objects.filter(source=UnitMonthStat.Source.FORM, counted=True)
+    for unit_id, month, platform, ctype, *values in forms.values_list(
+        "unit_id", "month", "platform", "content_type", *UnitMonthStat.SUMS
+    ):
+        t = own.setdefault((unit_id, month, 0, platform, ctype), [0] * len(values))
+        for i, value in enumerate(values):
+            t[i] += value
+    up = _ancestors({k[0] for k in own})
+    out: dict[RollKey, list[int]] = {}
+    for (unit_id, month, half, platform, ctype), values in own.items():
+        for ancestor in up[unit_id]:
+            t = out.setdefault((ancestor, month, half, platform, ctype), [0] * len(values))
+            for i, value in enumerate(values):
+                t[i] += value
+    return {k: dict(zip(SubtreeStat.SUMS, v, strict=True)) for k, v in out.items() if any(v)}

@@ -1,17 +1,20 @@
-"""Roll-up reports, read from the ledger's aggregate table.
+"""Roll-up reports, read from the ledger's roll-up table.
 
-A report never scans raw posts for whole months: full calendar months come from
-``ledger.UnitMonthStat`` (kept in the same transaction as each import and form approval).
-Only the partial months at the edges of an administrative period or a date range are
-summed from posts, by their exact publication time. Monthly forms count in the months
-they were filed for (their reporting month).
+A report never scans raw posts for whole half-months: they come from
+``ledger.SubtreeStat``, which holds, for every unit, the sums of its whole subtree by
+month and half-month (days 1-14, 15-end), kept in the same transaction as each import and
+form approval. A report of the country therefore reads the country's own few hundred rows,
+not the rows of its 3,000 communes; the administrative periods (15th to 14th) fall on
+half-month bounds. Only the partial half-months at the edges of a date range are summed
+from posts, by their exact publication time. Monthly forms (and posts without a
+publication time) count in the months they were filed for.
 """
 
 from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -20,7 +23,8 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from ledger.models import Post, UnitMonthReport, UnitMonthStat
+from ledger.models import Post, SubtreeStat, UnitMonthReport, UnitMonthStat
+from ledger.services import HALF_SPLIT_DAY
 from registry.models import Channel
 from reports.formatting import VN_TZ
 from reports.periods import Period
@@ -49,98 +53,146 @@ def platform_label(code: str) -> str:
 
 @dataclass(frozen=True)
 class Slices:
-    """How a period is read: whole months from the aggregate, edge days from posts."""
+    """How a period is read: whole half-months from the roll-up, edge days from posts."""
 
-    full_months: list[date]  # first days of calendar months wholly inside the period
-    edges: list[tuple[datetime, datetime]]  # [start, end) aware ranges of partial months
-    form_months: list[date]  # months whose monthly forms count
+    halves: list[tuple[date, int]]  # (first day of the month, half) wholly inside the period
+    edges: list[tuple[datetime, datetime]]  # [start, end) aware ranges of partial halves
+    form_months: list[date]  # months whose monthly forms (and undated posts) count
+
+
+def _local(d: date) -> datetime:
+    return datetime.combine(d, time.min, tzinfo=VN_TZ)
 
 
 def slices(period: Period) -> Slices:
-    full: list[date] = []
+    halves: list[tuple[date, int]] = []
     edges: list[tuple[datetime, datetime]] = []
+    full_months: list[date] = []
     for y, m in period.months():
         first = date(y, m, 1)
+        split = date(y, m, HALF_SPLIT_DAY)
         last = date(y, m, calendar.monthrange(y, m)[1])
-        lo, hi = max(first, period.start), min(last, period.end)
-        if (lo, hi) == (first, last):
-            full.append(first)
-        else:
-            edges.append(
-                (
-                    datetime.combine(lo, time.min, tzinfo=VN_TZ),
-                    datetime.combine(hi + timedelta(days=1), time.min, tzinfo=VN_TZ),
-                )
-            )
+        whole = 0
+        for half, (a, b) in ((1, (first, split - timedelta(days=1))), (2, (split, last))):
+            lo, hi = max(a, period.start), min(b, period.end)
+            if lo > hi:
+                continue
+            if (lo, hi) == (a, b):
+                halves.append((first, half))
+                whole += 1
+            else:
+                edges.append((_local(lo), _local(hi + timedelta(days=1))))
+        if whole == 2:
+            full_months.append(first)
     if period.kind == "range":
-        form_months = list(full)
+        form_months = full_months
     else:
         form_months = [date(y, m, 1) for y, m in period.nominal_months()]
-    return Slices(full_months=full, edges=edges, form_months=form_months)
+    return Slices(halves=halves, edges=edges, form_months=form_months)
 
 
 def _empty() -> dict[str, int]:
     return dict.fromkeys(SUMS, 0)
 
 
+def _rollup_q(sl: Slices) -> Q:
+    """The roll-up rows of a period: its whole half-months and its forms' months."""
+    halves_of: dict[date, list[int]] = defaultdict(list)
+    for month, half in sl.halves:
+        halves_of[month].append(half)
+    months_by_halves: dict[tuple[int, ...], list[date]] = defaultdict(list)
+    for month, halves in halves_of.items():
+        months_by_halves[tuple(halves)].append(month)
+    q = Q(pk__in=[])
+    for which, months in months_by_halves.items():
+        q |= Q(month__in=months, half__in=which)
+    if sl.form_months:
+        q |= Q(month__in=sl.form_months, half=SubtreeStat.Half.WHOLE)
+    return q
+
+
+_POST_SUMS = {
+    "s_posts": Count("id"),
+    "s_posts_with_reach": Count("reach"),
+    "s_reach": Sum("reach"),
+    "s_posts_with_views": Count("views"),
+    "s_views": Sum("views"),
+    "s_reactions": Sum("reactions"),
+    "s_comments": Sum("comments"),
+    "s_shares": Sum("shares"),
+    "s_clicks": Sum("clicks"),
+    "s_engagements": Sum(
+        Coalesce(F("reactions"), Value(0))
+        + Coalesce(F("comments"), Value(0))
+        + Coalesce(F("shares"), Value(0))
+    ),
+}
+
+
+def _edge_rows(unit: Unit, sl: Slices, by: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Sums of the posts in the partial half-months at the edges of a date range."""
+    if not sl.edges:
+        return []
+    window = Q()
+    for lo, hi in sl.edges:
+        window |= Q(published_at__gte=lo, published_at__lt=hi)
+    posts = Post.objects.filter(subtree_q(unit)).filter(window)
+    raw = (
+        posts.values(*by).annotate(**_POST_SUMS).order_by()
+        if by
+        else [posts.aggregate(**_POST_SUMS)]
+    )
+    return [{**row, **{f: row[f"s_{f}"] for f in SUMS}} for row in raw]
+
+
+def _add(
+    out: dict[tuple[Any, ...], dict[str, int]], key: tuple[Any, ...], row: Mapping[str, Any]
+) -> None:
+    acc = out[key]
+    for f in SUMS:
+        acc[f] += row[f] or 0
+
+
 def grouped(
     unit: Unit, period: Period, by: tuple[str, ...]
 ) -> dict[tuple[Any, ...], dict[str, int]]:
-    """Sums for ``unit``'s subtree in ``period``, grouped by fields among
-    ``unit_id``, ``month``, ``platform``, ``content_type``."""
+    """Sums for ``unit``'s subtree in ``period``, grouped by fields among ``month``,
+    ``platform``, ``content_type``: the unit's own roll-up rows (one query, a few hundred
+    rows at most) plus, for a date range, the posts of its partial half-months."""
     sl = slices(period)
     out: dict[tuple[Any, ...], dict[str, int]] = defaultdict(_empty)
-
-    def add(rows: Iterable[dict[str, Any]]) -> None:
-        for row in rows:
-            key = tuple(row[f] for f in by)
-            acc = out[key]
-            for f in SUMS:
-                acc[f] += row[f] or 0
-
+    qs = SubtreeStat.objects.filter(_rollup_q(sl), unit=unit)
     sums = {f: Sum(f) for f in SUMS}
-    # One scan of the aggregate for imports and forms together.
-    if sl.form_months == sl.full_months:
-        months = Q(month__in=sl.full_months)
-    else:
-        months = Q(source=UnitMonthStat.Source.IMPORT, month__in=sl.full_months) | Q(
-            source=UnitMonthStat.Source.FORM, month__in=sl.form_months
-        )
-    if sl.full_months or sl.form_months:
-        qs = UnitMonthStat.objects.filter(subtree_q(unit), months, counted=True)
-        if by:
-            add(qs.values(*by).annotate(**sums).order_by())
-        else:
-            add([qs.aggregate(**sums)])
-    if sl.edges:
-        window = Q()
-        for lo, hi in sl.edges:
-            window |= Q(published_at__gte=lo, published_at__lt=hi)
-        posts = Post.objects.filter(subtree_q(unit)).filter(window)
-        zero = Value(0)
-        post_sums = {
-            "s_posts": Count("id"),
-            "s_posts_with_reach": Count("reach"),
-            "s_reach": Sum("reach"),
-            "s_posts_with_views": Count("views"),
-            "s_views": Sum("views"),
-            "s_reactions": Sum("reactions"),
-            "s_comments": Sum("comments"),
-            "s_shares": Sum("shares"),
-            "s_clicks": Sum("clicks"),
-            "s_engagements": Sum(
-                Coalesce(F("reactions"), zero)
-                + Coalesce(F("comments"), zero)
-                + Coalesce(F("shares"), zero)
-            ),
-        }
-        raw = (
-            posts.values(*by).annotate(**post_sums).order_by()
-            if by
-            else [posts.aggregate(**post_sums)]
-        )
-        add({**row, **{f: row[f"s_{f}"] for f in SUMS}} for row in raw)
+    rows = qs.values(*by).annotate(**sums).order_by() if by else [qs.aggregate(**sums)]
+    for row in rows:
+        _add(out, tuple(row[f] for f in by), row)
+    for row in _edge_rows(unit, sl, by):
+        _add(out, tuple(row[f] for f in by), row)
     return dict(out)
+
+
+def by_child(unit: Unit, period: Period, children: list[Unit]) -> dict[int, dict[str, int]]:
+    """Sums per direct child's subtree: the children's roll-up rows (one query) plus, for a
+    date range, the edge posts of the subtree mapped to the child above them."""
+    sl = slices(period)
+    out: dict[tuple[Any, ...], dict[str, int]] = defaultdict(_empty)
+    if children:
+        rows = (
+            SubtreeStat.objects.filter(_rollup_q(sl), unit__in=children)
+            .values("unit_id")
+            .annotate(**{f: Sum(f) for f in SUMS})
+            .order_by()
+        )
+        for row in rows:
+            _add(out, (row["unit_id"],), row)  # type: ignore[arg-type]
+        edge_rows = _edge_rows(unit, sl, ("unit_id",))
+        if edge_rows:
+            child_of = _child_index(unit, children)
+            for edge in edge_rows:
+                child = child_of.get(edge["unit_id"])
+                if child is not None:
+                    _add(out, (child,), edge)
+    return {key[0]: acc for key, acc in out.items()}
 
 
 def totals_of(acc: dict[str, int] | None) -> dict[str, Any]:
@@ -168,7 +220,6 @@ def unit_json(unit: Unit) -> dict[str, Any]:
 
 def summary(unit: Unit, period: Period) -> dict[str, Any]:
     """The report's data, as the API and ``build_report --format json`` return it."""
-    by_unit = grouped(unit, period, ("unit_id",))
     by_pc = grouped(unit, period, ("platform", "content_type"))
     total = _merge(by_pc.values())
 
@@ -179,10 +230,12 @@ def summary(unit: Unit, period: Period) -> dict[str, Any]:
         by_type[ctype].append(acc)
 
     children = list(Unit.objects.filter(parent=unit).order_by("name"))
-    child_of = _child_index(unit, children)
-    child_acc: dict[int | None, list[dict[str, int]]] = defaultdict(list)
-    for (unit_id,), acc in by_unit.items():
-        child_acc[child_of.get(unit_id)].append(acc)
+    child_totals = by_child(unit, period, children)
+    # The unit's own channels: its subtree less its children's subtrees.
+    own = dict(total)
+    for acc in child_totals.values():
+        for f in SUMS:
+            own[f] -= acc[f]
 
     completeness, reported_by_child = _completeness(unit, period, children)
     previous = period.previous_year()
@@ -207,11 +260,11 @@ def summary(unit: Unit, period: Period) -> dict[str, Any]:
             {"content_type": c, "label": content_type_label(c), **totals_of(_merge(rows))}
             for c, rows in sorted(by_type.items(), key=lambda kv: -_merge(kv[1])["posts"])
         ],
-        "own": totals_of(_merge(child_acc.get(None, []))),
+        "own": totals_of(own),
         "children": [
             {
                 "unit": {"code": c.code, "name": c.name, "kind": c.kind},
-                "totals": totals_of(_merge(child_acc.get(c.pk, []))),
+                "totals": totals_of(child_totals.get(c.pk)),
                 "reported_months": reported_by_child.get(c.pk, 0),
             }
             for c in children

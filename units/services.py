@@ -134,6 +134,7 @@ def units_load_official(
     by_code: dict[str, Unit] = {}
     to_create: list[Unit] = []
     to_update: list[Unit] = []
+    moved: list[tuple[Unit, str]] = []  # (unit, its old path)
 
     def upsert(code: str, name: str, kind: str, parent: Unit | None) -> Unit:
         path = Unit.build_path(parent, code)
@@ -157,6 +158,8 @@ def units_load_official(
             path,
             parent.pk if parent else None,
         ):
+            if unit.path != path:
+                moved.append((unit, unit.path))
             unit.name, unit.kind, unit.path, unit.level, unit.parent = (
                 name,
                 kind,
@@ -183,6 +186,11 @@ def units_load_official(
         Unit.objects.bulk_update(
             to_update, ["name", "kind", "path", "level", "parent"], batch_size=500
         )
+    if moved:
+        from ledger.services import rollup_unit_moved
+
+        for unit, old_path in moved:
+            rollup_unit_moved(unit=unit, old_path=old_path)
     audit(
         acting_user,
         "unit.load_official",

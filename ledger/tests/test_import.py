@@ -11,8 +11,15 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Sum
 
-from ledger.models import ImportBatch, MetricSnapshot, Post, RowRejection, UnitMonthStat
-from ledger.services import recompute_stats
+from ledger.models import (
+    ImportBatch,
+    MetricSnapshot,
+    Post,
+    RowRejection,
+    SubtreeStat,
+    UnitMonthStat,
+)
+from ledger.services import recompute_rollup, recompute_stats
 from ledger.tests.factories import SHARED, make_channel
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -48,6 +55,13 @@ def assert_stats_match() -> None:
     }
     stored = {k: v for k, v in stored.items() if any(v.values())}
     assert stored == recompute_stats()
+    rollup = {
+        (s.unit_id, s.month, s.half, s.platform, s.content_type): {
+            n: getattr(s, n) for n in SubtreeStat.SUMS
+        }
+        for s in SubtreeStat.objects.all()
+    }
+    assert rollup == recompute_rollup()
 
 
 @pytest.mark.skipif(not SHARED.exists(), reason="shared fixtures not present")
@@ -110,6 +124,30 @@ def test_same_file_twice_changes_nothing(world: Any) -> None:
     ) == counts
     assert list(UnitMonthStat.objects.values_list("posts", "reach", "views")) == stats
     assert channel.posts.count() == 10
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason="shared fixtures not present")
+def test_a_re_parented_unit_takes_its_figures_to_its_new_province(world: Any) -> None:
+    from django.db import transaction
+
+    from ledger.services import rollup_unit_moved
+    from units.models import Unit
+
+    channel_for(world, "meta_posts_en.csv")
+    code, result, _err = run_import(SHARED / "meta_posts_en.csv")
+    assert code == 0 and result is not None and result["accepted"] > 0
+    other = Unit.objects.create(code="99", name="Tỉnh Khác", kind="province", path="99/")
+    commune = world.commune_a
+    old_path = commune.path
+    with transaction.atomic():
+        commune.parent, commune.path = other, Unit.build_path(other, commune.code)
+        commune.level = other.level + 1
+        commune.save()
+        rollup_unit_moved(unit=commune, old_path=old_path)
+    assert not SubtreeStat.objects.filter(unit=world.province).exists()
+    moved = SubtreeStat.objects.filter(unit=other).aggregate(Sum("posts"))["posts__sum"]
+    assert moved == result["accepted"]
+    assert_stats_match()
 
 
 @pytest.mark.skipif(not SHARED.exists(), reason="shared fixtures not present")

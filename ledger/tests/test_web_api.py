@@ -15,6 +15,8 @@ from ledger.models import ImportBatch, MonthlyForm, Post, UnitMonthReport, UnitM
 from ledger.selectors import month_totals
 from ledger.tests.factories import SHARED, make_channel
 from ledger.tests.test_import import assert_stats_match
+from reports.periods import parse_period
+from reports.selectors import summary as report_summary
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 META = SHARED / "meta_posts_en.csv"
@@ -227,6 +229,10 @@ def test_monthly_form_flow_and_double_counting_rule(world: Any, client: Any) -> 
     assert month_totals(world.commune_a, feb)["posts"] == 6
     assert month_totals(world.commune_a, feb)["reach"] == 900
     assert UnitMonthReport.objects.get(unit=world.commune_a, month=feb).by_form
+    # The province's reports read the form through the roll-up, in either convention.
+    for code, convention in (("2026-02", "calendar"), ("2026-H1", "administrative")):
+        totals = report_summary(world.province, parse_period(code, convention))["totals"]
+        assert (totals["posts"], totals["reach"]) == (6, 900)
     # Locked: the unit cannot edit; the parent unlocks, audited.
     as_user(world.province_users["administrator"]).post(
         f"/ledger/forms/{form.pk}/review/", {"action": "lock"}
@@ -249,6 +255,8 @@ def test_monthly_form_flow_and_double_counting_rule(world: Any, client: Any) -> 
     )
     totals = month_totals(world.commune_a, feb)
     assert totals["posts"] == 1 and totals["reach"] == 50
+    totals = report_summary(world.province, parse_period("2026-02"))["totals"]
+    assert (totals["posts"], totals["reach"]) == (1, 50)
     assert_stats_match()
     as_user(world.province_users["administrator"]).post(
         f"/ledger/forms/{form.pk}/review/", {"action": "unlock"}

@@ -127,6 +127,7 @@ POSTS = st.lists(
         st.sampled_from(["a", "b", "d", "p"]),
         st.sampled_from(["facebook", "youtube"]),
         st.dates(min_value=date(2025, 11, 1), max_value=date(2026, 8, 31)),
+        st.sampled_from([0, 9, 23]),  # local hours either side of midnight and the 15th
         st.one_of(st.none(), st.integers(min_value=0, max_value=10**6)),
         st.sampled_from(["article", "video", "photo"]),
     ),
@@ -145,13 +146,16 @@ PERIODS = st.sampled_from(
 )
 @given(posts=POSTS, code=PERIODS, convention=st.sampled_from(["calendar", "administrative"]))
 def test_totals_equal_children_plus_own_and_brute_force(
-    world: Any, posts: list[tuple[str, str, date, int | None, str]], code: str, convention: str
+    world: Any,
+    posts: list[tuple[str, str, date, int, int | None, str]],
+    code: str,
+    convention: str,
 ) -> None:
     units = {"a": world.commune_a, "b": world.commune_b, "d": world.department, "p": world.province}
     with transaction.atomic():
         admin = world.province_users["administrator"]
         channels: dict[tuple[str, str], Any] = {}
-        for key, platform, day, reach, ctype in posts:
+        for key, platform, day, hour, reach, ctype in posts:
             ch = channels.get((key, platform))
             if ch is None:
                 ch = channels[(key, platform)] = channel(units[key], platform)
@@ -160,7 +164,7 @@ def test_totals_equal_children_plus_own_and_brute_force(
                 ch,
                 [
                     {
-                        "published_at": at(day.year, day.month, day.day),
+                        "published_at": at(day.year, day.month, day.day, hour),
                         "reach": reach,
                         "views": reach,
                         "content_type": ctype,
@@ -180,4 +184,11 @@ def test_totals_equal_children_plus_own_and_brute_force(
         assert s["totals"]["posts"] == len(window)
         assert (s["totals"]["reach"] or 0) == sum(p.reach or 0 for p in window)
         assert s["totals"]["posts_without_reach"] == sum(1 for p in window if p.reach is None)
+        for child in s["children"]:
+            unit = next(u for u in units.values() if u.code == child["unit"]["code"])
+            mine = [p for p in window if p.unit.path.startswith(unit.path)]
+            assert child["totals"]["posts"] == len(mine)
+            assert (child["totals"]["reach"] or 0) == sum(p.reach or 0 for p in mine)
+        trend = selectors.monthly(world.province, period)
+        assert sum(m["posts"] for m in trend) == len(window)
         transaction.set_rollback(True)
