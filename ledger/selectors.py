@@ -5,10 +5,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 
 from core.permissions import Role, has_role, home_unit, membership_of
-from ledger.models import ImportBatch, MonthlyForm, Post, UnitMonthReport, UnitMonthStat
+from ledger.models import (
+    ImportBatch,
+    MetricSnapshot,
+    MonthlyForm,
+    Post,
+    UnitMonthReport,
+    UnitMonthStat,
+)
 from registry.models import Channel
 from units.models import Unit
 from units.selectors import subtree_q
@@ -116,3 +123,11 @@ def month_totals(unit: Unit, month: date) -> dict[str, int]:
 
 def reported_units(month: date) -> QuerySet[UnitMonthReport]:
     return UnitMonthReport.objects.filter(month=month).filter(Q(by_import=True) | Q(by_form=True))
+
+
+def orphan_snapshots() -> int:
+    """Snapshots whose post or batch no longer exists (their keys have no database
+    constraint; see ``MetricSnapshot``). Always 0 unless rows were deleted behind Django."""
+    post = Post.objects.filter(pk=OuterRef("post_id"))
+    batch = ImportBatch.objects.filter(pk=OuterRef("batch_id"))
+    return MetricSnapshot.objects.filter(~Exists(post) | ~Exists(batch)).count()

@@ -1295,6 +1295,11 @@ def _validate_input(index: int, post: PostInput, platform: str) -> Row | RowErro
             _("Loại nội dung phải là một trong: %(choices)s.")
             % {"choices": ", ".join(CONTENT_TYPES)},
         )
+    for name in ("post_id", "permalink", "caption"):
+        if "\x00" in (getattr(post, name) or ""):
+            return RowError(line, name, _("Có ký tự NUL (\\x00): không lưu được."))
+    if "\\u0000" in json.dumps(post.extras or {}):
+        return RowError(line, "extras", _("Có ký tự NUL (\\x00): không lưu được."))
     if post.published_at is not None and timezone.is_naive(post.published_at):
         return RowError(line, "published_at", _("Thời gian đăng phải có múi giờ."))
     for name in METRICS:

@@ -403,8 +403,11 @@ def _open_csv(
                 for cells in reader:
                     start = offset + prev + 1
                     prev = reader.line_num
-                    if start <= data_after or not "".join(cells).strip():
+                    joined = "".join(cells)
+                    if start <= data_after or not joined.strip():
                         continue
+                    if "\x00" in joined:  # PostgreSQL cannot store NUL; no export means one
+                        cells = [c.replace("\x00", "") for c in cells]
                     count += 1
                     if count > max_rows:
                         raise _too_many(max_rows)

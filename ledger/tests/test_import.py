@@ -19,6 +19,7 @@ from ledger.models import (
     SubtreeStat,
     UnitMonthStat,
 )
+from ledger.selectors import orphan_snapshots
 from ledger.services import recompute_rollup, recompute_stats
 from ledger.tests.factories import SHARED, make_channel
 
@@ -62,6 +63,7 @@ def assert_stats_match() -> None:
         for s in SubtreeStat.objects.all()
     }
     assert rollup == recompute_rollup()
+    assert orphan_snapshots() == 0
 
 
 @pytest.mark.skipif(not SHARED.exists(), reason="shared fixtures not present")

@@ -292,3 +292,20 @@ def test_form_validation_and_flag(world: Any, client: Any) -> None:
     assert (
         "Có lượt tiếp cận nhưng không có tin bài" in client.get("/ledger/forms/").content.decode()
     )
+
+
+def test_posts_with_a_nul_character_are_rejected_not_stored(world: Any) -> None:
+    channel = make_channel(world.commune_a, "facebook", "nulpage")
+    result = services.posts_upsert(
+        acting_user=world.users_a["reporter"],
+        channel=channel,
+        posts=[
+            services.PostInput(post_id="ok", content_type="article", reach=5),
+            services.PostInput(post_id="bad\x00id", content_type="article"),
+            services.PostInput(post_id="cap", content_type="article", caption="a\x00b"),
+            services.PostInput(post_id="ext", content_type="article", extras={"k": "\x00"}),
+        ],
+    )
+    assert (result.accepted, result.rejected) == (1, 3)
+    assert [e["field"] for e in result.errors] == ["post_id", "caption", "extras"]
+    assert list(Post.objects.filter(channel=channel).values_list("post_id", flat=True)) == ["ok"]
