@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -440,6 +440,7 @@ class _Deltas:
     def apply(self) -> None:
         by_key = self.by_key
         touched = {(k[0], k[1], k[2]) for k in by_key}
+        _lock_units({k[0] for k in touched})
         before = _counted_forms(touched)
         _apply_stat_deltas(by_key, UnitMonthStat.Source.IMPORT)
         _recount_forms(touched)
@@ -806,27 +807,58 @@ def _bulk_insert(table: str, columns: tuple[str, ...], rows: Iterable[tuple[Any,
         )
 
 
-def _apply_stat_deltas(by_key: dict[StatKey, dict[str, int]], source: str) -> None:
-    """Add deltas to the aggregate rows (created when missing); one statement per key."""
-    for (unit_id, month, platform, content_type), delta in sorted(
-        by_key.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2], kv[0][3])
-    ):
-        if not any(delta.values()):
-            continue
-        lookup = {
-            "unit_id": unit_id,
-            "month": month,
-            "platform": platform,
-            "content_type": content_type,
-            "source": source,
-        }
-        updated = UnitMonthStat.objects.filter(**lookup).update(
-            **{name: F(name) + value for name, value in delta.items()}
-        )
-        if not updated:
-            UnitMonthStat.objects.create(
-                **lookup, counted=source == UnitMonthStat.Source.IMPORT, **delta
+def _upsert_add(
+    model: Any,
+    key_fields: tuple[str, ...],
+    rows: list[tuple[tuple[Any, ...], list[int]]],
+    *,
+    insert_only: dict[str, Any] | None = None,
+) -> None:
+    """Add ``rows`` ((key, sums in ``model.SUMS`` order)) to ``model``'s rows, creating
+    missing ones: ``INSERT … ON CONFLICT (key) DO UPDATE SET x = x + EXCLUDED.x`` (PostgreSQL
+    and SQLite alike), in key order, so that two transactions adding to the same new key
+    neither fail nor deadlock; the second waits for the first."""
+    ops = connection.ops
+    table = model._meta.db_table
+    extra = dict(insert_only or {})
+    if any(f.name == "updated_at" for f in model._meta.fields):
+        extra["updated_at"] = timezone.now()
+    columns = (*key_fields, *model.SUMS, *extra)
+    qn = connection.ops.quote_name
+    sets = ", ".join(f"{qn(c)} = {qn(table)}.{qn(c)} + EXCLUDED.{qn(c)}" for c in model.SUMS)
+    if "updated_at" in extra:
+        sets += ", updated_at = EXCLUDED.updated_at"
+    extra_values = [
+        ops.adapt_datetimefield_value(v) if isinstance(v, datetime) else v for v in extra.values()
+    ]
+    ordered = sorted((r for r in rows if any(r[1])), key=lambda r: r[0])
+    row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(ordered), 200):
+            part = ordered[start : start + 200]
+            params: list[Any] = []
+            for key, values in part:
+                params.extend(
+                    ops.adapt_datefield_value(k) if isinstance(k, date) else k for k in key
+                )
+                params.extend(values)
+                params.extend(extra_values)
+            cursor.execute(
+                f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)}) "  # noqa: S608
+                f"VALUES {', '.join([row_sql] * len(part))} "
+                f"ON CONFLICT ({', '.join(qn(c) for c in key_fields)}) DO UPDATE SET {sets}",
+                params,
             )
+
+
+def _apply_stat_deltas(by_key: dict[StatKey, dict[str, int]], source: str) -> None:
+    """Add deltas to the aggregate rows (created when missing)."""
+    _upsert_add(
+        UnitMonthStat,
+        ("unit_id", "month", "platform", "content_type", "source"),
+        [((*key, source), [delta[f] for f in UnitMonthStat.SUMS]) for key, delta in by_key.items()],
+        insert_only={"counted": source == UnitMonthStat.Source.IMPORT},
+    )
     UnitMonthStat.objects.filter(source=source, posts=0, reach=0, views=0).filter(
         Q(
             *[Q(unit_id=k[0], month=k[1], platform=k[2], content_type=k[3]) for k in by_key],
@@ -850,6 +882,21 @@ def _recount_forms(touched: set[tuple[int, date, str]]) -> None:
         UnitMonthStat.objects.filter(
             unit_id=unit_id, month=month, platform=platform, source=UnitMonthStat.Source.FORM
         ).update(counted=not imported)
+
+
+def _lock_units(unit_ids: set[int]) -> None:
+    """Serialise the writers of these units' figures until commit (row locks in id order).
+
+    An import and a form approval or unlock of the same unit each read which form rows
+    count before and after their change; without the lock both could see the same
+    "before" and move the roll-up twice."""
+    if unit_ids:
+        list(
+            Unit.objects.select_for_update()
+            .filter(pk__in=sorted(unit_ids))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
 
 
 def _counted_forms(touched: set[tuple[int, date, str]]) -> dict[RollKey, list[int]]:
@@ -913,47 +960,43 @@ def _apply_rollup(deltas: dict[RollKey, list[int]]) -> None:
     _write_rollup(acc)
 
 
-def rollup_unit_moved(*, unit: Unit, old_path: str) -> None:
-    """Move a re-parented unit's figures (its subtree's roll-up rows) from the units above
-    its old path to the units above its new one. Call it in the transaction that saved the
-    new path."""
-    rows = list(
-        SubtreeStat.objects.filter(unit=unit).values_list(
-            "month", "half", "platform", "content_type", *SubtreeStat.SUMS
-        )
-    )
-    if not rows:
+def rollup_units_moved(*, moves: list[tuple[Unit, str]]) -> None:
+    """Move re-parented units' figures (each one's own roll-up rows, its whole subtree) from
+    the units above its old path to the units above its new one, written once.
+
+    ``moves`` are (unit saved with its new path, its old path); call it in the transaction
+    that saved them, after their descendants were re-pathed. The moved units must not lie
+    one under another (for nested moves call it once per move, in order)."""
+    if not moves:
         return
-    old_prefixes = [old_path[: i + 1] for i, ch in enumerate(old_path) if ch == "/"][:-1]
-    old_up = list(Unit.objects.filter(path__in=old_prefixes).values_list("pk", flat=True))
-    new_up = _ancestors({unit.pk})[unit.pk][:-1]
+    old_chain = {
+        unit.pk: [old[: i + 1] for i, ch in enumerate(old) if ch == "/"][:-1] for unit, old in moves
+    }
+    wanted = {p for chain in old_chain.values() for p in chain}
+    ids = dict(Unit.objects.filter(path__in=wanted).values_list("path", "pk"))
+    new_up = _ancestors({unit.pk for unit, _old in moves})
     acc: dict[RollKey, list[int]] = {}
-    for month, half, platform, ctype, *values in rows:
-        for ancestors, sign in ((old_up, -1), (new_up, 1)):
-            for ancestor in ancestors:
-                t = acc.setdefault((ancestor, month, half, platform, ctype), [0] * len(values))
-                for i, v in enumerate(values):
-                    t[i] += sign * v
+    unit_ids = sorted(old_chain)
+    for start in range(0, len(unit_ids), 500):
+        rows = SubtreeStat.objects.filter(unit_id__in=unit_ids[start : start + 500]).values_list(
+            "unit_id", "month", "half", "platform", "content_type", *SubtreeStat.SUMS
+        )
+        for unit_id, month, half, platform, ctype, *values in rows:
+            old_up = [ids[p] for p in old_chain[unit_id] if p in ids]
+            for ancestors, sign in ((old_up, -1), (new_up[unit_id][:-1], 1)):
+                for ancestor in ancestors:
+                    key = (ancestor, month, half, platform, ctype)
+                    t = acc.setdefault(key, [0] * len(values))
+                    for i, v in enumerate(values):
+                        t[i] += sign * v
     _write_rollup(acc)
 
 
 def _write_rollup(acc: dict[RollKey, list[int]]) -> None:
     sums = SubtreeStat.SUMS
-    for (unit_id, month, half, platform, ctype), values in sorted(acc.items()):
-        if not any(values):
-            continue
-        lookup = {
-            "unit_id": unit_id,
-            "month": month,
-            "half": half,
-            "platform": platform,
-            "content_type": ctype,
-        }
-        delta = dict(zip(sums, values, strict=True))
-        if not SubtreeStat.objects.filter(**lookup).update(
-            **{name: F(name) + value for name, value in delta.items() if value}
-        ):
-            SubtreeStat.objects.create(**lookup, **delta)
+    _upsert_add(
+        SubtreeStat, ("unit_id", "month", "half", "platform", "content_type"), list(acc.items())
+    )
     SubtreeStat.objects.filter(
         unit_id__in={k[0] for k in acc}, month__in={k[1] for k in acc}, **dict.fromkeys(sums, 0)
     ).delete()
@@ -1213,8 +1256,9 @@ def _run_ingest(
     except FileRefused as exc:
         raise ImportRefused(exc.message, exc.code) from exc
     counts = ingest.counts
-    ingest.deltas.apply()
     ingest.hub.link()
+    # Last: the province's and the country's roll-up rows stay locked until commit.
+    ingest.deltas.apply()
     batch.status = ImportBatch.Status.DONE
     batch.rows_read = counts.rows_read
     batch.accepted = counts.accepted
@@ -1693,6 +1737,7 @@ def _form_to_stats(form: MonthlyForm, sign: int) -> None:
         delta["posts_with_reach"] = sign * form.total_items
         by_key[(unit_id, month, platform, UnitMonthStat.UNSPECIFIED)] = delta
     touched = {(unit_id, month, platform)}
+    _lock_units({unit_id})
     before = _counted_forms(touched)
     _apply_stat_deltas(by_key, UnitMonthStat.Source.FORM)
     _recount_forms(touched)

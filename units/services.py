@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.permissions import Role, ensure_role
-from units.models import Unit
+from units.models import PATH_SEPARATOR, Unit
 from units.selectors import normalise_code
 
 
@@ -120,6 +120,16 @@ def _official_divisions(
     return selected, communes
 
 
+def _repath_descendants(unit: Unit, old_path: str) -> None:
+    """After ``unit`` moved from ``old_path``, give every unit under it its new path."""
+    shift = unit.level - (old_path.count(PATH_SEPARATOR) - 1)
+    below = list(Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk))
+    for child in below:
+        child.path = unit.path + child.path[len(old_path) :]
+        child.level += shift
+    Unit.objects.bulk_update(below, ["path", "level"], batch_size=500)
+
+
 @transaction.atomic
 def units_load_official(
     *, acting_user: Any = None, province_codes: Iterable[str] | None = None
@@ -187,10 +197,12 @@ def units_load_official(
             to_update, ["name", "kind", "path", "level", "parent"], batch_size=500
         )
     if moved:
-        from ledger.services import rollup_unit_moved
-
+        # Communes move between provinces: disjoint subtrees, one roll-up write.
         for unit, old_path in moved:
-            rollup_unit_moved(unit=unit, old_path=old_path)
+            _repath_descendants(unit, old_path)
+        from ledger.services import rollup_units_moved
+
+        rollup_units_moved(moves=moved)
     audit(
         acting_user,
         "unit.load_official",
@@ -314,6 +326,9 @@ def units_load_csv(*, acting_user: Any = None, path: Path) -> LoadStats:
             if acting_user is not None:
                 ensure_role(acting_user, parent, Role.ADMINISTRATOR)
             unit = known.get(row.code)
+            for current in (unit, parent):  # an earlier row may have moved them
+                if current is not None and current.pk:
+                    current.refresh_from_db(fields=["path", "level"])
             path_value = Unit.build_path(parent, row.code)
             if unit is None:
                 unit = Unit(code=row.code)
@@ -325,9 +340,16 @@ def units_load_csv(*, acting_user: Any = None, path: Path) -> LoadStats:
                 continue
             else:
                 stats.updated += 1
+            old_path = unit.path if unit.pk else ""
             unit.name, unit.kind, unit.parent = row.name, row.kind, parent
             unit.path, unit.level = path_value, parent.level + 1
             unit.save()
+            if old_path and old_path != unit.path:
+                # One move at a time: a later row may move one of its descendants again.
+                _repath_descendants(unit, old_path)
+                from ledger.services import rollup_units_moved
+
+                rollup_units_moved(moves=[(unit, old_path)])
             known[row.code] = unit
             pending.remove(row)
             progressed = True

@@ -128,28 +128,40 @@ def test_same_file_twice_changes_nothing(world: Any) -> None:
     assert channel.posts.count() == 10
 
 
-@pytest.mark.skipif(not SHARED.exists(), reason="shared fixtures not present")
-def test_a_re_parented_unit_takes_its_figures_to_its_new_province(world: Any) -> None:
-    from django.db import transaction
-
-    from ledger.services import rollup_unit_moved
+def test_units_moved_by_a_csv_take_their_figures_along(world: Any, tmp_path: Path) -> None:
+    from conftest import make_unit
+    from ledger import services
     from units.models import Unit
+    from units.services import units_load_csv
 
-    channel_for(world, "meta_posts_en.csv")
-    code, result, _err = run_import(SHARED / "meta_posts_en.csv")
-    assert code == 0 and result is not None and result["accepted"] > 0
-    other = Unit.objects.create(code="99", name="Tỉnh Khác", kind="province", path="99/")
-    commune = world.commune_a
-    old_path = commune.path
-    with transaction.atomic():
-        commune.parent, commune.path = other, Unit.build_path(other, commune.code)
-        commune.level = other.level + 1
-        commune.save()
-        rollup_unit_moved(unit=commune, old_path=old_path)
-    assert not SubtreeStat.objects.filter(unit=world.province).exists()
-    moved = SubtreeStat.objects.filter(unit=other).aggregate(Sum("posts"))["posts__sum"]
-    assert moved == result["accepted"]
+    agency = make_unit("22-TT", "Trung tâm Truyền thông", "agency", world.department)
+    reporter = world.province_users["reporter"]
+    for unit, name in ((world.department, "dept"), (agency, "agency")):
+        services.posts_upsert(
+            acting_user=reporter,
+            channel=make_channel(unit, "facebook", f"page-{name}"),
+            posts=[services.PostInput(post_id=f"{name}-1", content_type="article", reach=7)],
+        )
+    f = tmp_path / "moves.csv"
+    # The department (with its agency) moves under commune A; then the agency alone moves
+    # on to commune B: two moves, one nested in the other.
+    f.write_text(
+        "code,name,kind,parent_code\n"
+        "22-SVHTTDL,Sở Văn hóa,department,07192\n"
+        "22-TT,Trung tâm Truyền thông,agency,06688\n",
+        encoding="utf-8",
+    )
+    units_load_csv(path=f)
+    agency = Unit.objects.get(code="22-TT")
+    assert agency.path == "22/06688/22-TT/" and agency.level == 2
     assert_stats_match()
+
+    def posts_of(unit: Any) -> int:
+        rows = SubtreeStat.objects.filter(unit=unit)
+        return rows.aggregate(Sum("posts"))["posts__sum"] or 0
+
+    assert (posts_of(world.commune_a), posts_of(world.commune_b)) == (1, 1)
+    assert posts_of(world.province) == 2
 
 
 @pytest.mark.skipif(not SHARED.exists(), reason="shared fixtures not present")
