@@ -29,7 +29,16 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.permissions import Role, ensure_role, has_role
-from ledger.formats import FileRefused, ParseContext, Row, RowError, parse_file
+from ledger.formats import (
+    MAX_ROWS,
+    MAX_UNCOMPRESSED,
+    FileRefused,
+    ParseContext,
+    Row,
+    RowError,
+    parse_file,
+)
+from ledger.formats.parallel import parse_file_in_child
 from ledger.models import (
     METRICS,
     ImportBatch,
@@ -56,6 +65,11 @@ ProgressCallback = Callable[[int], None]
 
 def max_import_bytes() -> int:
     return int(getattr(settings, "BANTIN", {}).get("IMPORT_MAX_BYTES", 50 * 1024 * 1024))
+
+
+def parallel_parse_bytes() -> int:
+    """Files at least this big are parsed in a child process (-1: never)."""
+    return int(getattr(settings, "BANTIN", {}).get("IMPORT_PARALLEL_BYTES", -1))
 
 
 def max_stored_bytes() -> int:
@@ -1081,8 +1095,14 @@ def import_file(
     ctx = ParseContext(
         filename=filename, today=today, default_platform=channel.platform if channel else None
     )
+    threshold = parallel_parse_bytes()
     try:
-        fmt, items = parse_file(path, filename, ctx)
+        if 0 <= threshold <= size:
+            fmt, items = parse_file_in_child(
+                path, filename, ctx, max_rows=MAX_ROWS, max_uncompressed=MAX_UNCOMPRESSED
+            )
+        else:
+            fmt, items = parse_file(path, filename, ctx)
         head: list[Row | RowError] = []
         first: Row | None = None
         for item in items:
@@ -1225,14 +1245,15 @@ def _run_ingest(
         channel_for = _TemplateChannels(acting_user, channel)  # type: ignore[assignment]
     elif channel is not None:
         ref_wanted = channel
+        wanted_platform = channel.platform  # once: a model field is a descriptor
         identified = fmt in IDENTIFIED_FORMATS
         matches: dict[str, bool] = {}  # a file names one or a few channels
 
         def channel_for(row: Row) -> Channel | str:
-            if row.platform != ref_wanted.platform:
+            if row.platform != wanted_platform:
                 return _("Dòng này là số liệu %(row)s, không phải %(channel)s.") % {
                     "row": row.platform,
-                    "channel": ref_wanted.platform,
+                    "channel": wanted_platform,
                 }
             ref = row.channel_ref
             if not identified or not ref:
