@@ -664,9 +664,8 @@ class LinkCandidates:
         self._urls: dict[int, set[str]] = {}
         self.keys: set[tuple[int, str]] = set()  # (channel id, platform post id)
 
-    def consider(
-        self, *, channel_id: int, post_id: str, permalink: str | None, caption: str
-    ) -> None:
+    def consider(self, channel_id: int, post_id: str, permalink: str | None, caption: str) -> None:
+        """Once per imported row (positional arguments: cheaper a million times)."""
         if caption and text.SHORT_PATH in caption:
             self.keys.add((channel_id, post_id))
             return

@@ -11,7 +11,9 @@ import functools
 import hashlib
 import json
 import os
+import queue
 import shutil
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -22,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -464,6 +466,64 @@ class _Deltas:
         _mark_reported(self.months, by_import=True)
 
 
+class _Writer:
+    """Runs the database half of new posts' chunks in a thread, in order, while the
+    importing thread prepares the next chunk (the database work and Python's overlap: the
+    driver waits with the GIL released).
+
+    Same connection, same transaction: Django's wrapper is shared with the thread for the
+    import's duration (``inc_thread_sharing``). The importing thread calls ``drain()``
+    before it uses the database itself, and ``close()`` at the end; an error in a job is
+    raised in the importing thread by the next ``submit``, ``drain`` or ``close``.
+    """
+
+    def __init__(self) -> None:
+        self.db = connections[DEFAULT_DB_ALIAS]
+        self.jobs: queue.Queue[Callable[[], None] | None] = queue.Queue(maxsize=2)
+        self.error: BaseException | None = None
+        self.thread: threading.Thread | None = None
+
+    def _run(self) -> None:
+        while True:
+            job = self.jobs.get()
+            try:
+                if job is None:
+                    return
+                if self.error is None:
+                    job()
+            except BaseException as exc:  # noqa: BLE001 - raised in the importing thread
+                self.error = exc
+            finally:
+                self.jobs.task_done()
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+
+    def submit(self, job: Callable[[], None]) -> None:
+        self._raise()
+        if self.thread is None:
+            self.db.inc_thread_sharing()
+            self.thread = threading.Thread(target=self._run, name="bantin-import-db", daemon=True)
+            self.thread.start()
+        self.jobs.put(job)
+
+    def drain(self) -> None:
+        if self.thread is not None:
+            self.jobs.join()
+        self._raise()
+
+    def close(self, *, raise_errors: bool = True) -> None:
+        if self.thread is not None:
+            self.jobs.put(None)
+            self.thread.join()
+            self.thread = None
+            self.db.dec_thread_sharing()
+        if raise_errors:
+            self._raise()
+
+
 @dataclass
 class _Counts:
     rows_read: int = 0
@@ -499,6 +559,7 @@ class _Ingest:
         self.rejections: list[RowRejection] = []
         self.keep_errors = keep_errors
         self.pg = connection.vendor == "postgresql"
+        self.writer = _Writer()
         # Channels without any post yet: no need to look up existing posts.
         self.empty_channels: set[int] = set()
         from hub.services import LinkCandidates
@@ -520,6 +581,8 @@ class _Ingest:
         pending = self.pending
         progress = self.progress
         read = counts.rows_read
+        last_target: Channel | None = None
+        last_pk = 0
         try:
             for item in items:
                 read += 1
@@ -531,7 +594,9 @@ class _Ingest:
                     if isinstance(target, str):
                         self._reject(item.line, _("Kênh"), target)
                         continue
-                    key = (target.pk, item.post_id)
+                    if target is not last_target:  # ``pk`` is a property: once per channel
+                        last_target, last_pk = target, target.pk
+                    key = (last_pk, item.post_id)
                     first_line = seen.setdefault(key, item.line)
                     if first_line != item.line:
                         self._reject(
@@ -544,12 +609,7 @@ class _Ingest:
                             % {"line": first_line},
                         )
                         continue
-                    consider(
-                        channel_id=target.pk,
-                        post_id=item.post_id,
-                        permalink=item.permalink,
-                        caption=item.caption,
-                    )
+                    consider(last_pk, item.post_id, item.permalink, item.caption)
                     pending.append((item, target))
                     if len(pending) >= CHUNK:
                         self._flush()
@@ -557,10 +617,12 @@ class _Ingest:
                 if progress and read % PROGRESS_EVERY == 0:
                     counts.rows_read = read
                     progress(read)
+            self._flush()
+            self._flush_rejections()
+            self.writer.close()
         finally:
             counts.rows_read = read
-        self._flush()
-        self._flush_rejections()
+            self.writer.close(raise_errors=False)  # after an error: stop the thread only
 
     def _reject(self, line: int, column: str, message: str) -> None:
         self.counts.rejected += 1
@@ -575,6 +637,7 @@ class _Ingest:
 
     def _flush_rejections(self) -> None:
         if self.rejections:
+            self.writer.drain()
             RowRejection.objects.bulk_create(self.rejections, batch_size=2000)
             self.rejections = []
 
@@ -601,6 +664,7 @@ class _Ingest:
         )
         existing: dict[str, dict[str, Any]] = {}
         if channel.pk not in self.empty_channels:
+            self.writer.drain()
             ids = [r.post_id for r in rows]
             for start in range(0, len(ids), 900):
                 for rec in Post.objects.filter(
@@ -650,6 +714,13 @@ class _Ingest:
             add((unit_id, old["month"], old_half, platform, old["content_type"]), old_values, -1)
             add((unit_id, month, half, platform, row.content_type), values, +1)
             changed.append((old["id"], row, month))
+        if new_rows and not changed:
+            # Only new posts (a channel's first import): written by the writer thread.
+            self.writer.submit(functools.partial(self._write_new, channel, new_rows))
+            self.counts.posts_created += len(new_rows)
+            self.counts.accepted += len(rows)
+            return
+        self.writer.drain()
         snapshots: list[tuple[int, Row]] = []
         if new_rows:
             post_ids = _allocate_ids(Post, len(new_rows))
@@ -664,8 +735,16 @@ class _Ingest:
             self._insert_snapshots(snapshots)
         self.counts.accepted += len(rows)
 
-    def _insert_posts(self, channel: Channel, ids: list[int], rows: list[tuple[Row, date]]) -> None:
-        ops = connection.ops
+    def _write_new(self, channel: Channel, new_rows: list[tuple[Row, date]]) -> None:
+        db = self.writer.db
+        post_ids = _allocate_ids(Post, len(new_rows), db)
+        self._insert_posts(channel, post_ids, new_rows, db)
+        self._insert_snapshots(zip(post_ids, (r for r, _m in new_rows), strict=True), db)
+
+    def _insert_posts(
+        self, channel: Channel, ids: list[int], rows: list[tuple[Row, date]], db: Any = connection
+    ) -> None:
+        ops = db.ops
         dt = _datetime_adapter()
         d = ops.adapt_datefield_value
         now = dt(timezone.now())
@@ -704,10 +783,11 @@ class _Ingest:
                 )  # fmt: skip
                 for pk, (row, month) in zip(ids, rows, strict=True)
             ),
+            db,
         )
 
-    def _insert_snapshots(self, snapshots: list[tuple[int, Row]]) -> None:
-        as_of = connection.ops.adapt_datefield_value(self.as_of)
+    def _insert_snapshots(self, snapshots: Iterable[tuple[int, Row]], db: Any = connection) -> None:
+        as_of = db.ops.adapt_datefield_value(self.as_of)
         batch_id = self.batch.pk
         dumps = _EXTRAS_JSON.encode
         _bulk_insert(
@@ -725,10 +805,14 @@ class _Ingest:
                     row.shares,
                     row.clicks,
                     row.watch_time_seconds,
-                    dumps(row.extras) if row.extras else "{}",
+                    # The child-process parser sends extras already encoded (a str).
+                    row.extras
+                    if type(row.extras) is str
+                    else (dumps(row.extras) if row.extras else "{}"),
                 )  # fmt: skip
                 for pk, row in snapshots
             ),
+            db,
         )
 
     def _update_posts(
@@ -786,11 +870,11 @@ def _datetime_adapter() -> Callable[[datetime], Any]:
     return adapt
 
 
-def _allocate_ids(model: Any, count: int) -> list[int]:
+def _allocate_ids(model: Any, count: int, db: Any = connection) -> list[int]:
     """Reserve ``count`` primary keys for rows this transaction is about to write."""
     table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    with db.cursor() as cursor:
+        if db.vendor == "postgresql":
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
                 [table, count],
@@ -798,18 +882,20 @@ def _allocate_ids(model: Any, count: int) -> list[int]:
             return [r[0] for r in cursor.fetchall()]
         cursor.execute(f"SELECT MAX(id) FROM {table}")  # noqa: S608
         highest = cursor.fetchone()[0] or 0
-        if connection.vendor == "sqlite":
+        if db.vendor == "sqlite":
             cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
             row = cursor.fetchone()
             highest = max(highest, row[0] if row else 0)
         return list(range(highest + 1, highest + 1 + count))
 
 
-def _bulk_insert(table: str, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> None:
+def _bulk_insert(
+    table: str, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]], db: Any = connection
+) -> None:
     """Many rows in one statement stream: COPY on PostgreSQL, executemany elsewhere."""
     names = ", ".join(columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    with db.cursor() as cursor:
+        if db.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
@@ -1272,6 +1358,11 @@ def _run_ingest(
     ingest = _Ingest(batch=batch, as_of=as_of, channel_for=channel_for, progress=progress)
     if fmt != "bantin_template":
         ingest.start(channel)
+    if connection.vendor == "postgresql":
+        # Foreign keys checked at the end of each chunk's COPY (in the writer thread, while
+        # the next chunk is prepared) rather than a million at commit with nothing else to do.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     try:
         ingest.feed(rows)
     except FileRefused as exc:

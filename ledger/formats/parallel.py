@@ -15,6 +15,7 @@ in the parent; the context's notes and counts are copied back at the end.
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import queue
@@ -45,6 +46,7 @@ def _child_main(source: IO[bytes], out: IO[bytes]) -> None:
     from . import parse_file
 
     path, filename, ctx, max_rows, max_uncompressed = pickle.loads(source.read())  # noqa: S301
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
 
     def send(message: Any) -> None:
         data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
@@ -59,6 +61,9 @@ def _child_main(source: IO[bytes], out: IO[bytes]) -> None:
         chunk: list[tuple[Any, ...]] = []
         for item in items:
             if type(item) is Row:
+                # Extras travel JSON-encoded, as the snapshot stores them: one string to
+                # pickle instead of a dict, and the encoding done on this side.
+                item.extras = dumps(item.extras) if item.extras else "{}"  # type: ignore[assignment]
                 chunk.append((_ROW, *_row_tuple(item)))
             else:
                 assert isinstance(item, RowError)  # noqa: S101
