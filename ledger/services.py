@@ -1177,7 +1177,6 @@ def import_file(
             % {"size": round(size / 1048576, 1), "cap": round(cap / 1048576, 1)},
             "too_big",
         )
-    sha, size = _sha256(path)
     ctx = ParseContext(
         filename=filename, today=today, default_platform=channel.platform if channel else None
     )
@@ -1189,6 +1188,7 @@ def import_file(
             )
         else:
             fmt, items = parse_file(path, filename, ctx)
+        sha, size = _sha256(path)  # while a parser process reads ahead
         head: list[Row | RowError] = []
         first: Row | None = None
         for item in items:

@@ -31,10 +31,11 @@ from .base import FileRefused, ParseContext, Row, RowError
 
 CHUNK = 2000
 BUFFERED = 16  # chunks read ahead from the child
-_ROW, _ERROR = 0, 1
 _HEADER = struct.Struct("!I")
 _ROOT = Path(__file__).resolve().parents[2]  # the directory holding the ``ledger`` package
 _FIELDS = Row.__slots__  # type: ignore[attr-defined]
+_ROW_LENGTH = len(_FIELDS)
+assert _ROW_LENGTH != 3  # noqa: S101 - a RowError travels as a 3-tuple
 
 
 def _row_tuple(row: Row) -> tuple[Any, ...]:
@@ -64,10 +65,10 @@ def _child_main(source: IO[bytes], out: IO[bytes]) -> None:
                 # Extras travel JSON-encoded, as the snapshot stores them: one string to
                 # pickle instead of a dict, and the encoding done on this side.
                 item.extras = dumps(item.extras) if item.extras else "{}"  # type: ignore[assignment]
-                chunk.append((_ROW, *_row_tuple(item)))
-            else:
+                chunk.append(_row_tuple(item))
+            else:  # a 3-tuple: told apart from a row's by its length
                 assert isinstance(item, RowError)  # noqa: S101
-                chunk.append((_ERROR, item.line, item.field, item.message))
+                chunk.append((item.line, item.field, item.message))
             if len(chunk) >= CHUNK:
                 send(("rows", chunk))
                 chunk = []
@@ -182,10 +183,10 @@ def parse_file_in_child(
                     ctx.rows_read, ctx.rows_skipped = rows_read, rows_skipped
                     return
                 for record in message[1]:
-                    if record[0] == _ROW:
-                        yield Row(*record[1:])
+                    if len(record) == _ROW_LENGTH:
+                        yield Row(*record)
                     else:
-                        yield RowError(*record[1:])
+                        yield RowError(*record)
         finally:
             stop()
 

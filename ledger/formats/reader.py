@@ -69,6 +69,7 @@ class Table:
     decimal: str | None = "."
     member: str | None = None  # the zip member or sheet name read
     _rows: RowStream | None = field(default=None, repr=False)
+    _column: Callable[[int], Iterator[str]] | None = field(default=None, repr=False)
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
         if self._rows is None:
@@ -80,6 +81,14 @@ class Table:
         if self._rows is None:
             return iter(())
         return self._rows(False)
+
+    def column(self, index: int) -> Iterator[str]:
+        """One column's raw cells, for a first pass that needs only it. Rows before the
+        data may be included (a header or description cell is never a value a pass
+        looks for); rows too short for the column are left out."""
+        if self._column is not None:
+            return self._column(index)
+        return (cells[index] for _line, cells in self.raw_rows())
 
 
 def _default_recognise(header: list[str]) -> bool:
@@ -429,6 +438,22 @@ def _open_csv(
                     "encoding",
                 ) from None
 
+    def column(index: int) -> Iterator[str]:
+        with _text(opener, encoding) as text:
+            if skip_first:
+                text.readline()
+            try:
+                for cells in csv.reader(text, delimiter=delimiter):
+                    if len(cells) > index:
+                        yield cells[index]
+            except csv.Error as exc:
+                raise FileRefused(f"File CSV bị lỗi: {exc}. / Malformed CSV.", "corrupt") from None
+            except UnicodeDecodeError:
+                raise FileRefused(
+                    "File đổi bảng mã giữa chừng / the file's encoding is inconsistent.",
+                    "encoding",
+                ) from None
+
     names = {",": "','", ";": "';'", "\t": "tab"}
     return Table(
         header=[h.strip() for h in header],
@@ -441,6 +466,7 @@ def _open_csv(
         decimal=decimal,
         member=member,
         _rows=rows,
+        _column=column,
     )
 
 
