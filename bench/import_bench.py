@@ -113,6 +113,9 @@ def child_import(db_url: str, path: Path, media: Path) -> dict[str, Any]:
         unit=unit, platform="facebook", identifier=PAGE_ID, url="https://facebook.com/b",
         external_id=PAGE_ID, status="verified",
     )  # fmt: skip
+    import resource
+
+    kids0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0, c0 = time.perf_counter(), time.process_time()
     result = import_file(
         acting_user=None,
@@ -123,9 +126,13 @@ def child_import(db_url: str, path: Path, media: Path) -> dict[str, Any]:
         max_bytes=1 << 40,
     )
     elapsed = time.perf_counter() - t0
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
         "seconds": elapsed,
         "cpu_seconds": time.process_time() - c0,
+        # The parser process (ledger/formats/parallel.py) for files of 4 MB and more.
+        "parser_cpu_seconds": (kids.ru_utime + kids.ru_stime) - (kids0.ru_utime + kids0.ru_stime),
+        "parser_peak_mib": kids.ru_maxrss / 1024,
         "rows_read": result.rows_read,
         "accepted": result.accepted,
         "rejected": result.rejected,
@@ -240,6 +247,8 @@ def bench(name: str, db_url: str, path: Path, rows: int, media: Path) -> dict[st
         "rows": rows,
         "import_seconds": round(imported["seconds"], 2),
         "import_cpu_seconds": round(imported["cpu_seconds"], 2),
+        "parser_cpu_seconds": round(imported["parser_cpu_seconds"], 2),
+        "parser_peak_mib": round(imported["parser_peak_mib"]),
         "rows_per_second": round(rows / imported["seconds"]),
         "accepted": imported["accepted"],
         "rejected": imported["rejected"],
@@ -271,6 +280,8 @@ def report(results: list[dict[str, Any]], rows: int) -> list[str]:
         ("import, wall", [f"{r['import_seconds']:.2f} s" for r in results]),
         ("import, rows/s", [f"{r['rows_per_second']:,}" for r in results]),
         ("import, CPU of the importing process", [f"{r['import_cpu_seconds']:.2f} s" for r in results]),
+        ("import, CPU of its parser process", [f"{r['parser_cpu_seconds']:.2f} s" for r in results]),
+        ("import, parser process peak memory", [f"{r['parser_peak_mib']} MiB" for r in results]),
         ("accepted / rejected", [f"{r['accepted']:,} / {r['rejected']:,}" for r in results]),
         ("raw bulk load, wall (COPY / executemany)", [f"{r['raw_load_seconds']:.2f} s" for r in results]),
         ("raw parse + load, wall", [f"{r['raw_parse_load_seconds']:.2f} s" for r in results]),
@@ -289,9 +300,10 @@ def report(results: list[dict[str, Any]], rows: int) -> list[str]:
             ],
         ),
         (
-            f"GOAL peak memory <= {GOAL_PEAK_MIB:g} MiB",
+            f"GOAL peak memory <= {GOAL_PEAK_MIB:g} MiB (importing + parser)",
             [
-                f"{r['peak_memory_mib']} MiB  {_verdict(r['peak_memory_mib'] <= GOAL_PEAK_MIB)}"
+                f"{r['peak_memory_mib'] + r['parser_peak_mib']} MiB  "
+                f"{_verdict(r['peak_memory_mib'] + r['parser_peak_mib'] <= GOAL_PEAK_MIB)}"
                 for r in results
             ],
         ),
