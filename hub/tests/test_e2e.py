@@ -57,6 +57,7 @@ def test_issue_republish_and_see_coverage(
     page.goto(page.base_url + "/hub/")
     page.get_by_role("link", name="Nội dung gửi tới đơn vị tôi").click()
     page.get_by_role("link", name="Hướng dẫn đăng ký tạm trú trực tuyến").click()
+    page.bring_to_front()  # the clipboard API needs a focused page (tests run side by side)
     page.get_by_role("button", name="Sao chép bản đầy đủ").click()
     page.get_by_text("Đã sao chép.").wait_for()
     copied = page.evaluate("navigator.clipboard.readText()")

@@ -19,9 +19,19 @@
     if (!el) return;
     var value = el.value !== undefined ? el.value : el.textContent;
     if (navigator.clipboard && window.isSecureContext) {
+      // A browser may leave the promise pending (a permission prompt, an unfocused page):
+      // after 3 s fall back to selecting and copying the text.
+      var settled = false;
+      var timer = window.setTimeout(function () {
+        if (!settled) { settled = true; announce(button, fallback(el)); }
+      }, 3000);
       navigator.clipboard.writeText(value).then(
-        function () { announce(button, true); },
-        function () { announce(button, fallback(el)); }
+        function () {
+          if (!settled) { settled = true; window.clearTimeout(timer); announce(button, true); }
+        },
+        function () {
+          if (!settled) { settled = true; window.clearTimeout(timer); announce(button, fallback(el)); }
+        }
       );
     } else {
       announce(button, fallback(el));
