@@ -7,6 +7,7 @@ written in chunks with bulk statements (a few queries per chunk, never one per r
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -328,6 +329,7 @@ class _TemplateChannels:
         self.user = acting_user
         self.default = default
         self.cache: dict[tuple[str, str], Channel | str] = {}
+        self.before_query: Callable[[], None] = lambda: None  # the import's writer.drain
 
     def __call__(self, row: Row) -> Channel | str:
         ref = (row.channel_ref or "").strip()
@@ -348,6 +350,7 @@ class _TemplateChannels:
     def _lookup(self, platform: str, ref: str) -> Channel | str:
         from registry.normalize import NotAChannel, normalize
 
+        self.before_query()
         found = _find_channel(platform, ref)
         if found is None:
             try:
@@ -497,9 +500,16 @@ class _Writer:
                 self.jobs.task_done()
 
     def _raise(self) -> None:
-        if self.error is not None:
-            error, self.error = self.error, None
-            raise error
+        error = self.take_error()
+        if error is not None:
+            try:
+                raise error
+            finally:
+                del error  # no frame ↔ traceback cycle keeping the import's generators alive
+
+    def take_error(self) -> BaseException | None:
+        error, self.error = self.error, None
+        return error
 
     def submit(self, job: Callable[[], None]) -> None:
         self._raise()
@@ -560,12 +570,14 @@ class _Ingest:
         self.keep_errors = keep_errors
         self.pg = connection.vendor == "postgresql"
         self.writer = _Writer()
+        if isinstance(channel_for, _TemplateChannels):
+            channel_for.before_query = self.writer.drain
         # Channels without any post yet: no need to look up existing posts.
         self.empty_channels: set[int] = set()
         from hub.services import LinkCandidates
 
         # Posts that may be republications of hub items, linked after the rows are written.
-        self.hub = LinkCandidates()
+        self.hub = LinkCandidates(before_query=self.writer.drain)
 
     def start(self, channel: Channel | None) -> None:
         if channel is not None and not Post.objects.filter(channel_id=channel.pk).exists():
@@ -620,9 +632,19 @@ class _Ingest:
             self._flush()
             self._flush_rejections()
             self.writer.close()
+        except BaseException as exc:
+            # Stop the thread; when it failed first, its error is the one to report (the
+            # importing thread's own may only be "current transaction is aborted").
+            self.writer.close(raise_errors=False)
+            error = self.writer.take_error()
+            if error is not None and error is not exc:
+                try:
+                    raise error from exc
+                finally:
+                    del error, exc
+            raise
         finally:
             counts.rows_read = read
-            self.writer.close(raise_errors=False)  # after an error: stop the thread only
 
     def _reject(self, line: int, column: str, message: str) -> None:
         self.counts.rejected += 1
@@ -1214,70 +1236,73 @@ def import_file(
     ctx = ParseContext(
         filename=filename, today=today, default_platform=channel.platform if channel else None
     )
-    threshold = parallel_parse_bytes()
-    try:
-        if 0 <= threshold <= size:
-            fmt, items = parse_file_in_child(
-                path, filename, ctx, max_rows=MAX_ROWS, max_uncompressed=MAX_UNCOMPRESSED
-            )
-        else:
-            fmt, items = parse_file(path, filename, ctx)
-        sha, size = _sha256(path)  # while a parser process reads ahead
-        head: list[Row | RowError] = []
-        first: Row | None = None
-        for item in items:
-            head.append(item)
-            if isinstance(item, Row):
-                first = item
-                break
-    except FileRefused as exc:
-        raise ImportRefused(exc.message, exc.code) from exc
-    resolved = _resolve_channel(
-        acting_user=acting_user,
-        fmt=fmt,
-        first=first,
-        channel=channel,
-        confirm_channel=confirm_channel,
-    )
-    target = resolved.channel
-    if target is None and acting_user is not None:
-        from core.permissions import home_unit
-
-        if home_unit(acting_user) is None:
-            raise PermissionDenied
-    previous = ImportBatch.objects.filter(
-        channel=target, sha256=sha, status=ImportBatch.Status.DONE
-    ).first()
-    if previous is not None:
-        return _duplicate_result(previous, batch=batch, dry_run=dry_run)
-
-    def rows() -> Iterator[Row | RowError]:
-        yield from head
-        yield from items
-
-    stored = "" if dry_run else _store_original(path, sha, filename)
-    try:
-        result = _run_ingest(
+    # The parser (a child process for big files) is closed however this ends.
+    with contextlib.ExitStack() as cleanup:
+        threshold = parallel_parse_bytes()
+        try:
+            if 0 <= threshold <= size:
+                fmt, items = parse_file_in_child(
+                    path, filename, ctx, max_rows=MAX_ROWS, max_uncompressed=MAX_UNCOMPRESSED
+                )
+            else:
+                fmt, items = parse_file(path, filename, ctx)
+            cleanup.callback(getattr(items, "close", lambda: None))
+            sha, size = _sha256(path)  # while a parser process reads ahead
+            head: list[Row | RowError] = []
+            first: Row | None = None
+            for item in items:
+                head.append(item)
+                if isinstance(item, Row):
+                    first = item
+                    break
+        except FileRefused as exc:
+            raise ImportRefused(exc.message, exc.code) from exc
+        resolved = _resolve_channel(
             acting_user=acting_user,
             fmt=fmt,
-            rows=rows(),
-            ctx=ctx,
-            channel=target,
-            confirm_ref=resolved.confirm_ref,
-            filename=filename,
-            sha=sha,
-            size=size,
-            stored=stored,
-            dry_run=dry_run,
-            batch=batch,
-            progress=progress,
-            as_of=today,
+            first=first,
+            channel=channel,
+            confirm_channel=confirm_channel,
         )
-    except BaseException:
-        if stored and not ImportBatch.objects.filter(original=stored).exists():
-            (Path(settings.MEDIA_ROOT) / stored).unlink(missing_ok=True)
-        raise
-    return result
+        target = resolved.channel
+        if target is None and acting_user is not None:
+            from core.permissions import home_unit
+
+            if home_unit(acting_user) is None:
+                raise PermissionDenied
+        previous = ImportBatch.objects.filter(
+            channel=target, sha256=sha, status=ImportBatch.Status.DONE
+        ).first()
+        if previous is not None:
+            return _duplicate_result(previous, batch=batch, dry_run=dry_run)
+
+        def rows() -> Iterator[Row | RowError]:
+            yield from head
+            yield from items
+
+        stored = "" if dry_run else _store_original(path, sha, filename)
+        try:
+            result = _run_ingest(
+                acting_user=acting_user,
+                fmt=fmt,
+                rows=rows(),
+                ctx=ctx,
+                channel=target,
+                confirm_ref=resolved.confirm_ref,
+                filename=filename,
+                sha=sha,
+                size=size,
+                stored=stored,
+                dry_run=dry_run,
+                batch=batch,
+                progress=progress,
+                as_of=today,
+            )
+        except BaseException:
+            if stored and not ImportBatch.objects.filter(original=stored).exists():
+                (Path(settings.MEDIA_ROOT) / stored).unlink(missing_ok=True)
+            raise
+        return result
 
 
 def _duplicate_result(
@@ -1392,15 +1417,23 @@ def _run_ingest(
     ingest = _Ingest(batch=batch, as_of=as_of, channel_for=channel_for, progress=progress)
     if fmt != "bantin_template":
         ingest.start(channel)
-    if connection.vendor == "postgresql":
-        # Foreign keys checked at the end of each chunk's COPY (in the writer thread, while
-        # the next chunk is prepared) rather than a million at commit with nothing else to do.
+    # Foreign keys checked at the end of each chunk's COPY (in the writer thread, while the
+    # next chunk is prepared) rather than a million at commit with nothing else to do. Only
+    # for one channel, whose unit row this transaction already holds FOR UPDATE: a template
+    # import meets its units as it goes, and the checks' KEY SHARE locks taken before
+    # _lock_units could deadlock two of them.
+    immediate = connection.vendor == "postgresql" and not isinstance(channel_for, _TemplateChannels)
+    if immediate:
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     try:
         ingest.feed(rows)
     except FileRefused as exc:
         raise ImportRefused(exc.message, exc.code) from exc
+    finally:
+        if immediate:
+            with connection.cursor() as cursor:  # an outer transaction keeps the setting
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     counts = ingest.counts
     ingest.hub.link()
     # Last: the province's and the country's roll-up rows stay locked until commit.

@@ -384,7 +384,21 @@ def is_iso_date(raw: str) -> bool:
     return _ISO.fullmatch(raw.strip()) is not None
 
 
+# A publication year outside these is a placeholder or a typo (no platform is older than
+# 2000); the same bounds as report periods.
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+def _check_year(year: int, raw: str) -> None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise CellError(
+            f"Năm {year} nằm ngoài khoảng {MIN_YEAR}–{MAX_YEAR} / year out of range: "
+            f"{raw.strip()[:40]!r}"
+        )
+
+
 def _aware(y: int, mo: int, d: int, h: int, mi: int, s: int, tz: tzinfo, raw: str) -> datetime:
+    _check_year(y, raw)
     try:
         return datetime(y, mo, d, h, mi, s, tzinfo=tz)
     except ValueError:
@@ -454,6 +468,8 @@ class DatetimeReader:
                 a, b = int(raw[0:2]), int(raw[3:5])
                 month, dom = (a, b) if self.order == "mdy" else (b, a)
                 ymd = (int(raw[6:10]), month, dom)
+                if not MIN_YEAR <= ymd[0] <= MAX_YEAR:
+                    return parse_datetime(raw, self.order, self.tz)  # words the error
                 if len(self.days) < 100_000:
                     self.days[day] = ymd
             try:
@@ -549,4 +565,5 @@ def latest_year(month: int, day: int, today: date) -> int:
 
 
 def midnight(d: date, tz: tzinfo) -> datetime:
+    _check_year(d.year, d.isoformat())
     return datetime(d.year, d.month, d.day, tzinfo=tz)

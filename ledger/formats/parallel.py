@@ -25,8 +25,8 @@ import struct
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
-from datetime import datetime
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -35,7 +35,8 @@ from .base import FileRefused, ParseContext, Row, RowError
 CHUNK = 2000
 BUFFERED = 16  # chunks read ahead from the child
 _HEADER = struct.Struct("!I")
-from_timestamp = datetime.fromtimestamp
+_WALL0 = datetime(1, 1, 1)  # noqa: DTZ001 - wall-clock arithmetic, the zone is added back
+_SECOND = timedelta(seconds=1)
 _ROOT = Path(__file__).resolve().parents[2]  # the directory holding the ``ledger`` package
 _FIELDS = Row.__slots__  # type: ignore[attr-defined]
 _ROW_LENGTH = len(_FIELDS)
@@ -66,13 +67,14 @@ def _child_main(source: IO[bytes], out: IO[bytes]) -> None:
         if not plain:
             send(("rows", chunk))
             return
-        # Publication times as POSIX seconds (rebuilt in ctx.tz by the parent).
+        # Publication times as wall-clock seconds since 0001-01-01 (rebuilt in ctx.tz by the
+        # parent): exact for any year and for local times a zone skips.
         at = _PUBLISHED
         send(
             (
                 "rows_ts",
                 [
-                    (*r[:at], int(r[at].timestamp()), *r[at + 1 :])
+                    (*r[:at], (r[at].replace(tzinfo=None) - _WALL0) // _SECOND, *r[at + 1 :])
                     if len(r) == _ROW_LENGTH and r[at] is not None
                     else r
                     for r in chunk
@@ -96,7 +98,9 @@ def _child_main(source: IO[bytes], out: IO[bytes]) -> None:
                 item.extras = dumps(item.extras) if item.extras else "{}"  # type: ignore[assignment]
                 chunk.append(_row_tuple(item))
                 published = item.published_at
-                if published is not None and (published.tzinfo is not tz or published.microsecond):
+                if published is not None and (
+                    published.tzinfo is not tz or published.microsecond or published.fold
+                ):
                     plain = False
             else:  # a 3-tuple: told apart from a row's by its length
                 assert isinstance(item, RowError)  # noqa: S101
@@ -208,7 +212,7 @@ def parse_file_in_child(
         stop()
         raise
 
-    def items() -> Iterator[Row | RowError]:
+    def rows() -> Iterator[Row | RowError]:
         try:
             while True:
                 message = next_message()
@@ -224,7 +228,9 @@ def parse_file_in_child(
                         if len(record) == _ROW_LENGTH:
                             row = Row(*record)
                             if record[at] is not None:
-                                row.published_at = from_timestamp(record[at], tz)
+                                row.published_at = (_WALL0 + timedelta(seconds=record[at])).replace(
+                                    tzinfo=tz
+                                )
                             yield row
                         else:
                             yield RowError(*record)
@@ -237,7 +243,28 @@ def parse_file_in_child(
         finally:
             stop()
 
-    return fmt, items()
+    return fmt, _ChildRows(rows(), stop)
+
+
+class _ChildRows:
+    """The rows, and ``close()`` that ends the child even before the first row is read (a
+    generator never started would not run its ``finally``)."""
+
+    def __init__(self, rows: Iterator[Row | RowError], stop: Callable[[], None]) -> None:
+        self._rows = rows
+        self._stop = stop
+
+    def __iter__(self) -> _ChildRows:
+        return self
+
+    def __next__(self) -> Row | RowError:
+        return next(self._rows)
+
+    def close(self) -> None:
+        close = getattr(self._rows, "close", None)
+        if close is not None:
+            close()
+        self._stop()
 
 
 if __name__ == "__main__":
