@@ -26,17 +26,32 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import IO, Any
 
-from .base import FileRefused, ParseContext, Row, RowError
+from .base import MAX_YEAR, MIN_YEAR, FileRefused, ParseContext, Row, RowError
 
 CHUNK = 2000
 BUFFERED = 16  # chunks read ahead from the child
 _HEADER = struct.Struct("!I")
 _WALL0 = datetime(1, 1, 1)  # noqa: DTZ001 - wall-clock arithmetic, the zone is added back
 _SECOND = timedelta(seconds=1)
+from_timestamp = datetime.fromtimestamp
+
+
+def _fixed_offset(tz: tzinfo) -> bool:
+    """Whether ``tz`` keeps one UTC offset through the years a publication time may have
+    (``base.MIN_YEAR``-``MAX_YEAR``, sampled four times a year, which any daylight-saving
+    period shows): then POSIX seconds give back the same wall clock."""
+    first = tz.utcoffset(datetime(MIN_YEAR, 1, 1))  # noqa: DTZ001 - asking the zone
+    return all(
+        tz.utcoffset(datetime(year, month, 1)) == first  # noqa: DTZ001
+        for year in range(MIN_YEAR, MAX_YEAR + 1)
+        for month in (1, 4, 7, 10)
+    )
+
+
 _ROOT = Path(__file__).resolve().parents[2]  # the directory holding the ``ledger`` package
 _FIELDS = Row.__slots__  # type: ignore[attr-defined]
 _ROW_LENGTH = len(_FIELDS)
@@ -63,25 +78,34 @@ def _child_main(source: IO[bytes], out: IO[bytes]) -> None:
         out.write(_HEADER.pack(len(data)))
         out.write(data)
 
+    posix = _fixed_offset(ctx.tz)
+
     def send_rows(chunk: list[tuple[Any, ...]], plain: bool) -> None:
         if not plain:
             send(("rows", chunk))
             return
-        # Publication times as wall-clock seconds since 0001-01-01 (rebuilt in ctx.tz by the
-        # parent): exact for any year and for local times a zone skips.
+        # Publication times as integers, rebuilt in ctx.tz by the parent: POSIX seconds
+        # when the zone's offset never changes in the years a row may have (Vietnam's
+        # since 1975; C-speed both ways), else wall-clock seconds since 0001-01-01 (exact
+        # for local times a zone skips or repeats).
         at = _PUBLISHED
-        send(
-            (
-                "rows_ts",
-                [
-                    (*r[:at], (r[at].replace(tzinfo=None) - _WALL0) // _SECOND, *r[at + 1 :])
-                    if len(r) == _ROW_LENGTH and r[at] is not None
-                    else r
-                    for r in chunk
-                ],
-            ),
-            fast=True,
-        )
+        if posix:
+            kind = "rows_posix"
+            encoded = [
+                (*r[:at], int(r[at].timestamp()), *r[at + 1 :])
+                if len(r) == _ROW_LENGTH and r[at] is not None
+                else r
+                for r in chunk
+            ]
+        else:
+            kind = "rows_wall"
+            encoded = [
+                (*r[:at], (r[at].replace(tzinfo=None) - _WALL0) // _SECOND, *r[at + 1 :])
+                if len(r) == _ROW_LENGTH and r[at] is not None
+                else r
+                for r in chunk
+            ]
+        send((kind, encoded), fast=True)
 
     try:
         fmt, items = parse_file(
@@ -222,15 +246,25 @@ def parse_file_in_child(
                         ctx.note(note)
                     ctx.rows_read, ctx.rows_skipped = rows_read, rows_skipped
                     return
-                if message[0] == "rows_ts":
+                if message[0] == "rows_posix":
                     tz, at = ctx.tz, _PUBLISHED
                     for record in message[1]:
                         if len(record) == _ROW_LENGTH:
                             row = Row(*record)
                             if record[at] is not None:
-                                row.published_at = (_WALL0 + timedelta(seconds=record[at])).replace(
-                                    tzinfo=tz
-                                )
+                                row.published_at = from_timestamp(record[at], tz)
+                            yield row
+                        else:
+                            yield RowError(*record)
+                    continue
+                if message[0] == "rows_wall":
+                    tz, at = ctx.tz, _PUBLISHED
+                    for record in message[1]:
+                        if len(record) == _ROW_LENGTH:
+                            row = Row(*record)
+                            if record[at] is not None:
+                                seconds = timedelta(seconds=record[at])
+                                row.published_at = (_WALL0 + seconds).replace(tzinfo=tz)
                             yield row
                         else:
                             yield RowError(*record)
@@ -254,8 +288,8 @@ class _ChildRows:
         self._rows = rows
         self._stop = stop
 
-    def __iter__(self) -> _ChildRows:
-        return self
+    def __iter__(self) -> Iterator[Row | RowError]:
+        return self._rows  # iterated directly: no extra call per row
 
     def __next__(self) -> Row | RowError:
         return next(self._rows)

@@ -92,3 +92,29 @@ def _children() -> set[int]:
         if fields[1] == me and fields[0] != "Z":
             found.add(int(entry.name))
     return found
+
+
+def test_times_a_daylight_saving_zone_skips_or_repeats_cross_unchanged(tmp_path: Path) -> None:
+    from zoneinfo import ZoneInfo
+
+    sample = (SAMPLES / "zalo_oa_bantin_template.csv").read_text(encoding="utf-8-sig")
+    header = sample.splitlines()[0]
+    # Paris: 31/03/2024 02:30 does not exist, 27/10/2024 02:30 happens twice.
+    rows = [
+        f"Zalo OA,oa,UBND,p{i},https://zalo.me/x/{i},{when},Tin bài,c,1,1,1,1,1,1,"
+        for i, when in enumerate(["31/03/2024 02:30", "27/10/2024 02:30", "01/07/2024 12:00"])
+    ]
+    path = tmp_path / "dst.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    results = []
+    for parse in (parse_file, parse_file_in_child):
+        ctx = ParseContext(filename=path.name, today=date(2026, 6, 1), tz=ZoneInfo("Europe/Paris"))
+        _fmt, items = parse(path, path.name, ctx, **LIMITS)
+        results.append(
+            [
+                (r.published_at.replace(tzinfo=None), r.published_at.utcoffset())
+                for r in items
+                if isinstance(r, Row) and r.published_at
+            ]
+        )
+    assert results[0] == results[1] and len(results[0]) == 3
