@@ -350,7 +350,41 @@ class MonthlyForm(models.Model):
         return self.status == self.Status.DRAFT
 
 
-class UnitMonthStat(models.Model):
+class Sums(models.Model):
+    """The sums an aggregate row keeps (only known values are summed: ``posts_with_reach``
+    says how many posts ``reach`` covers)."""
+
+    posts = models.BigIntegerField(default=0)
+    posts_with_reach = models.BigIntegerField(default=0)
+    reach = models.BigIntegerField(default=0)
+    posts_with_views = models.BigIntegerField(default=0)
+    views = models.BigIntegerField(default=0)
+    reactions = models.BigIntegerField(default=0)
+    comments = models.BigIntegerField(default=0)
+    shares = models.BigIntegerField(default=0)
+    clicks = models.BigIntegerField(default=0)
+    engagements = models.BigIntegerField(default=0)  # reactions + comments + shares
+    watch_time_seconds = models.BigIntegerField(default=0)
+
+    SUMS = (
+        "posts",
+        "posts_with_reach",
+        "reach",
+        "posts_with_views",
+        "views",
+        "reactions",
+        "comments",
+        "shares",
+        "clicks",
+        "engagements",
+        "watch_time_seconds",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class UnitMonthStat(Sums):
     """The aggregate: unit × month × platform × content type × source.
 
     Kept up to date in the same transaction as each import (source ``import``) and each
@@ -371,32 +405,7 @@ class UnitMonthStat(models.Model):
     content_type = models.CharField(max_length=16)
     source = models.CharField(max_length=8, choices=Source.choices)
     counted = models.BooleanField(default=True)
-    posts = models.BigIntegerField(default=0)
-    posts_with_reach = models.BigIntegerField(default=0)
-    reach = models.BigIntegerField(default=0)
-    posts_with_views = models.BigIntegerField(default=0)
-    views = models.BigIntegerField(default=0)
-    reactions = models.BigIntegerField(default=0)
-    comments = models.BigIntegerField(default=0)
-    shares = models.BigIntegerField(default=0)
-    clicks = models.BigIntegerField(default=0)
-    engagements = models.BigIntegerField(default=0)  # reactions + comments + shares
-    watch_time_seconds = models.BigIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
-
-    SUMS = (
-        "posts",
-        "posts_with_reach",
-        "reach",
-        "posts_with_views",
-        "views",
-        "reactions",
-        "comments",
-        "shares",
-        "clicks",
-        "engagements",
-        "watch_time_seconds",
-    )
 
     class Meta:
         ordering = ["unit", "month", "platform", "content_type", "source"]
@@ -414,7 +423,7 @@ class UnitMonthStat(models.Model):
         return f"{self.unit_id} {self.month} {self.platform} {self.content_type} {self.source}"
 
 
-class SubtreeStat(models.Model):
+class SubtreeStat(Sums):
     """The roll-up: for each unit, the counted sums of its whole subtree (the unit itself
     included) × month × half-month × platform × content type.
 
@@ -436,19 +445,6 @@ class SubtreeStat(models.Model):
     half = models.PositiveSmallIntegerField(choices=Half.choices)
     platform = models.CharField(max_length=16, choices=Channel.Platform.choices)
     content_type = models.CharField(max_length=16)
-    posts = models.BigIntegerField(default=0)
-    posts_with_reach = models.BigIntegerField(default=0)
-    reach = models.BigIntegerField(default=0)
-    posts_with_views = models.BigIntegerField(default=0)
-    views = models.BigIntegerField(default=0)
-    reactions = models.BigIntegerField(default=0)
-    comments = models.BigIntegerField(default=0)
-    shares = models.BigIntegerField(default=0)
-    clicks = models.BigIntegerField(default=0)
-    engagements = models.BigIntegerField(default=0)
-    watch_time_seconds = models.BigIntegerField(default=0)
-
-    SUMS = UnitMonthStat.SUMS
 
     class Meta:
         ordering = ["unit", "month", "half", "platform", "content_type"]

@@ -246,25 +246,18 @@ def parse_file_in_child(
                         ctx.note(note)
                     ctx.rows_read, ctx.rows_skipped = rows_read, rows_skipped
                     return
-                if message[0] == "rows_posix":
+                if message[0] in ("rows_posix", "rows_wall"):
                     tz, at = ctx.tz, _PUBLISHED
+                    posix = message[0] == "rows_posix"
                     for record in message[1]:
                         if len(record) == _ROW_LENGTH:
                             row = Row(*record)
                             if record[at] is not None:
-                                row.published_at = from_timestamp(record[at], tz)
-                            yield row
-                        else:
-                            yield RowError(*record)
-                    continue
-                if message[0] == "rows_wall":
-                    tz, at = ctx.tz, _PUBLISHED
-                    for record in message[1]:
-                        if len(record) == _ROW_LENGTH:
-                            row = Row(*record)
-                            if record[at] is not None:
-                                seconds = timedelta(seconds=record[at])
-                                row.published_at = (_WALL0 + seconds).replace(tzinfo=tz)
+                                row.published_at = (
+                                    from_timestamp(record[at], tz)
+                                    if posix
+                                    else (_WALL0 + timedelta(seconds=record[at])).replace(tzinfo=tz)
+                                )
                             yield row
                         else:
                             yield RowError(*record)
