@@ -440,6 +440,8 @@ class SubtreeStat(Sums):
         FIRST = 1, _("Ngày 1-14")
         SECOND = 2, _("Ngày 15 đến cuối tháng")
 
+    SECOND_HALF_FROM = 15  # the administrative periods run from the 15th (Decree 09/2019)
+
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="subtree_stats")
     month = models.DateField()
     half = models.PositiveSmallIntegerField(choices=Half.choices)

@@ -11,6 +11,7 @@ import contextlib
 import functools
 import hashlib
 import json
+import operator
 import os
 import queue
 import shutil
@@ -54,11 +55,10 @@ from ledger.models import (
     UnitMonthStat,
 )
 from registry.models import Channel
-from units.models import Unit
+from units.models import Unit, path_codes
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 CHUNK = 5000
-HALF_SPLIT_DAY = 15  # the administrative period runs from the 15th (Decree 09/2019)
 PROGRESS_EVERY = 5000
 # Formats whose rows carry the channel's own identity (Page ID, handle).
 IDENTIFIED_FORMATS = {"meta", "tiktok"}
@@ -129,14 +129,6 @@ class _Rollback(Exception):  # noqa: N818
 # --------------------------------------------------------------------------- helpers
 
 
-def month_of(moment: datetime | None, fallback: date) -> date:
-    if moment is None:
-        return fallback.replace(day=1)
-    if moment.tzinfo is not TZ:
-        moment = moment.astimezone(TZ)
-    return _first_day(moment.year, moment.month)
-
-
 def month_half(moment: datetime | None, fallback: date) -> tuple[date, int]:
     """The month of ``moment`` and its half for the roll-up (``SubtreeStat.half``):
     1 for days 1-14, 2 for days 15 to the end, 0 when the moment is unknown."""
@@ -144,7 +136,9 @@ def month_half(moment: datetime | None, fallback: date) -> tuple[date, int]:
         return fallback.replace(day=1), SubtreeStat.Half.WHOLE
     if moment.tzinfo is not TZ:
         moment = moment.astimezone(TZ)
-    return _first_day(moment.year, moment.month), 1 if moment.day < HALF_SPLIT_DAY else 2
+    return _first_day(
+        moment.year, moment.month
+    ), 1 if moment.day < SubtreeStat.SECOND_HALF_FROM else 2
 
 
 @functools.lru_cache(maxsize=4096)
@@ -377,6 +371,15 @@ StatKey = tuple[int, date, str, str]  # unit id, month, platform, content type
 RollKey = tuple[int, date, int, str, str]  # unit id, month, half, platform, content type
 
 
+def _add_into(acc: dict[Any, list[int]], key: Any, values: Iterable[int], sign: int = 1) -> None:
+    """``acc[key] += sign * values``, element by element (a zero row when missing)."""
+    t = acc.get(key)
+    if t is None:
+        t = acc[key] = [0] * len(UnitMonthStat.SUMS)
+    for i, v in enumerate(values):
+        t[i] += sign * v
+
+
 def _contribution(values: dict[str, int | None]) -> dict[str, int]:
     reach, views = values.get("reach"), values.get("views")
     reactions, comments, shares = (
@@ -401,6 +404,7 @@ def _contribution(values: dict[str, int | None]) -> dict[str, int]:
 
 # The metrics of a row or a post in METRICS order.
 Metrics = tuple[int | None, int | None, int | None, int | None, int | None, int | None, int | None]
+row_metrics: Callable[[Row], Metrics] = operator.attrgetter(*METRICS)  # a tuple, in C
 
 
 class _Deltas:
@@ -451,21 +455,17 @@ class _Deltas:
         """The deltas of ``UnitMonthStat``: the halves of each month summed."""
         out: dict[StatKey, list[int]] = {}
         for (unit_id, month, _half, platform, ctype), values in self.sums.items():
-            t = out.setdefault((unit_id, month, platform, ctype), [0] * len(values))
-            for i, v in enumerate(values):
-                t[i] += v
+            _add_into(out, (unit_id, month, platform, ctype), values)
         return {k: dict(zip(UnitMonthStat.SUMS, v, strict=True)) for k, v in out.items()}
 
     def apply(self) -> None:
         by_key = self.by_key
-        touched = {(k[0], k[1], k[2]) for k in by_key}
-        _lock_units({k[0] for k in touched})
-        before = _counted_forms(touched)
-        _apply_stat_deltas(by_key, UnitMonthStat.Source.IMPORT)
-        _recount_forms(touched)
-        rollup = {k: list(v) for k, v in self.sums.items()}
-        _add_form_changes(rollup, before, _counted_forms(touched))
-        _apply_rollup(rollup)
+        _apply_stats(
+            by_key,
+            UnitMonthStat.Source.IMPORT,
+            touched={(k[0], k[1], k[2]) for k in by_key},
+            rollup={k: list(v) for k, v in self.sums.items()},
+        )
         _mark_reported(self.months, by_import=True)
 
 
@@ -568,7 +568,6 @@ class _Ingest:
         self.pending: list[tuple[Row, Channel]] = []
         self.rejections: list[RowRejection] = []
         self.keep_errors = keep_errors
-        self.pg = connection.vendor == "postgresql"
         self.writer = _Writer()
         if isinstance(channel_for, _TemplateChannels):
             channel_for.before_query = self.writer.drain
@@ -701,15 +700,7 @@ class _Ingest:
         months = self.deltas.months
         fallback = self.fallback_month
         for row in rows:
-            values: Metrics = (
-                row.views,
-                row.reach,
-                row.reactions,
-                row.comments,
-                row.shares,
-                row.clicks,
-                row.watch_time_seconds,
-            )
+            values = row_metrics(row)
             old = existing.get(row.post_id) if existing else None
             if old is None:
                 month, half = month_half(row.published_at, fallback)
@@ -767,7 +758,7 @@ class _Ingest:
         self, channel: Channel, ids: list[int], rows: list[tuple[Row, date]], db: Any = connection
     ) -> None:
         ops = db.ops
-        dt = _datetime_adapter()
+        dt = _datetime_adapter(db)
         d = ops.adapt_datefield_value
         now = dt(timezone.now())
         as_of = d(self.as_of)
@@ -778,7 +769,7 @@ class _Ingest:
         )  # fmt: skip
         cid, uid, platform = channel.pk, channel.unit_id, channel.platform
         _bulk_insert(
-            Post._meta.db_table,
+            Post,
             columns,
             (
                 (
@@ -792,13 +783,7 @@ class _Ingest:
                     d(month),
                     row.content_type,
                     row.caption or "",
-                    row.views,
-                    row.reach,
-                    row.reactions,
-                    row.comments,
-                    row.shares,
-                    row.clicks,
-                    row.watch_time_seconds,
+                    *row_metrics(row),
                     as_of,
                     now,
                     now,
@@ -806,7 +791,6 @@ class _Ingest:
                 for pk, (row, month) in zip(ids, rows, strict=True)
             ),
             db,
-            Post,
         )
 
     def _insert_snapshots(self, snapshots: Iterable[tuple[int, Row]], db: Any = connection) -> None:
@@ -814,20 +798,14 @@ class _Ingest:
         batch_id = self.batch.pk
         dumps = _EXTRAS_JSON.encode
         _bulk_insert(
-            MetricSnapshot._meta.db_table,
+            MetricSnapshot,
             ("post_id", "batch_id", "as_of", *METRICS, "extras"),
             (
                 (
                     pk,
                     batch_id,
                     as_of,
-                    row.views,
-                    row.reach,
-                    row.reactions,
-                    row.comments,
-                    row.shares,
-                    row.clicks,
-                    row.watch_time_seconds,
+                    *row_metrics(row),
                     # The child-process parser sends extras already encoded (a str).
                     row.extras
                     if type(row.extras) is str
@@ -836,7 +814,6 @@ class _Ingest:
                 for pk, row in snapshots
             ),
             db,
-            MetricSnapshot,
         )
 
     def _update_posts(
@@ -863,7 +840,7 @@ class _Ingest:
                     row.content_type,
                     row.permalink or old["permalink"],
                     row.caption or old["caption"],
-                    *(getattr(row, m) for m in METRICS),
+                    *row_metrics(row),
                     self.as_of,
                     now,
                     pk,
@@ -878,15 +855,15 @@ class _Ingest:
 _EXTRAS_JSON = json.JSONEncoder(ensure_ascii=False)
 
 
-def _datetime_adapter() -> Callable[[datetime], Any]:
-    """``connection.ops.adapt_datetimefield_value`` for aware datetimes, without its
-    per-call checks: PostgreSQL takes the value as it is; SQLite stores the naive UTC
-    text that Django's own adapter writes."""
-    if connection.vendor == "postgresql":
+def _datetime_adapter(db: Any) -> Callable[[datetime], Any]:
+    """``db.ops.adapt_datetimefield_value`` for aware datetimes, without its per-call
+    checks: PostgreSQL takes the value as it is; SQLite stores the naive UTC text that
+    Django's own adapter writes."""
+    if db.vendor == "postgresql":
         return lambda value: value
-    if connection.vendor != "sqlite" or not settings.USE_TZ:
-        return connection.ops.adapt_datetimefield_value  # type: ignore[no-any-return]
-    zone = connection.timezone
+    if db.vendor != "sqlite" or not settings.USE_TZ:
+        return db.ops.adapt_datetimefield_value  # type: ignore[no-any-return]
+    zone = db.timezone
 
     def adapt(value: datetime) -> str:
         return str(value.astimezone(zone).replace(tzinfo=None))
@@ -914,24 +891,16 @@ def _allocate_ids(model: Any, count: int, db: Any = connection) -> list[int]:
 
 
 def _bulk_insert(
-    table: str,
-    columns: tuple[str, ...],
-    rows: Iterable[tuple[Any, ...]],
-    db: Any = connection,
-    model: Any = None,
+    model: Any, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]], db: Any
 ) -> None:
-    """Many rows in one statement stream: COPY on PostgreSQL (binary when ``model`` gives
-    the columns' types: less to format here and to parse there), executemany elsewhere.
-    A JSON column takes already-encoded text."""
+    """Many rows of ``model`` in one statement stream: binary COPY on PostgreSQL (types
+    from the model's fields: less to format here and to parse there), executemany
+    elsewhere. A JSON column takes already-encoded text."""
+    table = model._meta.db_table
     names = ", ".join(columns)
     with db.cursor() as cursor:
         if db.vendor == "postgresql":
             raw = cursor.cursor
-            if model is None:
-                with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-                return
             from psycopg.types.json import set_json_dumps
 
             set_json_dumps(_json_text, context=raw)
@@ -948,19 +917,16 @@ def _bulk_insert(
 
 
 def _json_text(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return value if isinstance(value, str) else _EXTRAS_JSON.encode(value)
 
 
 def _copy_types(model: Any, columns: tuple[str, ...], db: Any) -> list[str]:
     """PostgreSQL type names of ``columns`` (``varchar(16)`` → ``varchar``)."""
     by_column = {f.column: f for f in model._meta.concrete_fields}
-    names = []
-    for column in columns:
-        db_type = by_column[column].db_type(db)
-        if db_type in ("integer", "serial", "bigserial") or db_type.endswith("identity"):
-            db_type = "bigint" if "big" in db_type or "identity" in db_type else "integer"
-        names.append(db_type.split("(", 1)[0].replace("timestamp with time zone", "timestamptz"))
-    return names
+    return [
+        by_column[c].db_type(db).split("(", 1)[0].replace("timestamp with time zone", "timestamptz")
+        for c in columns
+    ]
 
 
 def _upsert_add(
@@ -1064,37 +1030,66 @@ def _counted_forms(touched: set[tuple[int, date, str]]) -> dict[RollKey, list[in
             *[Q(unit_id=u, month=m, platform=p) for u, m, p in keys[start : start + 200]],
             _connector=Q.OR,
         )
-        rows = UnitMonthStat.objects.filter(
-            where, source=UnitMonthStat.Source.FORM, counted=True
-        ).values_list("unit_id", "month", "platform", "content_type", *UnitMonthStat.SUMS)
-        for unit_id, month, platform, ctype, *values in rows:
-            out[(unit_id, month, SubtreeStat.Half.WHOLE, platform, ctype)] = values
+        rows = UnitMonthStat.objects.filter(where, source=UnitMonthStat.Source.FORM, counted=True)
+        out.update(_form_rows(rows))
     return out
 
 
-def _add_form_changes(
+def _form_rows(rows: Any) -> dict[RollKey, list[int]]:
+    """Form rows of the aggregate as roll-up keys (a form counts for the whole month)."""
+    return {
+        (unit_id, month, SubtreeStat.Half.WHOLE, platform, ctype): values
+        for unit_id, month, platform, ctype, *values in rows.values_list(
+            "unit_id", "month", "platform", "content_type", *UnitMonthStat.SUMS
+        )
+    }
+
+
+def _apply_stats(
+    by_key: dict[StatKey, dict[str, int]],
+    source: str,
+    *,
+    touched: set[tuple[int, date, str]],
     rollup: dict[RollKey, list[int]],
-    before: dict[RollKey, list[int]],
-    after: dict[RollKey, list[int]],
 ) -> None:
-    """Add to ``rollup`` what the counted form rows changed by (after - before)."""
-    zero = [0] * len(UnitMonthStat.SUMS)
-    for key in before.keys() | after.keys():
-        old, new = before.get(key, zero), after.get(key, zero)
-        t = rollup.setdefault(key, list(zero))
-        for i, (a, b) in enumerate(zip(old, new, strict=True)):
-            t[i] += b - a
+    """Apply an import's or a form's deltas to the aggregate, recount which form rows
+    count for the ``touched`` (unit, month, platform), and add ``rollup`` plus the change
+    in counted form rows to the roll-up; the units are locked first (``_lock_units``)."""
+    _lock_units({unit_id for unit_id, _month, _platform in touched})
+    before = _counted_forms(touched)
+    _apply_stat_deltas(by_key, source)
+    _recount_forms(touched)
+    for key, values in before.items():
+        _add_into(rollup, key, values, -1)
+    for key, values in _counted_forms(touched).items():
+        _add_into(rollup, key, values)
+    _apply_rollup(rollup)
+
+
+def _ids_of_codes(paths: Iterable[str]) -> dict[str, int]:
+    """code → unit id for every unit named in these materialised paths."""
+    codes = {code for path in paths for code in path_codes(path)}
+    return dict(Unit.objects.filter(code__in=codes).values_list("code", "pk"))
 
 
 def _ancestors(unit_ids: set[int]) -> dict[int, list[int]]:
     """unit id → the ids of the unit and of every unit above it (by materialised path)."""
     paths = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "path"))
-    prefixes = {
-        path: [path[: i + 1] for i, ch in enumerate(path) if ch == "/"] for path in paths.values()
-    }
-    wanted = {p for chain in prefixes.values() for p in chain}
-    ids = dict(Unit.objects.filter(path__in=wanted).values_list("path", "pk"))
-    return {pk: [ids[p] for p in prefixes[path] if p in ids] for pk, path in paths.items()}
+    ids = _ids_of_codes(paths.values())
+    return {pk: [ids[c] for c in path_codes(path) if c in ids] for pk, path in paths.items()}
+
+
+def _spread(
+    acc: dict[RollKey, list[int]],
+    key: RollKey,
+    values: list[int],
+    units: Iterable[int],
+    sign: int = 1,
+) -> None:
+    """Add ``values`` (of ``key``'s unit) to the same key of each of ``units``."""
+    _unit_id, month, half, platform, ctype = key
+    for unit_id in units:
+        _add_into(acc, (unit_id, month, half, platform, ctype), values, sign)
 
 
 def _apply_rollup(deltas: dict[RollKey, list[int]]) -> None:
@@ -1108,11 +1103,8 @@ def _apply_rollup(deltas: dict[RollKey, list[int]]) -> None:
         return
     up = _ancestors({k[0] for k in deltas})
     acc: dict[RollKey, list[int]] = {}
-    for (unit_id, month, half, platform, ctype), values in deltas.items():
-        for ancestor in up.get(unit_id, ()):
-            t = acc.setdefault((ancestor, month, half, platform, ctype), [0] * len(values))
-            for i, v in enumerate(values):
-                t[i] += v
+    for key, values in deltas.items():
+        _spread(acc, key, values, up.get(key[0], ()))
     _write_rollup(acc)
 
 
@@ -1125,26 +1117,20 @@ def rollup_units_moved(*, moves: list[tuple[Unit, str]]) -> None:
     one under another (for nested moves call it once per move, in order)."""
     if not moves:
         return
-    old_chain = {
-        unit.pk: [old[: i + 1] for i, ch in enumerate(old) if ch == "/"][:-1] for unit, old in moves
-    }
-    wanted = {p for chain in old_chain.values() for p in chain}
-    ids = dict(Unit.objects.filter(path__in=wanted).values_list("path", "pk"))
-    new_up = _ancestors({unit.pk for unit, _old in moves})
+    # Codes do not change when a unit moves: the old ancestors are found by theirs.
+    ids = _ids_of_codes(old for _unit, old in moves)
+    old_up = {unit.pk: [ids[c] for c in path_codes(old)[:-1] if c in ids] for unit, old in moves}
+    new_up = _ancestors(set(old_up))
     acc: dict[RollKey, list[int]] = {}
-    unit_ids = sorted(old_chain)
+    unit_ids = sorted(old_up)
     for start in range(0, len(unit_ids), 500):
         rows = SubtreeStat.objects.filter(unit_id__in=unit_ids[start : start + 500]).values_list(
             "unit_id", "month", "half", "platform", "content_type", *SubtreeStat.SUMS
         )
         for unit_id, month, half, platform, ctype, *values in rows:
-            old_up = [ids[p] for p in old_chain[unit_id] if p in ids]
-            for ancestors, sign in ((old_up, -1), (new_up[unit_id][:-1], 1)):
-                for ancestor in ancestors:
-                    key = (ancestor, month, half, platform, ctype)
-                    t = acc.setdefault(key, [0] * len(values))
-                    for i, v in enumerate(values):
-                        t[i] += sign * v
+            key = (unit_id, month, half, platform, ctype)
+            _spread(acc, key, values, old_up[unit_id], -1)
+            _spread(acc, key, values, new_up[unit_id][:-1])
     _write_rollup(acc)
 
 
@@ -1365,8 +1351,6 @@ def _run_ingest(
         _set_external_id(acting_user=acting_user, channel=channel, external_id=confirm_ref)
     unit = channel.unit if channel is not None else home_unit(acting_user)
     if unit is None:
-        from units.models import Unit
-
         unit = Unit.objects.order_by("path").first()
         if unit is None:
             raise ImportRefused(_("Chưa có đơn vị nào."), "no_unit")
@@ -1915,14 +1899,7 @@ def _form_to_stats(form: MonthlyForm, sign: int) -> None:
         delta["reach"] = sign * form.reach
         delta["posts_with_reach"] = sign * form.total_items
         by_key[(unit_id, month, platform, UnitMonthStat.UNSPECIFIED)] = delta
-    touched = {(unit_id, month, platform)}
-    _lock_units({unit_id})
-    before = _counted_forms(touched)
-    _apply_stat_deltas(by_key, UnitMonthStat.Source.FORM)
-    _recount_forms(touched)
-    rollup: dict[RollKey, list[int]] = {}
-    _add_form_changes(rollup, before, _counted_forms(touched))
-    _apply_rollup(rollup)
+    _apply_stats(by_key, UnitMonthStat.Source.FORM, touched={(unit_id, month, platform)}, rollup={})
     report, _created = UnitMonthReport.objects.get_or_create(unit_id=unit_id, month=month)
     approved = MonthlyForm.objects.filter(
         unit_id=unit_id,
@@ -1969,21 +1946,12 @@ def recompute_rollup() -> dict[RollKey, dict[str, int]]:
     for post in Post.objects.values(*fields):
         _month, half = month_half(post["published_at"], post["month"])
         key = (post["unit_id"], post["month"], half, post["platform"], post["content_type"])
-        t = own.setdefault(key, [0] * len(UnitMonthStat.SUMS))
-        for i, value in enumerate(_contribution(post).values()):
-            t[i] += value
+        _add_into(own, key, _contribution(post).values())
     forms = UnitMonthStat.objects.filter(source=UnitMonthStat.Source.FORM, counted=True)
-    for unit_id, month, platform, ctype, *values in forms.values_list(
-        "unit_id", "month", "platform", "content_type", *UnitMonthStat.SUMS
-    ):
-        t = own.setdefault((unit_id, month, 0, platform, ctype), [0] * len(values))
-        for i, value in enumerate(values):
-            t[i] += value
+    for key, values in _form_rows(forms).items():
+        _add_into(own, key, values)
     up = _ancestors({k[0] for k in own})
     out: dict[RollKey, list[int]] = {}
-    for (unit_id, month, half, platform, ctype), values in own.items():
-        for ancestor in up[unit_id]:
-            t = out.setdefault((ancestor, month, half, platform, ctype), [0] * len(values))
-            for i, value in enumerate(values):
-                t[i] += value
+    for key, values in own.items():
+        _spread(out, key, values, up[key[0]])
     return {k: dict(zip(SubtreeStat.SUMS, v, strict=True)) for k, v in out.items() if any(v)}

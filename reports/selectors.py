@@ -24,7 +24,6 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from ledger.models import Post, SubtreeStat, UnitMonthReport, UnitMonthStat
-from ledger.services import HALF_SPLIT_DAY
 from registry.models import Channel
 from reports.formatting import VN_TZ
 from reports.periods import Period
@@ -70,7 +69,7 @@ def slices(period: Period) -> Slices:
     full_months: list[date] = []
     for y, m in period.months():
         first = date(y, m, 1)
-        split = date(y, m, HALF_SPLIT_DAY)
+        split = date(y, m, SubtreeStat.SECOND_HALF_FROM)
         last = date(y, m, calendar.monthrange(y, m)[1])
         whole = 0
         for half, (a, b) in ((1, (first, split - timedelta(days=1))), (2, (split, last))):

@@ -15,6 +15,11 @@ PATH_SEPARATOR = "/"
 PATH_END = "~"
 
 
+def path_codes(path: str) -> list[str]:
+    """The codes of a materialised path, from the root down to the unit itself."""
+    return [code for code in path.split(PATH_SEPARATOR) if code]
+
+
 class Unit(models.Model):
     class Kind(models.TextChoices):
         CENTRAL_CITY = "central_city", _("Thành phố trực thuộc trung ương")
@@ -79,7 +84,7 @@ class Unit(models.Model):
         return other.path.startswith(self.path)
 
     def ancestor_codes(self) -> list[str]:
-        return [code for code in self.path.split(PATH_SEPARATOR) if code]
+        return path_codes(self.path)
 
     @staticmethod
     def build_path(parent: Unit | None, code: str) -> str:

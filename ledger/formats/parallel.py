@@ -40,6 +40,14 @@ _SECOND = timedelta(seconds=1)
 from_timestamp = datetime.fromtimestamp
 
 
+def _posix_seconds(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+def _wall_seconds(moment: datetime) -> int:
+    return (moment.replace(tzinfo=None) - _WALL0) // _SECOND
+
+
 def _fixed_offset(tz: tzinfo) -> bool:
     """Whether ``tz`` keeps one UTC offset through the years a publication time may have
     (``base.MIN_YEAR``-``MAX_YEAR``, sampled four times a year, which any daylight-saving
@@ -78,7 +86,10 @@ def _child_main(source: IO[bytes], out: IO[bytes]) -> None:
         out.write(_HEADER.pack(len(data)))
         out.write(data)
 
-    posix = _fixed_offset(ctx.tz)
+    if _fixed_offset(ctx.tz):
+        kind, seconds = "rows_posix", _posix_seconds
+    else:
+        kind, seconds = "rows_wall", _wall_seconds
 
     def send_rows(chunk: list[tuple[Any, ...]], plain: bool) -> None:
         if not plain:
@@ -89,23 +100,18 @@ def _child_main(source: IO[bytes], out: IO[bytes]) -> None:
         # since 1975; C-speed both ways), else wall-clock seconds since 0001-01-01 (exact
         # for local times a zone skips or repeats).
         at = _PUBLISHED
-        if posix:
-            kind = "rows_posix"
-            encoded = [
-                (*r[:at], int(r[at].timestamp()), *r[at + 1 :])
-                if len(r) == _ROW_LENGTH and r[at] is not None
-                else r
-                for r in chunk
-            ]
-        else:
-            kind = "rows_wall"
-            encoded = [
-                (*r[:at], (r[at].replace(tzinfo=None) - _WALL0) // _SECOND, *r[at + 1 :])
-                if len(r) == _ROW_LENGTH and r[at] is not None
-                else r
-                for r in chunk
-            ]
-        send((kind, encoded), fast=True)
+        send(
+            (
+                kind,
+                [
+                    (*r[:at], seconds(r[at]), *r[at + 1 :])
+                    if len(r) == _ROW_LENGTH and r[at] is not None
+                    else r
+                    for r in chunk
+                ],
+            ),
+            fast=True,
+        )
 
     try:
         fmt, items = parse_file(
@@ -174,28 +180,27 @@ def parse_file_in_child(
     frames: queue.Queue[bytes | None] = queue.Queue(maxsize=BUFFERED)
     stopping = threading.Event()
 
+    def put(frame: bytes | None) -> bool:
+        """Queue ``frame`` unless the import stops reading first."""
+        while not stopping.is_set():
+            try:
+                frames.put(frame, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
     def drain() -> None:
         try:
             while not stopping.is_set():
                 head = stdout.read(_HEADER.size)
                 data = stdout.read(_HEADER.unpack(head)[0]) if len(head) == _HEADER.size else b""
-                if not data:
+                if not data or not put(data):
                     break
-                while not stopping.is_set():
-                    try:
-                        frames.put(data, timeout=0.2)
-                        break
-                    except queue.Full:
-                        continue
         except (OSError, ValueError):
             pass  # closed by stop()
         finally:
-            while not stopping.is_set():
-                try:
-                    frames.put(None, timeout=0.2)
-                    break
-                except queue.Full:
-                    continue
+            put(None)
 
     reader = threading.Thread(target=drain, name="bantin-import-parser-pipe", daemon=True)
     reader.start()
