@@ -210,6 +210,89 @@ def child_raw(db_url: str, path: Path, preparse: bool) -> dict[str, Any]:
     return {"seconds": elapsed, "cpu_seconds": time.process_time() - c0}
 
 
+def child_floor(db_url: str, work: Path) -> dict[str, Any]:
+    """The database's own floor for Bantin's schema: the rows the import wrote (posts and
+    snapshots, already formatted) loaded into tables identical to Bantin's (same columns,
+    indexes, checks and foreign keys) in one transaction. Nothing is parsed or computed:
+    what is left is what these tables cost the database (compare with the one-table raw
+    load, which has one unique index and no foreign key)."""
+    tables = (
+        ("ledger_post", "bench_floor_post"),
+        ("ledger_metricsnapshot", "bench_floor_snapshot"),
+    )
+    if db_url.startswith("sqlite"):
+        import re
+        import sqlite3
+
+        conn = sqlite3.connect(Path(db_url.split("sqlite:///", 1)[1]), isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        data = {}
+        for source, floor in tables:
+            conn.execute(f'DROP TABLE IF EXISTS "{floor}"')
+            ddl = conn.execute(
+                "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL "
+                "ORDER BY type = 'index'",
+                [source],
+            ).fetchall()
+            for (sql,) in ddl:
+                sql = re.sub(r'INDEX "([^"]+)"', r'INDEX "bench_floor_\1"', sql)
+                conn.execute(sql.replace(f'"{source}"', f'"{floor}"'))
+            data[floor] = conn.execute(f'SELECT * FROM "{source}"').fetchall()  # noqa: S608
+        t0 = time.perf_counter()
+        conn.execute("BEGIN")
+        for floor, rows in data.items():
+            marks = ", ".join("?" * len(rows[0])) if rows else ""
+            conn.executemany(f'INSERT INTO "{floor}" VALUES ({marks})', rows)  # noqa: S608
+        conn.execute("COMMIT")
+        elapsed = time.perf_counter() - t0
+        for _source, floor in tables:
+            conn.execute(f'DROP TABLE "{floor}"')
+        conn.close()
+        return {"seconds": elapsed}
+    import psycopg
+
+    with psycopg.connect(db_url, autocommit=True) as pg:
+        files = {}
+        for source, floor in tables:
+            files[floor] = work / f"{floor}.copy"
+            with (
+                open(files[floor], "wb") as out,
+                pg.cursor().copy(
+                    f"COPY {source} TO STDOUT (FORMAT BINARY)"  # noqa: S608
+                ) as copy,
+            ):
+                for block in copy:
+                    out.write(block)
+            pg.execute(f"DROP TABLE IF EXISTS {floor}")
+            pg.execute(f"CREATE TABLE {floor} (LIKE {source} INCLUDING ALL)")
+            keys = pg.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = %s::regclass AND contype = 'f'",
+                [source],
+            ).fetchall()
+            for name, definition in keys:
+                pg.execute(f"ALTER TABLE {floor} ADD CONSTRAINT floor_{name} {definition}")
+        t0 = time.perf_counter()
+        with pg.transaction(), pg.cursor() as cur:
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # as a one-channel import does
+            for floor, file in files.items():
+                with (
+                    open(file, "rb") as source_file,
+                    cur.copy(
+                        f"COPY {floor} FROM STDIN (FORMAT BINARY)"  # noqa: S608
+                    ) as copy,
+                ):
+                    while block := source_file.read(1 << 20):
+                        copy.write(block)
+        elapsed = time.perf_counter() - t0
+        for floor, file in files.items():
+            pg.execute(f"DROP TABLE {floor}")
+            file.unlink()
+    return {"seconds": elapsed}
+
+
 # --------------------------------------------------------------------------- parent
 
 
@@ -242,6 +325,7 @@ def bench(name: str, db_url: str, path: Path, rows: int, media: Path) -> dict[st
     imported = run_child("import", db_url, path, media)
     load = run_child("raw-load", db_url, path, media)
     parse_load = run_child("raw-parse-load", db_url, path, media)
+    floor = run_child("floor", db_url, path, media)
     out = {
         "database": name,
         "rows": rows,
@@ -258,10 +342,14 @@ def bench(name: str, db_url: str, path: Path, rows: int, media: Path) -> dict[st
         "raw_parse_load_seconds": round(parse_load["seconds"], 2),
         "ratio_to_load": round(imported["seconds"] / load["seconds"], 2),
         "ratio_to_parse_load": round(imported["seconds"] / parse_load["seconds"], 2),
+        "floor_seconds": round(floor["seconds"], 2),
+        "floor_to_load": round(floor["seconds"] / load["seconds"], 2),
+        "ratio_to_floor": round(imported["seconds"] / floor["seconds"], 2),
     }
     print(
         f"{name}: import {out['import_seconds']:.2f} s, raw load {out['raw_load_seconds']:.2f} s, "
-        f"raw parse+load {out['raw_parse_load_seconds']:.2f} s",
+        f"raw parse+load {out['raw_parse_load_seconds']:.2f} s, "
+        f"floor of Bantin's tables {out['floor_seconds']:.2f} s",
         flush=True,
     )
     return out
@@ -286,6 +374,9 @@ def report(results: list[dict[str, Any]], rows: int) -> list[str]:
         ("raw bulk load, wall (COPY / executemany)", [f"{r['raw_load_seconds']:.2f} s" for r in results]),
         ("raw parse + load, wall", [f"{r['raw_parse_load_seconds']:.2f} s" for r in results]),
         ("ratio import / raw parse+load (info)", [f"{r['ratio_to_parse_load']:.2f}" for r in results]),
+        ("floor: same rows into Bantin's own tables, wall", [f"{r['floor_seconds']:.2f} s" for r in results]),
+        ("ratio floor / raw load (the schema's own cost, info)", [f"{r['floor_to_load']:.2f}" for r in results]),
+        ("ratio import / floor (info)", [f"{r['ratio_to_floor']:.2f}" for r in results]),
         (
             f"GOAL ratio import / raw load <= {GOAL_RATIO:g}",
             [f"{r['ratio_to_load']:.2f}  {_verdict(r['ratio_to_load'] <= GOAL_RATIO)}" for r in results],
@@ -336,6 +427,8 @@ def main() -> None:
         kind, db_url, path, media = sys.argv[2], sys.argv[3], Path(sys.argv[4]), Path(sys.argv[5])
         if kind == "import":
             data = child_import(db_url, path, media)
+        elif kind == "floor":
+            data = child_floor(db_url, media.parent)
         else:
             data = child_raw(db_url, path, preparse=kind == "raw-load")
         print(json.dumps(data))
