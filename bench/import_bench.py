@@ -6,7 +6,9 @@ aggregate, one transaction), the peak memory of the child process that ran it
 the same normalised rows into an identical table (PostgreSQL ``COPY``; SQLite
 ``executemany`` in one transaction). Two raw baselines are printed: ``load`` (the rows
 already parsed in memory: the database's floor) and ``parse+load`` (the same parser
-streaming into the raw table: Bantin's overhead over the minimum).
+streaming into the raw table: Bantin's overhead over the minimum). A third, ``floor``, loads
+the posts and snapshots the import wrote, already formatted, into tables identical to
+Bantin's (same indexes, checks and foreign keys): what the schema alone costs the database.
 
 Usage: ``python bench/import_bench.py [--rows N] [--only sqlite|postgresql] [--json]``
 (PostgreSQL database ``bantin_bench_import`` at ``BENCH_PG_URL``, default
