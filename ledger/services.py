@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import io
 import json
 import operator
 import os
@@ -569,6 +570,9 @@ class _Ingest:
         self.rejections: list[RowRejection] = []
         self.keep_errors = keep_errors
         self.writer = _Writer()
+        # PostgreSQL: new posts' COPY data is formatted in this thread, ids reserved ahead on
+        # a second connection, so the writer thread only streams bytes (see _PostIds).
+        self.ids = _PostIds() if self.writer.db.vendor == "postgresql" else None
         if isinstance(channel_for, _TemplateChannels):
             channel_for.before_query = self.writer.drain
         # Channels without any post yet: no need to look up existing posts.
@@ -644,6 +648,8 @@ class _Ingest:
             raise
         finally:
             counts.rows_read = read
+            if self.ids is not None:
+                self.ids.close()
 
     def _reject(self, line: int, column: str, message: str) -> None:
         self.counts.rejected += 1
@@ -729,7 +735,8 @@ class _Ingest:
             changed.append((old["id"], row, month))
         if new_rows and not changed:
             # Only new posts (a channel's first import): written by the writer thread.
-            self.writer.submit(functools.partial(self._write_new, channel, new_rows))
+            copies = None if self.ids is None else self._copies(channel, new_rows)
+            self.writer.submit(functools.partial(self._write_new, channel, new_rows, copies))
             self.counts.posts_created += len(new_rows)
             self.counts.accepted += len(rows)
             return
@@ -748,15 +755,38 @@ class _Ingest:
             self._insert_snapshots(snapshots)
         self.counts.accepted += len(rows)
 
-    def _write_new(self, channel: Channel, new_rows: list[tuple[Row, date]]) -> None:
+    def _write_new(
+        self, channel: Channel, new_rows: list[tuple[Row, date]], copies: list[_Copy] | None
+    ) -> None:
+        """The writer thread's job: stream ``copies`` (PostgreSQL, formatted by
+        ``_copies``), or reserve ids and insert the rows (SQLite)."""
         db = self.writer.db
+        if copies is not None:
+            _send_copies(db, copies)
+            return
         post_ids = _allocate_ids(Post, len(new_rows), db)
         self._insert_posts(channel, post_ids, new_rows, db)
         self._insert_snapshots(zip(post_ids, (r for r, _m in new_rows), strict=True), db)
 
+    def _copies(self, channel: Channel, new_rows: list[tuple[Row, date]]) -> list[_Copy]:
+        """New posts and their snapshots as binary COPY data, formatted in this thread."""
+        assert self.ids is not None  # noqa: S101 - PostgreSQL only
+        db = self.writer.db
+        post_ids = self.ids.take(len(new_rows))
+        snapshots = zip(post_ids, (r for r, _m in new_rows), strict=True)
+        return [
+            self.ids.format(Post, *self._post_rows(channel, post_ids, new_rows, db)),
+            self.ids.format(MetricSnapshot, *self._snapshot_rows(snapshots, db)),
+        ]
+
     def _insert_posts(
         self, channel: Channel, ids: list[int], rows: list[tuple[Row, date]], db: Any = connection
     ) -> None:
+        _bulk_insert(Post, *self._post_rows(channel, ids, rows, db), db)
+
+    def _post_rows(
+        self, channel: Channel, ids: list[int], rows: list[tuple[Row, date]], db: Any
+    ) -> tuple[tuple[str, ...], Iterator[tuple[Any, ...]]]:
         ops = db.ops
         dt = _datetime_adapter(db)
         d = ops.adapt_datefield_value
@@ -768,8 +798,7 @@ class _Ingest:
             "updated_at",
         )  # fmt: skip
         cid, uid, platform = channel.pk, channel.unit_id, channel.platform
-        _bulk_insert(
-            Post,
+        return (
             columns,
             (
                 (
@@ -790,15 +819,18 @@ class _Ingest:
                 )  # fmt: skip
                 for pk, (row, month) in zip(ids, rows, strict=True)
             ),
-            db,
         )
 
     def _insert_snapshots(self, snapshots: Iterable[tuple[int, Row]], db: Any = connection) -> None:
+        _bulk_insert(MetricSnapshot, *self._snapshot_rows(snapshots, db), db)
+
+    def _snapshot_rows(
+        self, snapshots: Iterable[tuple[int, Row]], db: Any
+    ) -> tuple[tuple[str, ...], Iterator[tuple[Any, ...]]]:
         as_of = db.ops.adapt_datefield_value(self.as_of)
         batch_id = self.batch.pk
         dumps = _EXTRAS_JSON.encode
-        _bulk_insert(
-            MetricSnapshot,
+        return (
             ("post_id", "batch_id", "as_of", *METRICS, "extras"),
             (
                 (
@@ -813,7 +845,6 @@ class _Ingest:
                 )  # fmt: skip
                 for pk, row in snapshots
             ),
-            db,
         )
 
     def _update_posts(
@@ -926,6 +957,81 @@ def _bulk_insert(
 
 def _json_text(value: Any) -> str:
     return value if isinstance(value, str) else _EXTRAS_JSON.encode(value)
+
+
+_Copy = tuple[Any, tuple[str, ...], bytes]  # model, columns, binary COPY data
+
+
+class _PostIds:
+    """PostgreSQL: post ids reserved ahead, and binary COPY data formatted, on a second
+    connection of the importing thread's own, so that the writer thread has only bytes to
+    stream and the server is kept busy (the import's CPU-bound Python holds the interpreter
+    lock; formatting inside the COPY left the server waiting for a third of the time).
+
+    A sequence is not transactional: ids reserved here are the same as ids reserved on the
+    import's connection, and a rolled-back import leaves a gap either way.
+    """
+
+    BLOCK = 20_000
+
+    def __init__(self) -> None:
+        self.free: list[int] = []
+        self.conn: Any = None
+
+    def _connection(self) -> Any:
+        if self.conn is None:
+            import psycopg
+            from psycopg.types.json import set_json_dumps
+
+            params = connections[DEFAULT_DB_ALIAS].get_connection_params()
+            self.conn = psycopg.connect(**params, autocommit=True)
+
+            set_json_dumps(_json_text, context=self.conn)
+        return self.conn
+
+    def take(self, count: int) -> list[int]:
+        if len(self.free) < count:
+            table = Post._meta.db_table
+            with self._connection().cursor() as cursor:
+                cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+                sequence = cursor.fetchone()[0]
+                cursor.execute(
+                    "SELECT nextval(%s::regclass) FROM generate_series(1, %s)",
+                    [sequence, max(self.BLOCK, count - len(self.free))],
+                )
+                self.free.extend(r[0] for r in cursor.fetchall())
+        taken, self.free = self.free[:count], self.free[count:]
+        return taken
+
+    def format(
+        self, model: Any, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]
+    ) -> _Copy:
+        from psycopg.copy import Copy, FileWriter
+
+        buffer = io.BytesIO()
+        with (
+            self._connection().cursor() as cursor,
+            Copy(cursor, binary=True, writer=FileWriter(buffer)) as copy,
+        ):
+            copy.set_types(_copy_types(model, columns, connections[DEFAULT_DB_ALIAS]))
+            for row in rows:
+                copy.write_row(row)
+        return model, columns, buffer.getvalue()
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
+def _send_copies(db: Any, copies: list[_Copy]) -> None:
+    """Stream already-formatted binary COPY data (``_PostIds.format``) on ``db``."""
+    with db.cursor() as cursor:
+        for model, columns, data in copies:
+            table = model._meta.db_table
+            statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
+            with cursor.cursor.copy(statement) as copy:
+                copy.write(data)
 
 
 def _copy_types(model: Any, columns: tuple[str, ...], db: Any) -> list[str]:

@@ -81,7 +81,7 @@ def test_a_failure_in_the_writer_is_the_error_reported(
     rows = [("oa-a", f"a{i}") for i in range(services.CHUNK)] + [("oa-b", "b1")]
     path = template(tmp_path / "two.csv", rows)
 
-    def failing_write(self: Any, channel: Any, new_rows: Any) -> None:
+    def failing_write(self: Any, channel: Any, new_rows: Any, copies: Any) -> None:
         with self.writer.db.cursor() as cursor:
             cursor.execute("SELECT * FROM bantin_no_such_table")  # any database error
 
@@ -107,7 +107,7 @@ def test_a_failed_import_ends_its_parser_process(
     channel = make_channel(world.commune_a, "zalo", "oa-a")
     path = template(tmp_path / "big.csv", [("oa-a", f"p{i}") for i in range(30_000)])
 
-    def failing_write(self: Any, channel: Any, new_rows: Any) -> None:
+    def failing_write(self: Any, channel: Any, new_rows: Any, copies: Any) -> None:
         raise RuntimeError("writer failed")
 
     monkeypatch.setattr(services._Ingest, "_write_new", failing_write)
@@ -163,3 +163,66 @@ def test_two_template_imports_of_one_unit_at_once_do_not_deadlock(
         t.join(60)
     assert results == {0: "ok", 1: "ok"}
     assert_stats_match()
+
+
+def _sessions() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")  # else frozen in the transaction
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+        return int(cursor.fetchone()[0])
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_ids_reserved_on_a_second_connection_interleave_with_other_writers(
+    world: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """PostgreSQL: the COPY data of new posts is formatted with ids reserved on a second
+    connection. Ids taken meanwhile by the import's own connection (a form, another
+    import) never collide with them, each snapshot belongs to its post, and the second
+    connection is closed after the import, whether it succeeds or fails."""
+    channel = make_channel(world.commune_a, "zalo", "oa-a")
+    monkeypatch.setattr(services._PostIds, "BLOCK", 700)  # several blocks in one import
+    taken = services._PostIds.take
+    own: list[int] = []
+
+    def take_and_interleave(self: Any, count: int) -> list[int]:
+        ids = taken(self, count)
+        own.extend(services._allocate_ids(Post, 3))  # the sequence moves on elsewhere
+        return ids
+
+    monkeypatch.setattr(services._PostIds, "take", take_and_interleave)
+    allocators: list[Any] = []  # kept alive: only close() may end their connection
+    init = services._PostIds.__init__
+
+    def record(self: Any) -> None:
+        init(self)
+        allocators.append(self)
+
+    monkeypatch.setattr(services._PostIds, "__init__", record)
+    before = _sessions()
+    rows = [("oa-a", f"p{i}") for i in range(services.CHUNK * 2 + 10)]
+    result = services.import_file(
+        acting_user=None, path=template(tmp_path / "a.csv", rows), filename="a.csv", channel=channel
+    )
+    assert result.posts_created == len(rows)
+    ids = list(Post.objects.values_list("id", flat=True))
+    assert len(set(ids)) == len(rows) and not set(ids) & set(own) and len(own) == 9
+    pairs = MetricSnapshot.objects.values_list("post__post_id", "post__channel_id")
+    assert sorted(p for p, _c in pairs) == sorted(f"p{i}" for i in range(len(rows)))
+    assert {c for _p, c in pairs} == {channel.pk}
+    assert_stats_match()
+    assert _sessions() == before and len(allocators) == 1
+
+    def failing_send(db: Any, copies: Any) -> None:
+        raise RuntimeError("stream failed")
+
+    monkeypatch.setattr(services, "_send_copies", failing_send)
+    with pytest.raises(RuntimeError, match="stream failed"):
+        services.import_file(
+            acting_user=None,
+            path=template(tmp_path / "b.csv", [("oa-a", f"q{i}") for i in range(10)]),
+            filename="b.csv",
+            channel=channel,
+        )
+    assert _sessions() == before and len(allocators) == 2
+    assert Post.objects.count() == len(rows)
