@@ -299,7 +299,15 @@ def child_floor(db_url: str, work: Path) -> dict[str, Any]:
 
 
 def run_child(kind: str, db_url: str, path: Path, media: Path) -> dict[str, Any]:
-    """Run one measurement in a fresh process; its own peak RSS comes from ``wait4``."""
+    """Run one measurement in a fresh process; its own peak RSS comes from ``wait4``.
+
+    On PostgreSQL a ``CHECKPOINT`` first: the last measurement's dirty pages are written
+    now, not by the checkpointer during this one."""
+    if not db_url.startswith("sqlite") and _pg_reachable():
+        import psycopg
+
+        with psycopg.connect(db_url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as pg:
+            pg.execute("CHECKPOINT")
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         proc = subprocess.Popen(  # noqa: S603
             [sys.executable, __file__, "--child", kind, db_url, str(path), str(media)],

@@ -91,26 +91,32 @@ def _child_main(source: IO[bytes], out: IO[bytes]) -> None:
     else:
         kind, seconds = "rows_wall", _wall_seconds
 
+    # Publication times travel as integers, rebuilt in ctx.tz by the parent: POSIX seconds
+    # when the zone's offset never changes in the years a row may have (Vietnam's since
+    # 1975; C-speed both ways), else wall-clock seconds since 0001-01-01 (exact for local
+    # times a zone skips or repeats). A row's time is converted as the row is added; a
+    # chunk holding a time that is not a whole second in ctx.tz goes as a pickle of
+    # datetimes instead, its converted times turned back first.
+    def back(value: int) -> datetime:
+        if kind == "rows_posix":
+            return from_timestamp(value, ctx.tz)
+        return (_WALL0 + timedelta(seconds=value)).replace(tzinfo=ctx.tz)
+
     def send_rows(chunk: list[tuple[Any, ...]], plain: bool) -> None:
-        if not plain:
-            send(("rows", chunk))
+        if plain:
+            send((kind, chunk), fast=True)
             return
-        # Publication times as integers, rebuilt in ctx.tz by the parent: POSIX seconds
-        # when the zone's offset never changes in the years a row may have (Vietnam's
-        # since 1975; C-speed both ways), else wall-clock seconds since 0001-01-01 (exact
-        # for local times a zone skips or repeats).
         at = _PUBLISHED
         send(
             (
-                kind,
+                "rows",
                 [
-                    (*r[:at], seconds(r[at]), *r[at + 1 :])
-                    if len(r) == _ROW_LENGTH and r[at] is not None
+                    (*r[:at], back(r[at]), *r[at + 1 :])
+                    if len(r) == _ROW_LENGTH and type(r[at]) is int
                     else r
                     for r in chunk
                 ],
-            ),
-            fast=True,
+            )
         )
 
     try:
@@ -120,18 +126,19 @@ def _child_main(source: IO[bytes], out: IO[bytes]) -> None:
         send(("format", fmt))
         tz = ctx.tz
         chunk: list[tuple[Any, ...]] = []
-        plain = True  # every publication time is a whole second in ctx.tz
+        plain = True  # every publication time of the chunk is a whole second in ctx.tz
         for item in items:
             if type(item) is Row:
                 # Extras travel JSON-encoded, as the snapshot stores them: one string
                 # instead of a dict, and the encoding done on this side.
                 item.extras = dumps(item.extras) if item.extras else "{}"  # type: ignore[assignment]
-                chunk.append(_row_tuple(item))
                 published = item.published_at
-                if published is not None and (
-                    published.tzinfo is not tz or published.microsecond or published.fold
-                ):
-                    plain = False
+                if published is not None:
+                    if published.tzinfo is tz and not published.microsecond and not published.fold:
+                        item.published_at = seconds(published)  # type: ignore[assignment]
+                    else:
+                        plain = False
+                chunk.append(_row_tuple(item))
             else:  # a 3-tuple: told apart from a row's by its length
                 assert isinstance(item, RowError)  # noqa: S101
                 chunk.append((item.line, item.field, item.message))
