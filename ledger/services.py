@@ -735,7 +735,10 @@ class _Ingest:
             changed.append((old["id"], row, month))
         if new_rows and not changed:
             # Only new posts (a channel's first import): written by the writer thread.
-            copies = None if self.ids is None else self._copies(channel, new_rows)
+            # Full chunks only: a small import (the API's, a form's) opens no second
+            # connection and reserves no ids ahead.
+            ahead = self.ids is not None and (len(new_rows) >= CHUNK or self.ids.conn is not None)
+            copies = self._copies(channel, new_rows) if ahead else None
             self.writer.submit(functools.partial(self._write_new, channel, new_rows, copies))
             self.counts.posts_created += len(new_rows)
             self.counts.accepted += len(rows)
@@ -772,6 +775,10 @@ class _Ingest:
         """New posts and their snapshots as binary COPY data, formatted in this thread."""
         assert self.ids is not None  # noqa: S101 - PostgreSQL only
         db = self.writer.db
+        if self.ids.sequence is None:
+            self.writer.drain()  # the import's connection names the sequence, once
+            with db.cursor() as cursor:
+                self.ids.sequence = _sequence(Post._meta.db_table, cursor)
         post_ids = self.ids.take(len(new_rows))
         snapshots = zip(post_ids, (r for r, _m in new_rows), strict=True)
         return [
@@ -902,7 +909,16 @@ def _datetime_adapter(db: Any) -> Callable[[datetime], Any]:
     return adapt
 
 
-_SEQUENCES: dict[str, str] = {}  # table → its id sequence (PostgreSQL)
+_SEQUENCES: dict[str, str] = {}  # table → its id sequence (PostgreSQL; one schema)
+
+
+def _sequence(table: str, cursor: Any) -> str:
+    """The schema-qualified id sequence of ``table``, as the import's connection sees it."""
+    sequence = _SEQUENCES.get(table)
+    if sequence is None:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+        sequence = _SEQUENCES[table] = cursor.fetchone()[0]
+    return sequence
 
 
 def _allocate_ids(model: Any, count: int, db: Any = connection) -> list[int]:
@@ -912,12 +928,9 @@ def _allocate_ids(model: Any, count: int, db: Any = connection) -> list[int]:
         if db.vendor == "postgresql":
             # The sequence named in the statement (the ``::regclass`` of a literal is folded
             # once), not looked up for each of the ``count`` rows: 13 ms → 1.5 ms for 5,000.
-            sequence = _SEQUENCES.get(table)
-            if sequence is None:
-                cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
-                sequence = _SEQUENCES[table] = cursor.fetchone()[0]
             cursor.execute(
-                "SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, count]
+                "SELECT nextval(%s::regclass) FROM generate_series(1, %s)",
+                [_sequence(table, cursor), count],
             )
             return [r[0] for r in cursor.fetchall()]
         cursor.execute(f"SELECT MAX(id) FROM {table}")  # noqa: S608
@@ -969,37 +982,47 @@ class _PostIds:
     lock; formatting inside the COPY left the server waiting for a third of the time).
 
     A sequence is not transactional: ids reserved here are the same as ids reserved on the
-    import's connection, and a rolled-back import leaves a gap either way.
+    import's connection, and a rolled-back import leaves a gap either way. The sequence's
+    name comes from the import's connection (``sequence``, set by the caller), and the
+    connection takes Django's ``assume_role``; ``connection_created`` handlers do not run
+    on it (it only takes sequence values and formats).
     """
 
     BLOCK = 20_000
 
     def __init__(self) -> None:
         self.free: list[int] = []
+        self.reserved = 0
         self.conn: Any = None
+        self.sequence: str | None = None
 
     def _connection(self) -> Any:
         if self.conn is None:
             import psycopg
+            from psycopg import sql
             from psycopg.types.json import set_json_dumps
 
-            params = connections[DEFAULT_DB_ALIAS].get_connection_params()
-            self.conn = psycopg.connect(**params, autocommit=True)
-
+            db = connections[DEFAULT_DB_ALIAS]
+            self.conn = psycopg.connect(**db.get_connection_params(), autocommit=True)
+            role = db.settings_dict["OPTIONS"].get("assume_role")
+            if role:
+                self.conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(role)))
             set_json_dumps(_json_text, context=self.conn)
         return self.conn
 
     def take(self, count: int) -> list[int]:
+        """``count`` ids: the first reservation is what is asked, later ones a block."""
         if len(self.free) < count:
-            table = Post._meta.db_table
+            assert self.sequence is not None  # noqa: S101 - set by the caller
+            want = count - len(self.free)
+            want = max(self.BLOCK, want) if self.reserved else want
             with self._connection().cursor() as cursor:
-                cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
-                sequence = cursor.fetchone()[0]
                 cursor.execute(
                     "SELECT nextval(%s::regclass) FROM generate_series(1, %s)",
-                    [sequence, max(self.BLOCK, count - len(self.free))],
+                    [self.sequence, want],
                 )
                 self.free.extend(r[0] for r in cursor.fetchall())
+            self.reserved += want
         taken, self.free = self.free[:count], self.free[count:]
         return taken
 

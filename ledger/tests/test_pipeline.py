@@ -165,11 +165,19 @@ def test_two_template_imports_of_one_unit_at_once_do_not_deadlock(
     assert_stats_match()
 
 
-def _sessions() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_stat_clear_snapshot()")  # else frozen in the transaction
-        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
-        return int(cursor.fetchone()[0])
+def _gone(pids: list[int]) -> bool:
+    """Whether these server processes have ended (a closed session leaves
+    ``pg_stat_activity`` a few milliseconds after the client closes it)."""
+    deadline = time.monotonic() + 5
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")  # else frozen in the transaction
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(%s)", [pids])
+            if cursor.fetchone()[0] == 0:
+                return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'")
@@ -179,7 +187,8 @@ def test_ids_reserved_on_a_second_connection_interleave_with_other_writers(
     """PostgreSQL: the COPY data of new posts is formatted with ids reserved on a second
     connection. Ids taken meanwhile by the import's own connection (a form, another
     import) never collide with them, each snapshot belongs to its post, and the second
-    connection is closed after the import, whether it succeeds or fails."""
+    connection is closed after the import, whether it succeeds or fails. A small import
+    opens none."""
     channel = make_channel(world.commune_a, "zalo", "oa-a")
     monkeypatch.setattr(services._PostIds, "BLOCK", 700)  # several blocks in one import
     taken = services._PostIds.take
@@ -191,38 +200,58 @@ def test_ids_reserved_on_a_second_connection_interleave_with_other_writers(
         return ids
 
     monkeypatch.setattr(services._PostIds, "take", take_and_interleave)
-    allocators: list[Any] = []  # kept alive: only close() may end their connection
-    init = services._PostIds.__init__
+    opened: list[Any] = []  # kept alive: only close() may end their connection
+    connect = services._PostIds._connection
 
-    def record(self: Any) -> None:
-        init(self)
-        allocators.append(self)
+    def record(self: Any) -> Any:
+        conn = connect(self)
+        if self not in opened:
+            opened.append(self)
+        return conn
 
-    monkeypatch.setattr(services._PostIds, "__init__", record)
-    before = _sessions()
-    rows = [("oa-a", f"p{i}") for i in range(services.CHUNK * 2 + 10)]
-    result = services.import_file(
-        acting_user=None, path=template(tmp_path / "a.csv", rows), filename="a.csv", channel=channel
-    )
-    assert result.posts_created == len(rows)
+    monkeypatch.setattr(services._PostIds, "_connection", record)
+
+    def pids() -> list[int]:
+        return [a.pid for a in opened]
+
+    init_close = services._PostIds.close
+
+    def close(self: Any) -> None:
+        if self.conn is not None:
+            self.pid = self.conn.info.backend_pid
+        init_close(self)
+
+    monkeypatch.setattr(services._PostIds, "close", close)
+
+    def run(name: str, count: int) -> Any:
+        rows = [("oa-a", f"{name}{i}") for i in range(count)]
+        return services.import_file(
+            acting_user=None,
+            path=template(tmp_path / f"{name}.csv", rows),
+            filename=f"{name}.csv",
+            channel=channel,
+        )
+
+    small = run("s", 40)
+    assert small.posts_created == 40 and opened == []
+    big = services.CHUNK * 2 + 10
+    result = run("p", big)
+    assert result.posts_created == big
     ids = list(Post.objects.values_list("id", flat=True))
-    assert len(set(ids)) == len(rows) and not set(ids) & set(own) and len(own) == 9
+    assert len(set(ids)) == big + 40 and not set(ids) & set(own) and len(own) == 9
     pairs = MetricSnapshot.objects.values_list("post__post_id", "post__channel_id")
-    assert sorted(p for p, _c in pairs) == sorted(f"p{i}" for i in range(len(rows)))
+    assert sorted(p for p, _c in pairs) == sorted(
+        [f"p{i}" for i in range(big)] + [f"s{i}" for i in range(40)]
+    )
     assert {c for _p, c in pairs} == {channel.pk}
     assert_stats_match()
-    assert _sessions() == before and len(allocators) == 1
+    assert len(opened) == 1 and opened[0].conn is None and _gone(pids())
 
     def failing_send(db: Any, copies: Any) -> None:
         raise RuntimeError("stream failed")
 
     monkeypatch.setattr(services, "_send_copies", failing_send)
     with pytest.raises(RuntimeError, match="stream failed"):
-        services.import_file(
-            acting_user=None,
-            path=template(tmp_path / "b.csv", [("oa-a", f"q{i}") for i in range(10)]),
-            filename="b.csv",
-            channel=channel,
-        )
-    assert _sessions() == before and len(allocators) == 2
-    assert Post.objects.count() == len(rows)
+        run("q", services.CHUNK + 5)
+    assert len(opened) == 2 and opened[1].conn is None and _gone(pids())
+    assert Post.objects.count() == big + 40
