@@ -7,6 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from registry.normalize import (
+    _FB_RESERVED,
+    _IG_POST,
+    _IG_RESERVED,
     PLATFORMS,
     BareHandle,
     Canonical,
@@ -363,12 +366,17 @@ _domain = st.tuples(
     st.lists(_label, min_size=1, max_size=3), st.sampled_from(["vn", "gov.vn", "com", "org"])
 ).map(lambda t: ".".join([*t[0], t[1]]))
 
-# (platform-specific URL path or host, whether the host accepts a "m." prefix)
+# (platform-specific URL path or host, whether the host accepts a "m." prefix). Names a
+# platform keeps for its own pages ("graph", "explore", …) are not channels: left out.
 _channel_links = st.one_of(
-    _vanity.filter(lambda v: not v.isdigit()).map(lambda v: ("facebook.com", f"/{v}")),
+    _vanity.filter(
+        lambda v: not v.isdigit() and v not in _FB_RESERVED and not v.endswith(".php")
+    ).map(lambda v: ("facebook.com", f"/{v}")),
     _fb_id.map(lambda n: ("facebook.com", f"/profile.php?id={n}")),
     _fb_id.map(lambda n: ("facebook.com", f"/people/Some-Name/{n}/")),
-    _username.map(lambda u: ("instagram.com", f"/{u}/")),
+    _username.filter(lambda u: u not in _IG_RESERVED | _IG_POST).map(
+        lambda u: ("instagram.com", f"/{u}/")
+    ),
     _username.map(lambda u: ("youtube.com", f"/@{u}")),
     _uc.map(lambda c: ("youtube.com", f"/channel/{c}")),
     _username.map(lambda u: ("youtube.com", f"/c/{u}")),
