@@ -921,18 +921,23 @@ def _sequence(table: str, cursor: Any) -> str:
     return sequence
 
 
+def _nextvals(cursor: Any, sequence: str, count: int) -> list[int]:
+    """``count`` values of ``sequence``. It is named in the statement (the ``::regclass``
+    of a literal is folded once), not looked up for each row: 13 ms → 1.5 ms for 5,000."""
+    cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, count])
+    return [r[0] for r in cursor.fetchall()]
+
+
+def _copy_statement(model: Any, columns: tuple[str, ...]) -> str:
+    return f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
+
+
 def _allocate_ids(model: Any, count: int, db: Any = connection) -> list[int]:
     """Reserve ``count`` primary keys for rows this transaction is about to write."""
     table = model._meta.db_table
     with db.cursor() as cursor:
         if db.vendor == "postgresql":
-            # The sequence named in the statement (the ``::regclass`` of a literal is folded
-            # once), not looked up for each of the ``count`` rows: 13 ms → 1.5 ms for 5,000.
-            cursor.execute(
-                "SELECT nextval(%s::regclass) FROM generate_series(1, %s)",
-                [_sequence(table, cursor), count],
-            )
-            return [r[0] for r in cursor.fetchall()]
+            return _nextvals(cursor, _sequence(table, cursor), count)
         cursor.execute(f"SELECT MAX(id) FROM {table}")  # noqa: S608
         highest = cursor.fetchone()[0] or 0
         if db.vendor == "sqlite":
@@ -956,7 +961,7 @@ def _bulk_insert(
             from psycopg.types.json import set_json_dumps
 
             set_json_dumps(_json_text, context=raw)
-            with raw.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)") as copy:
+            with raw.copy(_copy_statement(model, columns)) as copy:
                 copy.set_types(_copy_types(model, columns, db))
                 for row in rows:
                     copy.write_row(row)
@@ -992,7 +997,7 @@ class _PostIds:
 
     def __init__(self) -> None:
         self.free: list[int] = []
-        self.reserved = 0
+        self.reserved = False  # after the first reservation, whole blocks
         self.conn: Any = None
         self.sequence: str | None = None
 
@@ -1017,12 +1022,8 @@ class _PostIds:
             want = count - len(self.free)
             want = max(self.BLOCK, want) if self.reserved else want
             with self._connection().cursor() as cursor:
-                cursor.execute(
-                    "SELECT nextval(%s::regclass) FROM generate_series(1, %s)",
-                    [self.sequence, want],
-                )
-                self.free.extend(r[0] for r in cursor.fetchall())
-            self.reserved += want
+                self.free.extend(_nextvals(cursor, self.sequence, want))
+            self.reserved = True
         taken, self.free = self.free[:count], self.free[count:]
         return taken
 
@@ -1051,9 +1052,7 @@ def _send_copies(db: Any, copies: list[_Copy]) -> None:
     """Stream already-formatted binary COPY data (``_PostIds.format``) on ``db``."""
     with db.cursor() as cursor:
         for model, columns, data in copies:
-            table = model._meta.db_table
-            statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
-            with cursor.cursor.copy(statement) as copy:
+            with cursor.cursor.copy(_copy_statement(model, columns)) as copy:
                 copy.write(data)
 
 
