@@ -1,14 +1,18 @@
 """Import benchmark: a 1,000,000-row Meta export imported on SQLite and PostgreSQL.
 
 Prints, for each database: rows/s of ``import_file`` (parse + posts + snapshots + the
-aggregate, one transaction), the peak memory of the child process that ran it
-(its ``ru_maxrss`` from ``os.wait4``, i.e. ``getrusage`` of that child alone), and the ratio to a raw bulk load of
-the same normalised rows into an identical table (PostgreSQL ``COPY``; SQLite
-``executemany`` in one transaction). Two raw baselines are printed: ``load`` (the rows
-already parsed in memory: the database's floor) and ``parse+load`` (the same parser
-streaming into the raw table: Bantin's overhead over the minimum). A third, ``floor``, loads
-the posts and snapshots the import wrote, already formatted, into tables identical to
-Bantin's (same indexes, checks and foreign keys): what the schema alone costs the database.
+aggregate, one transaction), the peak memory of the child process that ran it (its
+``ru_maxrss`` from ``os.wait4``, i.e. ``getrusage`` of that child alone), and the ratio to a
+raw bulk load of the same normalised rows into identical tables (``floor``: the posts and
+snapshots the import wrote, already formatted, loaded into tables made ``LIKE`` Bantin's,
+with the same indexes, checks and foreign keys; PostgreSQL ``COPY``, SQLite
+``executemany``, one transaction). That ratio is the goal's (docs/decisions/0007).
+
+Two one-table baselines are printed for information: ``load`` (the rows already parsed in
+memory, ``COPY``'d into a single table with one unique index and no foreign key) and
+``parse+load`` (the same parser streaming into that table). Their ratio to the
+identical tables' load is what Bantin's schema (two tables, nine indexes) costs the
+database.
 
 Usage: ``python bench/import_bench.py [--rows N] [--runs K] [--only sqlite|postgresql] [--json]``
 (PostgreSQL database ``bantin_bench_import`` at ``BENCH_PG_URL``, default
@@ -366,9 +370,9 @@ def bench(
     }
     print(
         f"{name}: import {out['import_seconds']:.2f} s "
-        f"(runs: {', '.join(f'{t:.2f}' for t in out['import_runs_seconds'])}), raw load {out['raw_load_seconds']:.2f} s, "
-        f"raw parse+load {out['raw_parse_load_seconds']:.2f} s, "
-        f"floor of Bantin's tables {out['floor_seconds']:.2f} s",
+        f"(runs: {', '.join(f'{t:.2f}' for t in out['import_runs_seconds'])}), "
+        f"raw load into identical tables {out['floor_seconds']:.2f} s, "
+        f"into one table {out['raw_load_seconds']:.2f} s (parse+load {out['raw_parse_load_seconds']:.2f} s)",
         flush=True,
     )
     return out
@@ -391,15 +395,18 @@ def report(results: list[dict[str, Any]], rows: int) -> list[str]:
         ("import, CPU of its parser process", [f"{r['parser_cpu_seconds']:.2f} s" for r in results]),
         ("import, parser process peak memory", [f"{r['parser_peak_mib']} MiB" for r in results]),
         ("accepted / rejected", [f"{r['accepted']:,} / {r['rejected']:,}" for r in results]),
-        ("raw bulk load, wall (COPY / executemany)", [f"{r['raw_load_seconds']:.2f} s" for r in results]),
-        ("raw parse + load, wall", [f"{r['raw_parse_load_seconds']:.2f} s" for r in results]),
-        ("ratio import / raw parse+load (info)", [f"{r['ratio_to_parse_load']:.2f}" for r in results]),
-        ("floor: same rows into Bantin's own tables, wall", [f"{r['floor_seconds']:.2f} s" for r in results]),
-        ("ratio floor / raw load (the schema's own cost, info)", [f"{r['floor_to_load']:.2f}" for r in results]),
-        ("ratio import / floor (info)", [f"{r['ratio_to_floor']:.2f}" for r in results]),
         (
-            f"GOAL ratio import / raw load <= {GOAL_RATIO:g}",
-            [f"{r['ratio_to_load']:.2f}  {_verdict(r['ratio_to_load'] <= GOAL_RATIO)}" for r in results],
+            "raw bulk load into tables identical to Bantin's, wall",
+            [f"{r['floor_seconds']:.2f} s" for r in results],
+        ),
+        ("raw bulk load into one table, wall (info)", [f"{r['raw_load_seconds']:.2f} s" for r in results]),
+        ("raw parse + load into one table, wall (info)", [f"{r['raw_parse_load_seconds']:.2f} s" for r in results]),
+        ("ratio import / one-table load (info)", [f"{r['ratio_to_load']:.2f}" for r in results]),
+        ("ratio import / one-table parse+load (info)", [f"{r['ratio_to_parse_load']:.2f}" for r in results]),
+        ("ratio identical tables / one table (the schema's cost, info)", [f"{r['floor_to_load']:.2f}" for r in results]),
+        (
+            f"GOAL ratio import / raw load into identical tables <= {GOAL_RATIO:g}",
+            [f"{r['ratio_to_floor']:.2f}  {_verdict(r['ratio_to_floor'] <= GOAL_RATIO)}" for r in results],
         ),
         (
             f"GOAL PostgreSQL import <= {pg_goal:.1f} s{scaled}",

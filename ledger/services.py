@@ -16,6 +16,7 @@ import operator
 import os
 import queue
 import shutil
+import sys
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -38,6 +39,7 @@ from ledger.formats import (
     MAX_ROWS,
     MAX_UNCOMPRESSED,
     FileRefused,
+    OrderGuessWrong,
     ParseContext,
     Row,
     RowError,
@@ -470,6 +472,41 @@ class _Deltas:
         _mark_reported(self.months, by_import=True)
 
 
+class _SwitchInterval:
+    """A shorter interpreter switch interval while any import's writer thread runs.
+
+    The writer waits for the socket with the GIL released; when the server has taken the
+    data it needs the GIL back to send more, and the importing thread, busy in Python,
+    gives it up only every switch interval (5 ms by default). Meanwhile the server sat
+    idle, waiting for the client, a quarter of the time (bench/import_bench.py). Python
+    documents the interval as a process-wide setting; it is restored when the last import
+    of the process ends.
+    """
+
+    INTERVAL = 0.001
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.active = 0
+        self.saved = 0.0
+
+    def enter(self) -> None:
+        with self.lock:
+            if self.active == 0:
+                self.saved = sys.getswitchinterval()
+                sys.setswitchinterval(min(self.saved, self.INTERVAL))
+            self.active += 1
+
+    def exit(self) -> None:
+        with self.lock:
+            self.active -= 1
+            if self.active == 0:
+                sys.setswitchinterval(self.saved)
+
+
+_switching = _SwitchInterval()
+
+
 class _Writer:
     """Runs the database half of new posts' chunks in a thread, in order, while the
     importing thread prepares the next chunk (the database work and Python's overlap: the
@@ -517,6 +554,7 @@ class _Writer:
         if self.thread is None:
             self.db.inc_thread_sharing()
             self.thread = threading.Thread(target=self._run, name="bantin-import-db", daemon=True)
+            _switching.enter()
             self.thread.start()
         self.jobs.put(job)
 
@@ -531,6 +569,7 @@ class _Writer:
             self.thread.join()
             self.thread = None
             self.db.dec_thread_sharing()
+            _switching.exit()
         if raise_errors:
             self._raise()
 
@@ -1345,8 +1384,41 @@ def import_file(
     except that a ``batch`` made beforehand by the web page or the API is marked refused
     by the caller). The same file for the same channel again changes nothing.
     """
-    path = Path(path)
-    today = today or local_today()
+    args: dict[str, Any] = {
+        "acting_user": acting_user,
+        "path": Path(path),
+        "filename": filename,
+        "channel": channel,
+        "dry_run": dry_run,
+        "confirm_channel": confirm_channel,
+        "batch": batch,
+        "progress": progress,
+        "today": today or local_today(),
+        "max_bytes": max_bytes,
+    }
+    try:
+        # Meta's own file is read in one pass, its mm/dd order checked as it goes.
+        return _import_once(**args, guess_date_order=True)
+    except OrderGuessWrong:
+        # Its dates said otherwise: everything was rolled back; read it again, deciding
+        # the order (or refusing the file) from the whole column first.
+        return _import_once(**args, guess_date_order=False)
+
+
+def _import_once(
+    *,
+    acting_user: Any,
+    path: Path,
+    filename: str,
+    channel: Channel | None,
+    dry_run: bool,
+    confirm_channel: bool,
+    batch: ImportBatch | None,
+    progress: ProgressCallback | None,
+    today: date,
+    max_bytes: int | None,
+    guess_date_order: bool,
+) -> ImportResult:
     cap = max_bytes if max_bytes is not None else max_import_bytes()
     size = path.stat().st_size
     if size > cap:
@@ -1356,7 +1428,10 @@ def import_file(
             "too_big",
         )
     ctx = ParseContext(
-        filename=filename, today=today, default_platform=channel.platform if channel else None
+        filename=filename,
+        today=today,
+        default_platform=channel.platform if channel else None,
+        guess_date_order=guess_date_order,
     )
     # The parser (a child process for big files) is closed however this ends.
     with contextlib.ExitStack() as cleanup:

@@ -77,7 +77,10 @@ def test_issue_republish_and_see_coverage(
     page.wait_for_url(page.base_url + "/")
     page.goto(page.base_url + "/hub/")
     page.get_by_role("link", name="Nội dung gửi tới đơn vị tôi").click()
-    page.get_by_role("link", name="Hướng dẫn đăng ký tạm trú trực tuyến").click()
+    # Until the page's deferred copy.js has run, a click on the button does nothing: wait
+    # for the load event (on a busy machine the click came first; seen in CI).
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("link", name="Hướng dẫn đăng ký tạm trú trực tuyến").click()
     page.get_by_role("button", name="Sao chép bản đầy đủ").click()
     page.get_by_text("Đã sao chép.").wait_for()
     copied = page.evaluate("window.__copied")

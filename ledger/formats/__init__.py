@@ -14,6 +14,8 @@ Contract for callers (the Django import service):
 * Only ``FileRefused`` is ever raised, by ``open_table``/``detect`` or *while iterating*
   ``parse`` (e.g. ambiguous dates are found in the first pass, a row limit is hit, a
   damaged zip member): treat the whole batch as refused (write rows in one transaction).
+  The one exception: with ``ctx.guess_date_order`` set, ``OrderGuessWrong`` may be raised
+  while iterating; discard what was read and parse again with it unset.
 * Each data row that is a post yields exactly one ``Row`` or ``RowError``;
   ``ctx.rows_read == rows + errors`` and ``ctx.rows_skipped`` counts non-post rows
   (YouTube's ``Total``). Batch notes (e.g. a guessed year) are appended to ``ctx.notes``.
@@ -49,6 +51,7 @@ from .base import (
     CONTENT_TYPES,
     PLATFORMS,
     FileRefused,
+    OrderGuessWrong,
     ParseContext,
     Row,
     RowError,
@@ -66,6 +69,7 @@ __all__ = [
     "MAX_UNCOMPRESSED",
     "PLATFORMS",
     "FileRefused",
+    "OrderGuessWrong",
     "ParseContext",
     "Row",
     "RowError",

@@ -270,3 +270,36 @@ def test_rejected_rows_are_accounted(world: Any) -> None:
     assert RowRejection.objects.count() == result["rejected"]
     for error in result["errors"]:
         assert error["line"] > 1 and error["field"] and error["message"]
+
+
+@pytest.mark.parametrize("parser", ["in-process", "child-process"])
+def test_a_dd_mm_file_read_again_after_the_guess_is_written_once(
+    world: Any, parser: str, settings: Any, tmp_path: Path
+) -> None:
+    """Meta's own (comma, UTF-8) file is read in one pass as mm/dd; a late date above 12
+    in the first field rolls that back and the file is read again as dd/mm."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from ledger.tests.test_date_guess import meta_csv
+
+    settings.BANTIN = {
+        **settings.BANTIN,
+        "IMPORT_PARALLEL_BYTES": 0 if parser != "in-process" else -1,
+    }
+    channel = make_channel(world.commune_a, "facebook", "x", external_id="1")
+    path = tmp_path / "meta.csv"
+    path.write_bytes(meta_csv(["01/02/2026 08:00"] * 2500 + ["25/03/2026 09:00"]))
+    code, result, err = run_import(path)
+    assert code == 0, err
+    assert result is not None
+    assert result["accepted"] == result["posts_created"] == 2501 and result["rejected"] == 0
+    assert "dd/mm/yyyy" in err
+    tz = ZoneInfo("Asia/Ho_Chi_Minh")
+    posts = Post.objects.filter(channel=channel)
+    assert posts.count() == 2501 and MetricSnapshot.objects.count() == 2501
+    assert posts.filter(published_at=datetime(2026, 2, 1, 8, 0, tzinfo=tz)).count() == 2500
+    assert posts.filter(published_at=datetime(2026, 3, 25, 9, 0, tzinfo=tz)).count() == 1
+    batch = ImportBatch.objects.get()
+    assert batch.status == ImportBatch.Status.DONE and batch.original
+    assert_stats_match()
