@@ -214,69 +214,139 @@ def _sniff_bom(head: bytes) -> str | None:
     return None
 
 
-def _scan(opener: Opener, encoding: str) -> tuple[bool, str | None, int, bool]:
-    """Decode the whole stream: (decodes?, mojibake sample, newline count, has text)."""
-    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-    newlines = 0
-    tail = ""
-    has_text = False
+class _Scanner:
+    """Decodes a stream chunk by chunk on the side: counts newlines, notes whether there is
+    any text, and finds mojibake (``feed`` returns a sample of it) or an undecodable byte
+    (``feed`` raises ``UnicodeDecodeError``)."""
+
+    def __init__(self, encoding: str) -> None:
+        self.encoding = encoding
+        self.decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+        self.newlines = 0
+        self.tail = ""
+        self.has_text = False
+
+    def feed(self, chunk: bytes, final: bool) -> str | None:
+        text = self.decoder.decode(chunk, final=final)
+        if text:
+            self.newlines += text.count("\n")
+            if not self.has_text and text.strip(" \t\r\n\ufeff"):
+                self.has_text = True
+            window = self.tail + text
+            if not window.isascii():
+                if self.encoding.startswith("cp"):
+                    window = unicodedata.normalize("NFC", window)
+                # The pattern's leads, found by str's fast search, spare the regex scan of
+                # every clean megabyte.
+                m = MOJIBAKE.search(window) if _may_be_mojibake(window) else None
+                if m:
+                    lo = max(0, m.start() - 20)
+                    return window[lo : m.end() + 20].replace("\n", " ")
+            self.tail = window[-4:]
+        return None
+
+
+def _scan(
+    opener: Opener, encoding: str, limit: int | None = None
+) -> tuple[bool, _Scanner, str | None, bool]:
+    """Decode the stream, whole or its first ``limit`` bytes: (decodes?, the scanner,
+    mojibake sample, read to the end?)."""
+    scanner = _Scanner(encoding)
+    read = 0
     with opener() as stream:
         while True:
             chunk = stream.read(CHUNK)
+            read += len(chunk)
             final = not chunk
             try:
-                text = decoder.decode(chunk, final=final)
+                sample = scanner.feed(chunk, final)
             except UnicodeDecodeError:
-                return False, None, 0, False
-            if text:
-                newlines += text.count("\n")
-                if not has_text and text.strip(" \t\r\n\ufeff"):
-                    has_text = True
-                window = tail + text
-                if not window.isascii():
-                    if encoding.startswith("cp"):
-                        window = unicodedata.normalize("NFC", window)
-                    # The pattern's leads, found by str's fast search, spare the regex
-                    # scan of every clean megabyte.
-                    m = MOJIBAKE.search(window) if _may_be_mojibake(window) else None
-                    if m:
-                        lo = max(0, m.start() - 20)
-                        return True, window[lo : m.end() + 20].replace("\n", " "), 0, True
-                tail = window[-4:]
-            if final:
-                break
-    return True, None, newlines, has_text
+                return False, scanner, None, final
+            if sample is not None:
+                return True, scanner, sample, final
+            if final or (limit is not None and read >= limit):
+                return True, scanner, None, final
 
 
-def _detect_encoding(opener: Opener) -> tuple[str, int]:
-    with opener() as stream:
-        head = stream.read(4096)
-    if not head.strip(b" \t\r\n" + BOM_UTF8):
-        raise FileRefused("File rỗng / the file is empty.", "empty")
-    bom = _sniff_bom(head)
-    candidates = [bom] if bom else ["utf-8", "cp1258", "cp1252"]
-    for encoding in candidates:
-        ok, sample, newlines, has_text = _scan(opener, encoding)
-        if not ok:
-            continue
-        if sample is not None:
-            raise FileRefused(
-                "File bị lỗi phông chữ (mojibake, ví dụ 'Ã¡' thay cho 'á'): file UTF-8 đã bị "
-                "mở hoặc lưu lại bằng bảng mã khác. Hãy tải lại file gốc từ nền tảng, hoặc "
-                "trong Excel chọn Lưu thành 'CSV UTF-8 (Comma delimited)'. "
-                f"Đoạn lỗi: {sample!r}. / The text is garbled (mojibake); export again "
-                "or save as 'CSV UTF-8'.",
-                "mojibake",
-            )
-        if not has_text:
-            raise FileRefused("File rỗng / the file is empty.", "empty")
-        return encoding, newlines
-    raise FileRefused(
+def _mojibake(sample: str) -> FileRefused:
+    return FileRefused(
+        "File bị lỗi phông chữ (mojibake, ví dụ 'Ã¡' thay cho 'á'): file UTF-8 đã bị "
+        "mở hoặc lưu lại bằng bảng mã khác. Hãy tải lại file gốc từ nền tảng, hoặc "
+        "trong Excel chọn Lưu thành 'CSV UTF-8 (Comma delimited)'. "
+        f"Đoạn lỗi: {sample!r}. / The text is garbled (mojibake); export again "
+        "or save as 'CSV UTF-8'.",
+        "mojibake",
+    )
+
+
+def _undecodable() -> FileRefused:
+    return FileRefused(
         "Không đọc được bảng mã của file (không phải UTF-8/UTF-16). Hãy xuất lại từ nền "
         "tảng hoặc trong Excel lưu thành 'CSV UTF-8 (Comma delimited)'. / Unknown text "
         "encoding; save the file as 'CSV UTF-8'.",
         "encoding",
     )
+
+
+class _Checked(io.RawIOBase):
+    """The bytes of ``inner``, decoded on the side as they are read (``_Scanner``): an
+    undecodable byte or mojibake refuses the file where it is met."""
+
+    def __init__(self, inner: IO[bytes], encoding: str) -> None:
+        self.inner = inner
+        self.scanner = _Scanner(encoding)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
+        data = self.inner.read(len(buffer))
+        try:
+            sample = self.scanner.feed(data, not data)
+        except UnicodeDecodeError:
+            raise _undecodable() from None
+        if sample is not None:
+            raise _mojibake(sample)
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.inner.close()
+        super().close()
+
+
+def _detect_encoding(opener: Opener) -> tuple[str, int | None, Opener]:
+    """(encoding, newline count or None when not counted, the opener to read with).
+
+    A file with a byte-order mark has one candidate encoding, so only its first CHUNK is
+    decoded here; the rest is checked as it is read (``_Checked``), which refuses the file
+    at the first bad byte or mojibake instead of before any row. Without a mark the whole
+    file is decoded first: the encoding is the first candidate that decodes all of it.
+    """
+    with opener() as stream:
+        head = stream.read(4096)
+    if not head.strip(b" \t\r\n" + BOM_UTF8):
+        raise FileRefused("File rỗng / the file is empty.", "empty")
+    bom = _sniff_bom(head)
+    if bom:
+        ok, scanner, sample, complete = _scan(opener, bom, limit=CHUNK)
+        if ok and sample is None and scanner.has_text and not complete:
+
+            def checked() -> IO[bytes]:
+                return cast(IO[bytes], io.BufferedReader(_Checked(opener(), bom), CHUNK))
+
+            return bom, None, checked
+    for encoding in [bom] if bom else ["utf-8", "cp1258", "cp1252"]:
+        ok, scanner, sample, _complete = _scan(opener, encoding)
+        if not ok:
+            continue
+        if sample is not None:
+            raise _mojibake(sample)
+        if not scanner.has_text:
+            raise FileRefused("File rỗng / the file is empty.", "empty")
+        return encoding, scanner.newlines, opener
+    raise _undecodable()
 
 
 # --------------------------------------------------------------------------- CSV
@@ -351,7 +421,7 @@ def _open_csv(
     max_rows: int,
     member: str | None = None,
 ) -> Table:
-    encoding, newlines = _detect_encoding(opener)
+    encoding, newlines, opener = _detect_encoding(opener)
     with _text(opener, encoding) as text:
         first_lines = [line for line in (text.readline() for _ in range(HEADER_SEARCH_ROWS + 1))]
     skip_first = False
@@ -387,7 +457,7 @@ def _open_csv(
         records.close()
     if header is None:
         raise _refuse_unknown(seen)
-    if newlines > max_rows + data_after:
+    if newlines is not None and newlines > max_rows + data_after:
         total = sum(
             1
             for s, _, c in _csv_records(opener, encoding, delimiter, skip_first)

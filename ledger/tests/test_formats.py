@@ -425,6 +425,56 @@ def test_too_many_rows() -> None:
     assert info.value.code == "too_many_rows"
 
 
+def _big_bom_file(tmp_path: Path, tail: bytes, *, rows: int = 15_000) -> Path:
+    """A Meta file with a byte-order mark, larger than the first chunk the encoding check
+    reads (1 MiB), ending with ``tail``."""
+    head = "Post ID,Page ID,Publish time,Post type,Views,Reach,Description\r\n"
+    body = "".join(
+        f"1_{i},1,01/02/2026 08:00,Photos,10,5,Thông báo lịch tiếp công dân số {i}\r\n"
+        for i in range(rows)
+    )
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + (head + body).encode() + tail)
+    assert path.stat().st_size > 1 << 20
+    return path
+
+
+@pytest.mark.parametrize(
+    ("tail", "code"),
+    [
+        (
+            "1_x,1,01/02/2026 08:00,Photos,10,5,Th\u00c3\u00b4ng b\u00c3\u00a1o\r\n".encode(),
+            "mojibake",
+        ),
+        (b"1_y,1,01/02/2026 08:00,Photos,10,5,\xff\xfe bad\r\n", "encoding"),
+    ],
+)
+def test_a_late_fault_in_a_big_bom_file_refuses_it_while_reading(
+    tmp_path: Path, tail: bytes, code: str
+) -> None:
+    """A file with a byte-order mark has one possible encoding: rows flow at once and the
+    rest of the file is checked as it is read (the import is one transaction)."""
+    path = _big_bom_file(tmp_path, tail)
+    ctx = ParseContext(path.name, TODAY, guess_date_order=True)  # no first pass: as imported
+    _name, items = parse_file(path, path.name, ctx)
+    first = next(iter(items))
+    assert isinstance(first, Row) and first.post_id == "1_0"
+    with pytest.raises(FileRefused) as info:
+        list(items)
+    assert info.value.code == code
+
+
+def test_a_big_bom_file_reads_whole_and_counts_its_rows(tmp_path: Path) -> None:
+    path = _big_bom_file(tmp_path, b"")
+    _name, rows, errors, _ctx = run(path)
+    assert len(rows) == 15_000 and not errors
+    assert rows[-1].caption == "Thông báo lịch tiếp công dân số 14999"
+    with pytest.raises(FileRefused) as info:
+        _name, items = parse_file(path, path.name, ParseContext("x", TODAY), max_rows=14_999)
+        list(items)
+    assert info.value.code == "too_many_rows"
+
+
 def test_zip_uncompressed_cap() -> None:
     with pytest.raises(FileRefused) as info:
         open_table(SHARED / "youtube_studio_export.zip", "y.zip", max_uncompressed=500)
