@@ -552,10 +552,15 @@ class _Writer:
     def submit(self, job: Callable[[], None]) -> None:
         self._raise()
         if self.thread is None:
+            thread = threading.Thread(target=self._run, name="bantin-import-db", daemon=True)
             self.db.inc_thread_sharing()
-            self.thread = threading.Thread(target=self._run, name="bantin-import-db", daemon=True)
+            try:
+                thread.start()
+            except BaseException:
+                self.db.dec_thread_sharing()
+                raise
+            self.thread = thread
             _switching.enter()
-            self.thread.start()
         self.jobs.put(job)
 
     def drain(self) -> None:

@@ -289,10 +289,12 @@ def parse(table: Table, ctx: ParseContext) -> Iterator[Row | RowError]:
     if not cols.has("post_id"):
         raise FileRefused("Thiếu cột 'Post ID' / missing column 'Post ID'.", "missing_column")
     instagram = cols.has("account_id") or cols.has("account_username")
-    # Meta's own file is read in one pass with its own order, checked as it goes.
+    # Meta's own file is read in one pass with its own order, checked as it goes. Only a
+    # file whose data follow the header at once: the first pass also reads the rows
+    # before and just after it, which the data rows do not include.
     witness = (
         OrderWitness()
-        if ctx.guess_date_order and cols.has("published") and _is_original(table)
+        if ctx.guess_date_order and cols.has("published") and _is_original(table) and table.plain
         else None
     )
     order = "mdy" if witness is not None else _date_order(table, cols, ctx)

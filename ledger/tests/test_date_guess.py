@@ -154,3 +154,25 @@ def test_the_child_process_raises_it_here(tmp_path: Path) -> None:
     # The child sends extras JSON-encoded; compare what the rows say otherwise.
     assert [r.published_at for r in child[1]] == [r.published_at for r in in_process[1]]
     assert child[2] == in_process[2]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        # A date above the header counted for the first pass (dd/mm); so it still does.
+        b"Report,exported,13/04/2026\r\n" + meta_csv(["01/02/2026 08:00"])[3:],
+        b"Report,exported,2026-04-13\r\n" + meta_csv(["01/02/2026 08:00"])[3:],
+        b"sep=,\r\n" + meta_csv(["01/02/2026 08:00", "13/02/2026 08:00"])[3:],
+        # NUL is dropped from a cell in both passes.
+        meta_csv(["2026-01-02", "01/02/2026\x00"]),
+        meta_csv(["01/02/2026 08:00\x00", "13/02/2026\x00 08:00"]),
+    ],
+    ids=["preamble-dd-mm", "preamble-iso", "sep-line", "nul-iso-and-slashed", "nul-dd-mm"],
+)
+def test_rows_around_the_header_and_nul_read_as_two_passes_read_them(
+    tmp_path: Path, content: bytes
+) -> None:
+    path = tmp_path / "meta.csv"
+    path.write_bytes(content)
+    result, _again = guessed(path)
+    assert result == outcome(path, guess=False)
