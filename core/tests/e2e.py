@@ -35,7 +35,9 @@ def chromium_or_skip() -> str:
 
 @pytest.fixture
 def page(live_server: Any) -> Iterator[Any]:
+    from django.db import connections
     from playwright.sync_api import sync_playwright
+
 
     executable = chromium_or_skip()
     with sync_playwright() as p:
@@ -47,6 +49,12 @@ def page(live_server: Any) -> Iterator[Any]:
         try:
             yield pg
         finally:
+            # The test's queries ran while Playwright's sync API was running, in a
+            # contextvars context of its own, so Django's context-local connection they
+            # opened is not the one pytest-django closes after the test: close it here,
+            # or PostgreSQL will not drop the test database at the end ("being accessed
+            # by other users").
+            connections.close_all()
             context.close()
             browser.close()
 
