@@ -38,7 +38,6 @@ def page(live_server: Any) -> Iterator[Any]:
     from django.db import connections
     from playwright.sync_api import sync_playwright
 
-
     executable = chromium_or_skip()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
