@@ -69,10 +69,12 @@ def test_upload_asks_to_confirm_the_page_id_once(world: Any, login: Any) -> None
     assert "100064812345678" in page
     # A reporter may not write the registry: an editor of the unit confirms.
     assert "Đúng, đây là kênh của file" not in page
+    assert "hãy nhờ biên tập viên mở lô này" in page  # and is told who can
     assert client.post(f"/ledger/imports/{batch.pk}/confirm/").status_code == 403
     client = login(world.users_a["editor"])
     page = client.get(f"/ledger/imports/{batch.pk}/").content.decode()
     assert "Đúng, đây là kênh của file" in page
+    assert "hãy nhờ biên tập viên mở lô này" not in page
     client.post(f"/ledger/imports/{batch.pk}/confirm/")
     batch.refresh_from_db()
     channel.refresh_from_db()
