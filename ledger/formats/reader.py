@@ -138,22 +138,21 @@ def _refuse_unknown(first_rows: list[list[str]]) -> FileRefused:
     )
 
 
-class _Capped(io.RawIOBase):
-    """Counts bytes read from a stream and refuses beyond ``cap``."""
+class _Filter(io.RawIOBase):
+    """A raw stream over ``inner`` whose ``check`` sees every block read (and may refuse)."""
 
-    def __init__(self, inner: IO[bytes], cap: int) -> None:
+    def __init__(self, inner: IO[bytes]) -> None:
         self.inner = inner
-        self.cap = cap
-        self.count = 0
+
+    def check(self, data: bytes) -> None:
+        raise NotImplementedError
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
         data = self.inner.read(len(buffer))
-        self.count += len(data)
-        if self.count > self.cap:
-            raise FileRefused("File giải nén quá lớn / uncompressed data too large.", "too_big")
+        self.check(data)
         buffer[: len(data)] = data
         return len(data)
 
@@ -161,6 +160,20 @@ class _Capped(io.RawIOBase):
         with contextlib.suppress(Exception):
             self.inner.close()
         super().close()
+
+
+class _Capped(_Filter):
+    """Counts bytes read from a stream and refuses beyond ``cap``."""
+
+    def __init__(self, inner: IO[bytes], cap: int) -> None:
+        super().__init__(inner)
+        self.cap = cap
+        self.count = 0
+
+    def check(self, data: bytes) -> None:
+        self.count += len(data)
+        if self.count > self.cap:
+            raise FileRefused("File giải nén quá lớn / uncompressed data too large.", "too_big")
 
 
 def _check_zip(zf: zipfile.ZipFile, max_uncompressed: int) -> None:
@@ -291,32 +304,21 @@ def _undecodable() -> FileRefused:
     )
 
 
-class _Checked(io.RawIOBase):
+class _Checked(_Filter):
     """The bytes of ``inner``, decoded on the side as they are read (``_Scanner``): an
     undecodable byte or mojibake refuses the file where it is met."""
 
     def __init__(self, inner: IO[bytes], encoding: str) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.scanner = _Scanner(encoding)
 
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
-        data = self.inner.read(len(buffer))
+    def check(self, data: bytes) -> None:
         try:
             sample = self.scanner.feed(data, not data)
         except UnicodeDecodeError:
             raise _undecodable() from None
         if sample is not None:
             raise _mojibake(sample)
-        buffer[: len(data)] = data
-        return len(data)
-
-    def close(self) -> None:
-        with contextlib.suppress(Exception):
-            self.inner.close()
-        super().close()
 
 
 def _newline_bytes(opener: Opener) -> int:
