@@ -139,9 +139,8 @@ def month_half(moment: datetime | None, fallback: date) -> tuple[date, int]:
         return fallback.replace(day=1), SubtreeStat.Half.WHOLE
     if moment.tzinfo is not TZ:
         moment = moment.astimezone(TZ)
-    return _first_day(
-        moment.year, moment.month
-    ), 1 if moment.day < SubtreeStat.SECOND_HALF_FROM else 2
+    half = 1 if moment.day < SubtreeStat.SECOND_HALF_FROM else 2
+    return _first_day(moment.year, moment.month), half
 
 
 @functools.lru_cache(maxsize=4096)

@@ -17,6 +17,7 @@ at the end.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import marshal
 import operator
@@ -52,6 +53,18 @@ def _posix_seconds(moment: datetime) -> int:
 
 def _wall_seconds(moment: datetime) -> int:
     return (moment.replace(tzinfo=None) - _WALL0) // _SECOND
+
+
+def _times_back(kind: str, tz: tzinfo) -> Callable[[int], datetime]:
+    """The inverse of ``_posix_seconds`` (``kind`` "rows_posix") or ``_wall_seconds``
+    ("rows_wall"): the aware datetime in ``tz``."""
+    if kind == "rows_posix":
+        return functools.partial(from_timestamp, tz=tz)
+
+    def wall(value: int) -> datetime:
+        return (_WALL0 + timedelta(seconds=value)).replace(tzinfo=tz)
+
+    return wall
 
 
 def _fixed_offset(tz: tzinfo) -> bool:
@@ -105,10 +118,7 @@ def _child_main(source: IO[bytes], out: IO[bytes]) -> None:
     # times a zone skips or repeats). A row's time is converted as the row is added; a
     # chunk holding a time that is not a whole second in ctx.tz goes as a pickle of
     # datetimes instead, its converted times turned back first.
-    def back(value: int) -> datetime:
-        if kind == "rows_posix":
-            return from_timestamp(value, ctx.tz)
-        return (_WALL0 + timedelta(seconds=value)).replace(tzinfo=ctx.tz)
+    back = _times_back(kind, ctx.tz)
 
     def send_rows(chunk: list[tuple[Any, ...]], plain: bool) -> None:
         if plain:
@@ -272,17 +282,13 @@ def parse_file_in_child(
                     ctx.rows_read, ctx.rows_skipped = rows_read, rows_skipped
                     return
                 if message[0] in ("rows_posix", "rows_wall"):
-                    tz, at = ctx.tz, _PUBLISHED
-                    posix = message[0] == "rows_posix"
+                    at = _PUBLISHED
+                    back = _times_back(message[0], ctx.tz)
                     for record in message[1]:
                         if len(record) == _ROW_LENGTH:
                             row = Row(*record)
                             if record[at] is not None:
-                                row.published_at = (
-                                    from_timestamp(record[at], tz)
-                                    if posix
-                                    else (_WALL0 + timedelta(seconds=record[at])).replace(tzinfo=tz)
-                                )
+                                row.published_at = back(record[at])
                             yield row
                         else:
                             yield RowError(*record)

@@ -345,23 +345,23 @@ def _detect_encoding(opener: Opener) -> tuple[str, int, Opener]:
     if not head.strip(b" \t\r\n" + BOM_UTF8):
         raise FileRefused("File rỗng / the file is empty.", "empty")
     bom = _sniff_bom(head)
-    if bom:
-        ok, scanner, sample, complete = _scan(opener, bom, limit=CHUNK)
-        if ok and sample is None and scanner.has_text and not complete:
-
-            def checked() -> IO[bytes]:
-                return cast(IO[bytes], io.BufferedReader(_Checked(opener(), bom), CHUNK))
-
-            return bom, _newline_bytes(opener), checked
     for encoding in [bom] if bom else ["utf-8", "cp1258", "cp1252"]:
-        ok, scanner, sample, _complete = _scan(opener, encoding)
+        ok, scanner, sample, complete = _scan(opener, encoding, limit=CHUNK if bom else None)
+        if ok and sample is None and not complete and not scanner.has_text:
+            ok, scanner, sample, complete = _scan(opener, encoding)  # blank so far: all of it
         if not ok:
             continue
         if sample is not None:
             raise _mojibake(sample)
         if not scanner.has_text:
             raise FileRefused("File rỗng / the file is empty.", "empty")
-        return encoding, scanner.newlines, opener
+        if complete:
+            return encoding, scanner.newlines, opener
+
+        def checked(encoding: str = encoding) -> IO[bytes]:
+            return cast(IO[bytes], io.BufferedReader(_Checked(opener(), encoding), CHUNK))
+
+        return encoding, _newline_bytes(opener), checked
     raise _undecodable()
 
 
