@@ -6,7 +6,8 @@ from typing import Any
 
 from registry.models import Channel
 
-SHARED = __import__("pathlib").Path(__file__).resolve().parents[3] / "shared/fixtures/exports"
+# The platforms' export fixtures, copied into the repository (see fixtures/shared/README.md).
+SHARED = __import__("pathlib").Path(__file__).resolve().parent / "fixtures" / "shared"
 
 
 def make_channel(

@@ -39,7 +39,7 @@ from ledger.formats.bantin_template import (
 )
 from ledger.formats.base import parse_metric, parse_number
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "exports"
+SHARED = Path(__file__).resolve().parent / "fixtures" / "shared"
 OWN = Path(__file__).resolve().parent / "fixtures"
 TODAY = date(2026, 5, 1)
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -24,7 +24,7 @@ from ledger.services import recompute_rollup, recompute_stats
 from ledger.tests.factories import SHARED, make_channel
 
 FIXTURES = Path(__file__).parent / "fixtures"
-EXPECTED = json.loads((SHARED / "expected.json").read_text()) if SHARED.exists() else {}
+EXPECTED = json.loads((SHARED / "expected.json").read_text())
 
 
 def run_import(path: Path, *args: str) -> tuple[int, dict[str, Any] | None, str]:
@@ -66,7 +66,6 @@ def assert_stats_match() -> None:
     assert orphan_snapshots() == 0
 
 
-@pytest.mark.skipif(not SHARED.exists(), reason="shared fixtures not present")
 @pytest.mark.parametrize("parser", ["in-process", "child-process"])
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_shared_fixture_imports_to_expected_totals(
@@ -114,7 +113,6 @@ def test_shared_fixture_imports_to_expected_totals(
     assert_stats_match()
 
 
-@pytest.mark.skipif(not SHARED.exists(), reason="shared fixtures not present")
 def test_same_file_twice_changes_nothing(world: Any) -> None:
     channel = channel_for(world, "meta_posts_en.csv")
     code, first, _err = run_import(SHARED / "meta_posts_en.csv")
@@ -172,7 +170,6 @@ def test_units_moved_by_a_csv_take_their_figures_along(world: Any, tmp_path: Pat
     assert posts_of(world.province) == 2
 
 
-@pytest.mark.skipif(not SHARED.exists(), reason="shared fixtures not present")
 def test_overlapping_export_updates_shared_posts(world: Any, tmp_path: Path) -> None:
     channel = channel_for(world, "meta_posts_en.csv")
     source = (SHARED / "meta_posts_en.csv").read_text(encoding="utf-8-sig")
@@ -225,8 +222,6 @@ def test_refused_file_leaves_nothing(world: Any) -> None:
 
 
 def test_unknown_channel_is_refused(world: Any) -> None:
-    if not SHARED.exists():
-        pytest.skip("shared fixtures not present")
     code, _result, err = run_import(SHARED / "meta_posts_en.csv")
     assert code == 1
     assert "100064812345678" in err
@@ -234,8 +229,6 @@ def test_unknown_channel_is_refused(world: Any) -> None:
 
 
 def test_dry_run_writes_nothing(world: Any) -> None:
-    if not SHARED.exists():
-        pytest.skip("shared fixtures not present")
     channel_for(world, "tiktok_content.csv")
     code, result, _ = run_import(SHARED / "tiktok_content.csv", "--dry-run")
     assert code == 0 and result is not None

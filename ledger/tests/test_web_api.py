@@ -20,7 +20,6 @@ from reports.selectors import summary as report_summary
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 META = SHARED / "meta_posts_en.csv"
-pytestmark = pytest.mark.skipif(not SHARED.exists(), reason="shared fixtures not present")
 
 
 @pytest.fixture(autouse=True)
