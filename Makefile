@@ -12,7 +12,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PROVINCE ?= 22
 
-.PHONY: demo test check check-deploy bench e2e venv messages clean
+.PHONY: demo test test-fast check check-deploy bench e2e venv messages clean
 
 venv: $(VENV)/.synced
 
@@ -44,6 +44,10 @@ check: venv
 ## test: check, then the whole suite (DATABASE_URL picks the database; SQLite by default)
 test: check
 	$(PY) -m pytest -n auto --durations=15
+
+## test-fast: the suite without the browser and slow tests, for a quick loop (about a minute)
+test-fast: venv
+	$(PY) -m pytest -n auto -m "not slow and not e2e"
 
 ## check-deploy: Django's deployment checklist on the production profile; any warning fails
 check-deploy: venv
