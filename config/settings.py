@@ -193,6 +193,8 @@ BANTIN = {
         )
     ),
     "SITE_NAME": os.environ.get("BANTIN_SITE_NAME", "Bantin"),
+    # Seconds a background task may run before the worker stops it (ledger/worker.py).
+    "TASK_TIME_LIMIT": int(os.environ.get("BANTIN_TASK_TIME_LIMIT", 30 * 60)),
 }
 
 # --- Security (issue 8) -------------------------------------------------------------------

@@ -1888,10 +1888,13 @@ def import_confirm_channel(*, acting_user: Any, batch: ImportBatch) -> ImportBat
 
 def import_batch_run(*, batch_id: int, confirm_channel: bool = False) -> None:
     """The worker's side: run a queued batch, recording the outcome on the batch row."""
-    batch = ImportBatch.objects.select_related("channel", "created_by").get(pk=batch_id)
-    if batch.status not in (ImportBatch.Status.QUEUED, ImportBatch.Status.NEEDS_CHANNEL):
+    waiting = (ImportBatch.Status.QUEUED, ImportBatch.Status.NEEDS_CHANNEL)
+    # Claimed in one statement: two workers given the same batch run it once.
+    if not ImportBatch.objects.filter(pk=batch_id, status__in=waiting).update(
+        status=ImportBatch.Status.RUNNING
+    ):
         return
-    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING)
+    batch = ImportBatch.objects.select_related("channel", "created_by").get(pk=batch_id)
     pending = Path(batch.pending_path)
     write_progress(batch.pk, 0)
     try:
