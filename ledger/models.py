@@ -176,7 +176,7 @@ class ImportBatch(models.Model):
                     % {"count": number_format(self.rejected, force_grouping=True)}
                 )
             return "ok", str(self.Status.DONE.label)
-        tones = {
+        tones: dict[str, str] = {
             self.Status.REFUSED: "danger",
             self.Status.FAILED: "danger",
             self.Status.NEEDS_CHANNEL: "warn",

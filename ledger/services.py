@@ -261,6 +261,7 @@ def _resolve_channel(
     confirm_channel: bool,
 ) -> _Resolved:
     ref = (first.channel_ref or "").strip() if first else ""
+    ref_of_row = ref
     platform = first.platform if first else None
     if fmt not in IDENTIFIED_FORMATS:
         ref = ""
@@ -269,7 +270,7 @@ def _resolve_channel(
         _ensure_can_import(acting_user, channel)
         # A template's rows may name their own channels; one whose first row names none
         # takes the chosen channel, so its platform must be the channel's.
-        own_rows = fmt == "bantin_template" and bool((first.channel_ref or "").strip())
+        own_rows = fmt == "bantin_template" and bool(ref_of_row)
         if platform and not own_rows and channel.platform != platform:
             raise ImportRefused(
                 platform_mismatch_message(platform, channel),

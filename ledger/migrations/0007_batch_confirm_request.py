@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ledger', '0005_lean_post_snapshot_indexes'),
+        ('ledger', '0006_form_reach_on_item_rows'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
