@@ -131,6 +131,15 @@ class _Rollback(Exception):  # noqa: N818
     """Raised inside the atomic block to undo a dry run."""
 
 
+class _AlreadyImported(Exception):  # noqa: N818
+    """The same file for the same channel was imported while this import waited for the
+    channel: its transaction undoes itself and the caller answers as for a duplicate."""
+
+    def __init__(self, previous: ImportBatch) -> None:
+        super().__init__(previous.pk)
+        self.previous = previous
+
+
 # --------------------------------------------------------------------------- helpers
 
 
@@ -1489,9 +1498,7 @@ def _import_once(
 
             if home_unit(acting_user) is None:
                 raise PermissionDenied
-        previous = ImportBatch.objects.filter(
-            channel=target, sha256=sha, status=ImportBatch.Status.DONE
-        ).first()
+        previous = _previous_import(target, sha)
         if previous is not None:
             return _duplicate_result(previous, batch=batch, dry_run=dry_run)
 
@@ -1517,11 +1524,19 @@ def _import_once(
                 progress=progress,
                 as_of=today,
             )
+        except _AlreadyImported as exc:
+            return _duplicate_result(exc.previous, batch=batch, dry_run=dry_run)
         except BaseException:
             if stored and not ImportBatch.objects.filter(original=stored).exists():
                 (Path(settings.MEDIA_ROOT) / stored).unlink(missing_ok=True)
             raise
         return result
+
+
+def _previous_import(channel: Channel | None, sha: str) -> ImportBatch | None:
+    return ImportBatch.objects.filter(
+        channel=channel, sha256=sha, status=ImportBatch.Status.DONE
+    ).first()
 
 
 def _duplicate_result(
@@ -1580,6 +1595,11 @@ def _run_ingest(
     if channel is not None:
         # One import at a time per channel: the deltas read the posts' current values.
         channel = Channel.objects.select_for_update().select_related("unit").get(pk=channel.pk)
+        # Checked again now that this import holds the channel: the same file sent twice
+        # at once must not become two imports (nor an IntegrityError).
+        previous = _previous_import(channel, sha)
+        if previous is not None:
+            raise _AlreadyImported(previous)
     if confirm_ref and channel is not None:
         _set_external_id(acting_user=acting_user, channel=channel, external_id=confirm_ref)
     unit = channel.unit if channel is not None else home_unit(acting_user)
@@ -1786,28 +1806,29 @@ def posts_upsert(
         default=str,
     ).encode()
     sha = hashlib.sha256(payload + as_of.isoformat().encode()).hexdigest()
-    previous = ImportBatch.objects.filter(
-        channel=channel, sha256=sha, status=ImportBatch.Status.DONE
-    ).first()
+    previous = _previous_import(channel, sha)
     if previous is not None:
         return _duplicate_result(previous, batch=None, dry_run=False)
     rows = (_validate_input(i, p, channel.platform) for i, p in enumerate(posts))
-    return _run_ingest(
-        acting_user=acting_user,
-        fmt=source_name,
-        rows=rows,
-        ctx=None,
-        channel=channel,
-        confirm_ref="",
-        filename=f"{source_name}:{as_of.isoformat()}",
-        sha=sha,
-        size=len(payload),
-        stored="",
-        dry_run=False,
-        batch=None,
-        progress=None,
-        as_of=as_of,
-    )
+    try:
+        return _run_ingest(
+            acting_user=acting_user,
+            fmt=source_name,
+            rows=rows,
+            ctx=None,
+            channel=channel,
+            confirm_ref="",
+            filename=f"{source_name}:{as_of.isoformat()}",
+            sha=sha,
+            size=len(payload),
+            stored="",
+            dry_run=False,
+            batch=None,
+            progress=None,
+            as_of=as_of,
+        )
+    except _AlreadyImported as exc:
+        return _duplicate_result(exc.previous, batch=None, dry_run=False)
 
 
 # --------------------------------------------------------------------------- web/API queue
@@ -1840,15 +1861,9 @@ def import_enqueue(
                 % {"cap": round(max_import_bytes() / 1048576)}
             }
         )
-    pending_dir = Path(settings.MEDIA_ROOT) / "ledger" / "pending"
-    pending_dir.mkdir(parents=True, exist_ok=True)
-    import uuid
+    from ledger.uploads import keep_upload
 
-    suffix = "".join(Path(filename).suffixes[-1:])[:10].lower()
-    pending = pending_dir / f"{uuid.uuid4().hex}{suffix}"
-    with pending.open("wb") as fh:
-        for chunk in upload.chunks():
-            fh.write(chunk)
+    pending = keep_upload(upload, filename)
     with transaction.atomic():
         batch = ImportBatch.objects.create(
             channel=channel,
