@@ -31,7 +31,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.audit import audit
@@ -167,6 +167,12 @@ def recover_interrupted(report: Report | None = None) -> Report:
 
 
 def _settle(batch: ImportBatch, report: Report) -> None:
+    # The batch's messages are in its uploader's language, as the worker writes them.
+    with translation.override(batch.language or settings.LANGUAGE_CODE):
+        _settle_in_language(batch, report)
+
+
+def _settle_in_language(batch: ImportBatch, report: Report) -> None:
     interrupted = batch.status == ImportBatch.Status.RUNNING
     pending = Path(batch.pending_path) if batch.pending_path else None
     if batch.attempts < ATTEMPTS and pending is not None and pending.exists():
@@ -275,15 +281,14 @@ def timed_out(batch_id: int, seconds: int) -> None:
     batch = ImportBatch.objects.filter(pk=batch_id).first()
     if batch is None:
         return
-    ImportBatch.objects.filter(pk=batch_id).update(
-        status=ImportBatch.Status.FAILED,
-        message=_(
+    with translation.override(batch.language or settings.LANGUAGE_CODE):
+        message = _(
             "Việc nhập file %(file)s đã dừng vì quá thời gian cho phép (%(minutes)s phút); "
             "không có dữ liệu nào được ghi. Hãy chia nhỏ file (xuất từng khoảng thời gian) "
             "rồi tải lên lại."
-        )
-        % {"file": batch.filename, "minutes": max(1, round(seconds / 60))},
-        finished_at=timezone.now(),
+        ) % {"file": batch.filename, "minutes": max(1, round(seconds / 60))}
+    ImportBatch.objects.filter(pk=batch_id).update(
+        status=ImportBatch.Status.FAILED, message=message, finished_at=timezone.now()
     )
     audit(None, "ledger.import_timed_out", batch, after={"seconds": seconds})
     if batch.pending_path:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ledger', '0006_form_reach_on_item_rows'),
+        ('ledger', '0007_batch_confirm_request'),
     ]
 
     operations = [
