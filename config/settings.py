@@ -130,6 +130,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["TEST"] = {"NAME": ""}  # in-memory for the test suite
+elif os.environ.get("BANTIN_TEST_DB_TEMPLATE"):
+    # The test database copies this one's locale (CI: an ICU vi-VN database, .ci/run).
+    DATABASES["default"]["TEST"] = {"TEMPLATE": os.environ["BANTIN_TEST_DB_TEMPLATE"]}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
