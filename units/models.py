@@ -7,8 +7,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import PathField
+
 # Unit codes are the path's segments: keep them to characters that sort below "~" so
-# that a subtree is the range [path, path + "~") on any database.
+# that a subtree is the range [path, path + "~") (bytewise: see core.fields.PathField).
 CODE_VALIDATOR = RegexValidator(
     r"^[0-9A-Za-z][0-9A-Za-z._-]{0,39}$",
     _("Mã đơn vị chỉ gồm chữ không dấu, số, dấu chấm, gạch ngang, gạch dưới (tối đa 40 ký tự)."),
@@ -81,7 +83,7 @@ class Unit(models.Model):
         related_name="children",
     )
     # Materialised path of codes, e.g. "22/25177/". A subtree is one range scan.
-    path = models.CharField(_("đường dẫn"), max_length=255, unique=True, editable=False)
+    path = PathField(_("đường dẫn"), max_length=255, unique=True, editable=False)
     level = models.PositiveSmallIntegerField(_("cấp"), editable=False, default=0)
     official = models.BooleanField(
         _("mã chính thức"),
