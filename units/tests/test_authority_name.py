@@ -100,7 +100,7 @@ def test_the_migration_fills_existing_rows(db: Any) -> None:
 
     unit = make_unit("22", "Quảng Ninh", "province")
     Unit.objects.filter(pk=unit.pk).update(authority_name="")
-    migration = importlib.import_module("units.migrations.0002_unit_authority_name")
+    migration = importlib.import_module("units.migrations.0003_unit_authority_name")
     migration.fill_authority_names(apps, None)
     unit.refresh_from_db()
     assert unit.authority_name == "UBND tỉnh Quảng Ninh"

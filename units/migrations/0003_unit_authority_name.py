@@ -20,7 +20,7 @@ def fill_authority_names(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("units", "0001_initial"),
+        ("units", "0002_path_collation_c"),
     ]
 
     operations = [
