@@ -15,6 +15,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from connectors.conf import from_environ as _connectors_from_environ
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("BANTIN_VAR_DIR", BASE_DIR / "var"))
 
@@ -69,6 +71,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "csp",
     "security",
+    "connectors",
 ]
 
 MIDDLEWARE = [
@@ -200,7 +203,13 @@ BANTIN = {
         )
     ),
     "SITE_NAME": os.environ.get("BANTIN_SITE_NAME", "Bantin"),
+    # Seconds a background task may run before the worker stops it (ledger/worker.py).
+    "TASK_TIME_LIMIT": int(os.environ.get("BANTIN_TASK_TIME_LIMIT", 30 * 60)),
 }
+
+# Connected channels (issue 17): the platforms' base URLs, app credentials, token keys and
+# the sync's limits, all from the environment (connectors/conf.py lists them).
+BANTIN_CONNECTORS = _connectors_from_environ(os.environ)
 
 # --- Security (issue 8) -------------------------------------------------------------------
 # Login throttling (django-axes): 5 failures for one username from one address lock that
