@@ -19,17 +19,17 @@ from django.utils.http import content_disposition_header
 
 def stored_file_response(
     field_file: FieldFile, *, content_type: str, filename: str, inline: bool = False
-) -> HttpResponse:
+) -> HttpResponse | FileResponse:
     name = field_file.name or ""
     if not name or not field_file.storage.exists(name):
         raise Http404
     prefix = getattr(settings, "BANTIN_MEDIA_ACCEL_PREFIX", "")
-    response: HttpResponse
+    response: HttpResponse | FileResponse
     if prefix:
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(name)
     else:
         response = FileResponse(field_file.open("rb"), content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(not inline, filename)
+    response["Content-Disposition"] = content_disposition_header(not inline, filename) or ""
     response["X-Content-Type-Options"] = "nosniff"
     return response

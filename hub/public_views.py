@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -60,7 +61,7 @@ def item(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def attachment(request: HttpRequest, code: str, attachment_pk: int) -> HttpResponse:
+def attachment(request: HttpRequest, code: str, attachment_pk: int) -> HttpResponseBase:
     obj = selectors.public_item(code)
     if obj is None:
         raise Http404

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -208,7 +209,7 @@ def item_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("hub:detail", pk=item.pk)
 
 
-def _attachment_response(attachment: Attachment, *, inline: bool = False) -> HttpResponse:
+def _attachment_response(attachment: Attachment, *, inline: bool = False) -> HttpResponseBase:
     return stored_file_response(
         attachment.file,
         content_type=attachment.content_type,
@@ -218,7 +219,7 @@ def _attachment_response(attachment: Attachment, *, inline: bool = False) -> Htt
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
     item = _item_or_404(request, pk)
     attachment = get_object_or_404(Attachment, item=item, pk=attachment_pk)
     return _attachment_response(attachment)
