@@ -125,7 +125,7 @@ class UnitFeed(Feed):  # type: ignore[type-arg]
         return item.approved_at or item.updated_at
 
     def item_author_name(self, item: Item) -> str:
-        return item.issuing_unit.name
+        return item.issuing_unit.authority_name
 
     def item_categories(self, item: Item) -> list[str]:
         return [t.name for t in item.tags.all()]
