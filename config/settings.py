@@ -166,6 +166,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "staticfiles"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Uploads are never public: views check who asks, then hand the file over (core.downloads).
+# Set to nginx's internal location (production) to send it with X-Accel-Redirect; empty =
+# Django streams the file (demo).
+BANTIN_MEDIA_ACCEL_PREFIX = os.environ.get("BANTIN_MEDIA_ACCEL_PREFIX", "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -199,6 +203,8 @@ BANTIN = {
         )
     ),
     "SITE_NAME": os.environ.get("BANTIN_SITE_NAME", "Bantin"),
+    # Seconds a background task may run before the worker stops it (ledger/worker.py).
+    "TASK_TIME_LIMIT": int(os.environ.get("BANTIN_TASK_TIME_LIMIT", 30 * 60)),
 }
 
 # Connected channels (issue 17): the platforms' base URLs, app credentials, token keys and
