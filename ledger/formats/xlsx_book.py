@@ -80,13 +80,14 @@ class _Counted(io.RawIOBase):
 
 
 # An <si> start tag, with or without a namespace prefix (<si>, <x:si xml:space=...>).
-_SI = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,40}:)?si[\s/>]")
+_SI = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,40}:)?si[ \t\r\n/>]")
+_SI_PLAIN = (b"<si>", b"<si/", b"<si ", b"<si\t", b"<si\r", b"<si\n")
 _SI_LONGEST = 48
 
 
 def _count_si(data: bytes) -> int:
     if b":si" not in data:  # no namespace prefix (as Excel writes): bytes.count, in C
-        return data.count(b"<si>") + data.count(b"<si ") + data.count(b"<si/")
+        return sum(data.count(tag) for tag in _SI_PLAIN)
     return len(_SI.findall(data))
 
 

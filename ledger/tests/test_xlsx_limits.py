@@ -136,7 +136,7 @@ class _Trickle:
 
 @pytest.mark.parametrize("step", [1, 5, 47, 48, 49, 1 << 20])
 def test_shared_strings_are_counted_across_blocks(step: int) -> None:
-    tags = [b"<si>", b"<si >", b"<x:si>", b'<x:si xml:space="preserve">', b"<si/>"]
+    tags = [b"<si>", b"<si >", b"<si\n>", b"<x:si>", b'<x:si xml:space="preserve">', b"<si/>"]
     body = b"".join(tags[n % len(tags)] + b"<t>a si b</t></si>" for n in range(500))
     body += b"<sst><six/><s i></sst>"  # not string elements
     refuse = FileRefused("too big", "too_big")
