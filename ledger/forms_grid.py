@@ -90,6 +90,11 @@ class GridRow:
     errors: list[str] = field(default_factory=list)
 
     @property
+    def primary(self) -> bool:
+        """Shown first: the unit has a channel there, or a form of the month exists."""
+        return bool(self.channels) or self.existing is not None
+
+    @property
     def link(self) -> str:
         return reverse("ledger:form", args=[self.existing.pk]) if self.existing else ""
 

@@ -171,6 +171,34 @@ def test_build_report_command_json_docx_xlsx(data: Any, tmp_path: Path) -> None:
         call_command("build_report", "--unit", "22", "--period", "2026-Q5")
 
 
+def test_build_report_writes_a_document_to_standard_output(
+    data: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """``--output -`` writes the .xlsx's bytes to standard output, and no file named "-"."""
+    monkeypatch.chdir(tmp_path)
+    raw = io.BytesIO()
+    stdout = io.TextIOWrapper(raw, encoding="utf-8")
+    call_command(
+        "build_report", "--unit", "22", "--period", "2026-H1", "--format", "xlsx",
+        "--output", "-", stdout=stdout,
+    )  # fmt: skip
+    assert not (tmp_path / "-").exists()
+    wb = openpyxl.load_workbook(io.BytesIO(raw.getvalue()))
+    assert "Tổng hợp" in wb.sheetnames
+
+
+def test_downloads_are_named_by_unit_period_and_convention(data: Any, client: Any) -> None:
+    client.force_login(data.province_users["viewer"])
+    names = set()
+    for convention in ("calendar", "administrative"):
+        r = client.get("/reports/22/download.xlsx", {"period": "2026-Q1", "convention": convention})
+        names.add(r["Content-Disposition"])
+    assert names == {
+        'attachment; filename="bao-cao-22-2026-Q1-lich.xlsx"',
+        'attachment; filename="bao-cao-22-2026-Q1-ky-thong-ke.xlsx"',
+    }
+
+
 def test_report_shows_the_top_hub_items(data: Any, client: Any) -> None:
     from hub.services import republication_record
     from hub.tests.factories import make_item
