@@ -69,11 +69,8 @@ def default_recipients(unit: Unit) -> list[str]:
     out = []
     parent = unit.parent
     if parent is not None:
-        name = (
-            f"UBND {parent.name[:1].lower()}{parent.name[1:]}" if parent.official else parent.name
-        )
-        out.append(f"{name} (để báo cáo);")
-    out.append("Lưu: VT.")
+        out.append(f"{parent.authority_name or parent.name} (để báo cáo);")
+    out.append("Lưu: VT, ….")
     return out
 
 
@@ -105,6 +102,7 @@ def report_data(unit: Unit, period: Period) -> dict[str, Any]:
         "recommendations": narrative.recommendations if narrative else "",
     }
     data["unit"]["place"] = place_name(unit)
+    data["unit"]["authority_name"] = unit.authority_name  # who speaks: "UBND tỉnh Quảng Ninh"
     data["unit"]["parent_name"] = unit.parent.name if unit.parent_id else None  # type: ignore[union-attr]
     data["generated_on"] = timezone.localdate().isoformat()
     return data

@@ -229,3 +229,20 @@ def test_report_shows_the_top_hub_items(data: Any, client: Any) -> None:
     page = client.get("/reports/22/", {"period": "2026-H1"}).content.decode()
     assert item.title in page
     assert "8.765" in page
+
+
+def test_document_speaks_as_the_unit_and_names_real_recipients(data: Any) -> None:
+    from reports import build
+    from reports.periods import parse_period
+
+    report = build.report_data(data.commune_a, parse_period("2026-H1"))
+    assert report["document"]["recipients"] == ["UBND tỉnh Quảng Ninh (để báo cáo);", "Lưu: VT, …."]
+    report["document"]["signer_authority"] = "TM. Ủy ban nhân dân\nKT. Chủ tịch"
+    report["document"]["signer_title"] = "Phó Chủ tịch"
+    doc = Document(io.BytesIO(build.build_docx(report, with_charts=False)))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "các kênh thông tin chính thức của UBND đặc khu Cô Tô" in text
+    sign_left, sign_right = doc.tables[-1].rows[0].cells
+    assert "Như trên" not in sign_left.text
+    lines = [p.text for p in sign_right.paragraphs if p.text]
+    assert lines[:3] == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
