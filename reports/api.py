@@ -6,10 +6,11 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Router, Status
 
 from reports import selectors
-from reports.periods import PeriodError, parse_period
+from reports.periods import PeriodError, ensure_begun, parse_period
 from units.selectors import normalise_code, units_visible_to
 
 router = Router(tags=["reports"])
@@ -17,7 +18,9 @@ router = Router(tags=["reports"])
 
 def _resolve(request: HttpRequest, unit: str, period: str, convention: str) -> tuple[Any, Any]:
     target = get_object_or_404(units_visible_to(request.user), code=normalise_code(unit))
-    return target, parse_period(period, convention)
+    parsed = parse_period(period, convention)
+    ensure_begun(parsed, timezone.localdate())
+    return target, parsed
 
 
 @router.get("/summary", response={200: dict[str, Any], 400: dict[str, Any]})

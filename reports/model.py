@@ -87,6 +87,7 @@ class PeriodInfo:
     start: date | None
     end: date | None
     convention: str = "calendar"
+    as_of: date | None = None  # the period is not over: figures so far, up to this day
 
 
 @dataclass(frozen=True)
@@ -310,6 +311,7 @@ def _from_dict(data: Mapping[str, Any]) -> ReportData:
             start=_date(period.get("start")),
             end=_date(period.get("end")),
             convention=str(period.get("convention") or "calendar"),
+            as_of=_date(period.get("as_of")),
         ),
         generated_on=generated,
         headline=Headline(

@@ -32,6 +32,7 @@ __all__ = [
     "MIN_YEAR",
     "Period",
     "PeriodError",
+    "ensure_begun",
     "parse_period",
 ]
 
@@ -57,11 +58,13 @@ _MONTHS_EN = (
 )
 
 ACCEPTED_FORMS_VI = (
-    "2026-07 (tháng), 2026-Q3 (quý), 2026-H1 hoặc 2026-H2 (6 tháng), 2026-9M (9 tháng), "
-    "2026 (năm), 2026-01-01:2026-03-31 (từ ngày đến ngày); năm từ 2000 đến 2100"
+    "2026-07 hoặc 07/2026 (tháng), 2026-Q3, Q3/2026 hoặc quý 3/2026 (quý), 2026-H1 hoặc "
+    "6 tháng đầu năm 2026 (6 tháng), 2026-9M (9 tháng), 2026 (năm), 2026-01-01:2026-03-31 "
+    "hoặc 01/01/2026-31/03/2026 (từ ngày đến ngày); năm từ 2000 đến 2100"
 )
 ACCEPTED_FORMS_EN = (
-    "2026-07 (month), 2026-Q3 (quarter), 2026-H1 or 2026-H2 (half-year), "
+    "2026-07 or 07/2026 (month), 2026-Q3, Q3/2026 or quý 3/2026 (quarter), 2026-H1 or "
+    "6 tháng đầu năm 2026 (half-year), "
     "2026-9M (nine months), 2026 (year), 2026-01-01:2026-03-31 (date range); "
     "years 2000 to 2100"
 )
@@ -273,6 +276,55 @@ def _check_year(text: str, year: int) -> None:
         )
 
 
+_ROMAN_Q = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_VI_FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
+    # 07/2026, T7/2026, tháng 7/2026, tháng 7 năm 2026
+    (re.compile(r"(?:t|tháng\s*)?(?P<m>\d{1,2})\s*(?:/|năm)\s*(?P<y>\d{4})"), "month"),
+    # Q3/2026, quý 3/2026, quý III năm 2026
+    (
+        re.compile(r"(?:q|quý)\s*(?P<q>[1-4]|i{1,3}|iv)\s*(?:/|-|năm)\s*(?P<y>\d{4})"),
+        "quarter",
+    ),
+    # 6 tháng đầu năm 2026, 6 tháng cuối năm 2026
+    (re.compile(r"6 tháng (?P<h>đầu|cuối) năm (?P<y>\d{4})"), "half"),
+    # 9 tháng năm 2026, 9 tháng đầu năm 2026
+    (re.compile(r"9 tháng (?:đầu )?năm (?P<y>\d{4})"), "nine_months"),
+    # năm 2026
+    (re.compile(r"năm (?P<y>\d{4})"), "year"),
+)
+_VI_RANGE = re.compile(
+    r"(?:từ )?(?P<a>\d{1,2}/\d{1,2}/\d{4})\s*(?:-|–|—|:|đến)\s*(?P<b>\d{1,2}/\d{1,2}/\d{4})"
+)
+
+
+def _vi_day(text: str) -> str:
+    d, m, y = (int(x) for x in text.split("/"))
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def _from_vietnamese(text: str) -> str | None:
+    """The short code of a period written the Vietnamese way ("07/2026", "Q3/2026",
+    "quý 3/2026", "6 tháng đầu năm 2026", "01/03/2026-30/04/2026"), or None."""
+    low = " ".join(text.strip().lower().split())
+    if m := _VI_RANGE.fullmatch(low):
+        return f"{_vi_day(m['a'])}:{_vi_day(m['b'])}"
+    for pattern, kind in _VI_FORMS:
+        if not (m := pattern.fullmatch(low)):
+            continue
+        y = m["y"]
+        if kind == "month":
+            return f"{y}-{int(m['m']):02d}"
+        if kind == "quarter":
+            q = m["q"]
+            return f"{y}-Q{_ROMAN_Q.get(q, q)}"
+        if kind == "half":
+            return f"{y}-H{1 if m['h'] == 'đầu' else 2}"
+        if kind == "nine_months":
+            return f"{y}-9M"
+        return y
+    return None
+
+
 def parse_period(text: str, convention: str = "calendar") -> Period:
     """Parse a period code (see the module docstring) into a :class:`Period`.
 
@@ -287,6 +339,10 @@ def parse_period(text: str, convention: str = "calendar") -> Period:
     if not isinstance(text, str):
         raise PeriodError(text, "không phải chuỗi ký tự", "not a string")
     raw = text
+    try:
+        text = _from_vietnamese(text) or text
+    except ValueError as exc:
+        raise PeriodError(raw, "ngày không tồn tại", "no such date") from exc
     text = text.strip().upper()
     if not text or len(text) > 40:
         raise PeriodError(raw)
@@ -337,3 +393,14 @@ def parse_period(text: str, convention: str = "calendar") -> Period:
         return Period(start, end, kind, convention, code)
 
     raise PeriodError(raw)
+
+
+def ensure_begun(period: Period, today: date) -> None:
+    """Refuse a period that has not begun (its figures would all be 0 and its change
+    against last year −100 %). A begun period is shown with its figures so far."""
+    if period.start > today:
+        raise PeriodError(
+            period.code,
+            f"kỳ báo cáo chưa bắt đầu: bắt đầu từ ngày {_fmt(period.start)}",
+            f"the period has not begun: it starts on {_fmt(period.start)}",
+        )

@@ -255,6 +255,8 @@ def summary(unit: Unit, period: Period) -> dict[str, Any]:
             "end": period.end.isoformat(),
             "convention": period.convention,
             "label": period.label_vi(),
+            # A period not yet over shows its figures so far, marked as such.
+            "as_of": today.isoformat() if period.end >= (today := timezone.localdate()) else None,
         },
         "totals": {**totals_of(total), "active_channels": channels_total},
         "by_platform": [

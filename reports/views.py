@@ -18,7 +18,7 @@ from core.permissions import Role, has_role, home_unit
 from reports import build, services
 from reports.forms import NarrativeForm, PeriodForm
 from reports.model import ReportData
-from reports.periods import Period, PeriodError, parse_period
+from reports.periods import Period, PeriodError, ensure_begun, parse_period
 from reports.render.html import page_sections
 from units.models import Unit
 from units.selectors import units_visible_to
@@ -39,7 +39,9 @@ def _period(request: HttpRequest) -> tuple[Period | None, PeriodForm]:
     if not form.is_valid():
         return None, form
     try:
-        return parse_period(form.cleaned_data["period"], form.cleaned_data["convention"]), form
+        period = parse_period(form.cleaned_data["period"], form.cleaned_data["convention"])
+        ensure_begun(period, timezone.localdate())
+        return period, form
     except PeriodError as exc:
         form.add_error("period", str(exc))
         return None, form

@@ -79,7 +79,14 @@ def paragraphs(data: ReportData) -> list[str]:
         extras.append(_("%(n)s lượt xem") % {"n": format_number_vi(totals.views)})
     extras.append(_("%(n)s lượt tương tác") % {"n": format_number_vi(totals.engagements)})
     sentence += ", " + _(" và ").join(extras) + "."
-    return [sentence, comparison(data)]
+    out = [sentence, comparison(data)]
+    if period.as_of:
+        out.insert(
+            0,
+            _("Kỳ báo cáo chưa kết thúc: số liệu tính đến hết ngày %(day)s.")
+            % {"day": format_date_vi(period.as_of)},
+        )
+    return out
 
 
 def comparison(data: ReportData) -> str:

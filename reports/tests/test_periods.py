@@ -405,3 +405,31 @@ def test_property_garbage_never_crashes(text: str) -> None:
     except PeriodError:
         return
     assert p.start <= p.end
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("07/2026", "2026-07"),
+        ("Q3/2026", "2026-Q3"),
+        ("quý 3/2026", "2026-Q3"),
+        ("Quý III năm 2026", "2026-Q3"),
+        ("6 tháng đầu năm 2026", "2026-H1"),
+        ("6 tháng cuối năm 2026", "2026-H2"),
+        ("9 tháng năm 2026", "2026-9M"),
+        ("01/03/2026-30/04/2026", "2026-03-01:2026-04-30"),
+        ("từ 01/03/2026 đến 30/04/2026", "2026-03-01:2026-04-30"),
+    ],
+)
+def test_vietnamese_forms_give_the_short_code(text: str, code: str) -> None:
+    assert parse_period(text).code == code
+
+
+def test_a_period_not_begun_is_refused() -> None:
+    from datetime import date
+
+    from reports.periods import ensure_begun
+
+    ensure_begun(parse_period("2026-12"), date(2026, 12, 3))  # begun: figures so far
+    with pytest.raises(PeriodError, match="chưa bắt đầu"):
+        ensure_begun(parse_period("2027"), date(2026, 12, 3))

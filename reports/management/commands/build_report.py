@@ -6,9 +6,10 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from reports import build, selectors
-from reports.periods import PeriodError, parse_period
+from reports.periods import PeriodError, ensure_begun, parse_period
 from units.selectors import unit_by_code
 
 
@@ -37,6 +38,7 @@ class Command(BaseCommand):
             raise CommandError(f"no unit with code {opts['unit']}")
         try:
             period = parse_period(opts["period"], opts["convention"])
+            ensure_begun(period, timezone.localdate())
         except PeriodError as exc:
             raise CommandError(str(exc)) from exc
         fmt, output = opts["format"], opts["output"]
