@@ -596,6 +596,7 @@ def link_posts(*, posts: Iterable[Post]) -> int:
         for code in dict.fromkeys(text.codes_in(post.caption)):
             wanted[code].append(post)
     created = 0
+    recorded_by_unit: dict[int, int] = defaultdict(int)
     if wanted:
         items = Item.objects.select_related("issuing_unit").filter(
             code__in=list(wanted), status=Item.Status.APPROVED
@@ -623,6 +624,7 @@ def link_posts(*, posts: Iterable[Post]) -> int:
                     post=post,
                 )
                 created += 1
+                recorded_by_unit[post.unit_id] += 1
     if not to_item:
         return 0
     already = set(
@@ -635,10 +637,21 @@ def link_posts(*, posts: Iterable[Post]) -> int:
         if (post_id, item_id) not in already:
             by_item[item_id].append(post_id)
     linked = 0
+    linked_by_unit: dict[int, int] = defaultdict(int)
+    unit_of = {p.pk: p.unit_id for p in posts}
     for item_id, post_ids in by_item.items():
         linked += Post.objects.filter(pk__in=post_ids).update(hub_item_id=item_id)
-    if linked or created:
-        audit(None, "hub.link_posts", None, after={"linked": linked, "recorded": created})
+        for post_id in post_ids:
+            linked_by_unit[unit_of[post_id]] += 1
+    # One record per unit whose posts were linked, so each unit's trail shows its own.
+    touched = set(linked_by_unit) | set(recorded_by_unit)
+    for unit in Unit.objects.filter(pk__in=touched):
+        audit(
+            None,
+            "hub.link_posts",
+            unit,
+            after={"linked": linked_by_unit[unit.pk], "recorded": recorded_by_unit[unit.pk]},
+        )
     return linked
 
 
