@@ -1,4 +1,4 @@
-"""Writes of the ledger: imports, the bulk API upsert, monthly forms, and the aggregate.
+"""The import engine (moving into ``ledger.ingest``) and re-exports of the ledger's writes.
 
 Every import runs in one transaction: the batch, its posts, snapshots, rejected rows, the
 aggregate deltas and the completeness markers commit together or not at all. Rows are
@@ -12,10 +12,7 @@ import functools
 import hashlib
 import io
 import json
-import operator
-import os
 import queue
-import shutil
 import sys
 import threading
 from collections import defaultdict
@@ -24,17 +21,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit
-from core.permissions import Role, ensure_role, has_role
 from ledger.formats import (
     MAX_ROWS,
     MAX_UNCOMPRESSED,
@@ -46,31 +40,72 @@ from ledger.formats import (
     parse_file,
 )
 from ledger.formats.parallel import parse_file_in_child
-from ledger.models import (
-    METRICS,
-    ImportBatch,
-    MetricSnapshot,
-    MonthlyForm,
-    Post,
-    RowRejection,
-    SubtreeStat,
-    UnitMonthReport,
-    UnitMonthStat,
+from ledger.ingest import aggregate
+from ledger.ingest.aggregate import (
+    recompute_rollup,
+    recompute_stats,
+    rollup_units_moved,
 )
+from ledger.ingest.batches import (
+    import_batch_run,
+    import_confirm_channel,
+    import_enqueue,
+    read_progress,
+    store_original,
+    write_progress,
+)
+from ledger.ingest.channels import (
+    IDENTIFIED_FORMATS,
+    TemplateChannels,
+    can_confirm_channel,
+    can_import_to,
+    channel_matches,
+    ensure_can_import,
+    resolve_channel,
+    set_external_id,
+)
+from ledger.ingest.forms import (
+    monthly_form_approve,
+    monthly_form_lock,
+    monthly_form_return,
+    monthly_form_save,
+    monthly_form_submit,
+    monthly_form_unlock,
+)
+from ledger.ingest.plan import TZ, Deltas, Metrics, local_today, month_half, row_metrics
+from ledger.ingest.result import ImportRefused, ImportResult, ProgressCallback, max_import_bytes
+from ledger.models import METRICS, ImportBatch, MetricSnapshot, Post, RowRejection
 from registry.models import Channel
-from units.models import Unit, path_codes
+from units.models import Unit
 
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+__all__ = [
+    "TZ",
+    "ImportRefused",
+    "ImportResult",
+    "PostInput",
+    "can_confirm_channel",
+    "can_import_to",
+    "import_batch_run",
+    "import_confirm_channel",
+    "import_enqueue",
+    "import_file",
+    "local_today",
+    "month_half",
+    "monthly_form_approve",
+    "monthly_form_lock",
+    "monthly_form_return",
+    "monthly_form_save",
+    "monthly_form_submit",
+    "monthly_form_unlock",
+    "posts_upsert",
+    "read_progress",
+    "recompute_rollup",
+    "recompute_stats",
+    "rollup_units_moved",
+    "write_progress",
+]
+
 CHUNK = 5000
-PROGRESS_EVERY = 5000
-# Formats whose rows carry the channel's own identity (Page ID, handle).
-IDENTIFIED_FORMATS = {"meta", "tiktok"}
-
-ProgressCallback = Callable[[int], None]
-
-
-def max_import_bytes() -> int:
-    return int(getattr(settings, "BANTIN", {}).get("IMPORT_MAX_BYTES", 50 * 1024 * 1024))
 
 
 def parallel_parse_bytes() -> int:
@@ -78,78 +113,7 @@ def parallel_parse_bytes() -> int:
     return int(getattr(settings, "BANTIN", {}).get("IMPORT_PARALLEL_BYTES", -1))
 
 
-def max_stored_bytes() -> int:
-    conf = getattr(settings, "BANTIN", {})
-    return int(conf.get("IMPORT_STORE_MAX_BYTES", conf.get("IMPORT_MAX_BYTES", 50 << 20)))
-
-
-class ImportRefused(Exception):  # noqa: N818 - it is a refusal, not a programming error
-    """The whole file is refused; nothing was written. ``code`` is machine-readable."""
-
-    def __init__(self, message: str, code: str = "refused", **details: Any) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.details = details
-
-
-@dataclass
-class ImportResult:
-    batch: int | None
-    format: str
-    channel: int | None
-    rows_read: int = 0
-    accepted: int = 0
-    rejected: int = 0
-    errors: list[dict[str, Any]] = field(default_factory=list)
-    posts_created: int = 0
-    posts_updated: int = 0
-    unchanged: int = 0
-    duplicate: bool = False
-    dry_run: bool = False
-    notes: list[str] = field(default_factory=list)
-
-    def as_json(self) -> dict[str, Any]:
-        """The command's and the API's JSON: exactly the keys the issue names."""
-        return {
-            "batch": self.batch,
-            "format": self.format,
-            "channel": self.channel,
-            "rows_read": self.rows_read,
-            "accepted": self.accepted,
-            "rejected": self.rejected,
-            "errors": self.errors,
-            "posts_created": self.posts_created,
-            "posts_updated": self.posts_updated,
-            "unchanged": self.unchanged,
-        }
-
-
-class _Rollback(Exception):  # noqa: N818
-    """Raised inside the atomic block to undo a dry run."""
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def month_half(moment: datetime | None, fallback: date) -> tuple[date, int]:
-    """The month of ``moment`` and its half for the roll-up (``SubtreeStat.half``):
-    1 for days 1-14, 2 for days 15 to the end, 0 when the moment is unknown."""
-    if moment is None:
-        return fallback.replace(day=1), SubtreeStat.Half.WHOLE
-    if moment.tzinfo is not TZ:
-        moment = moment.astimezone(TZ)
-    half = 1 if moment.day < SubtreeStat.SECOND_HALF_FROM else 2
-    return _first_day(moment.year, moment.month), half
-
-
-@functools.lru_cache(maxsize=4096)
-def _first_day(year: int, month: int) -> date:
-    return date(year, month, 1)
-
-
-def local_today() -> date:
-    return timezone.now().astimezone(TZ).date()
+PROGRESS_EVERY = 5000
 
 
 def _sha256(path: Path) -> tuple[str, int]:
@@ -162,313 +126,7 @@ def _sha256(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def can_import_to(user: Any, channel: Channel) -> bool:
-    return user is None or has_role(user, channel.unit, Role.REPORTER)
-
-
-def can_confirm_channel(user: Any, channel: Channel) -> bool:
-    """Recording a channel's platform id is a registry edit: an editor's."""
-    return user is None or has_role(user, channel.unit, Role.EDITOR)
-
-
-def _ensure_can_import(user: Any, channel: Channel) -> None:
-    if user is not None:
-        ensure_role(user, channel.unit, Role.REPORTER)
-
-
-def _channel_matches(channel: Channel, ref: str) -> bool:
-    ref_l = ref.strip().lstrip("@").lower()
-    return ref_l in {channel.external_id.lower(), channel.identifier.lstrip("@").lower()}
-
-
-def _find_channel(platform: str, ref: str) -> Channel | None:
-    ref = ref.strip()
-    bare = ref.lstrip("@")
-    return (
-        Channel.objects.select_related("unit")
-        .filter(platform=platform)
-        .filter(
-            Q(external_id=ref)
-            | Q(identifier=ref)
-            | Q(identifier__iexact=bare)
-            | Q(identifier__iexact="@" + bare)
-        )
-        .exclude(status=Channel.Status.RETIRED)
-        .first()
-    )
-
-
-def _set_external_id(*, acting_user: Any, channel: Channel, external_id: str) -> None:
-    """Record the platform's own id of a channel, once the user has confirmed it."""
-    try:
-        from registry import services as registry_services
-    except ImportError:  # pragma: no cover - the registry's services are not there yet
-        registry_services = None  # type: ignore[assignment]
-    setter = getattr(registry_services, "channel_set_external_id", None)
-    if setter is not None:
-        try:
-            setter(acting_user=acting_user, channel=channel, external_id=external_id)
-        except PermissionDenied as exc:
-            raise ImportRefused(
-                _(
-                    "Chỉ biên tập viên hoặc quản trị của đơn vị mới xác nhận được mã trang "
-                    "%(ref)s cho kênh %(channel)s. Lô này chờ họ xác nhận."
-                )
-                % {"ref": external_id, "channel": channel},
-                "confirm_channel_forbidden",
-                ref=external_id,
-            ) from exc
-        except ValidationError as exc:
-            raise ImportRefused(" ".join(exc.messages), "channel_mismatch") from exc
-        channel.refresh_from_db()
-        return
-    other = Channel.objects.filter(platform=channel.platform, external_id=external_id)
-    if other.exclude(pk=channel.pk).exists():
-        raise ImportRefused(
-            _("Mã %(ref)s đã được ghi cho một kênh khác; file này không thuộc kênh đã chọn.")
-            % {"ref": external_id},
-            "channel_mismatch",
-        )
-    before = {"external_id": channel.external_id}
-    channel.external_id = external_id
-    channel.save(update_fields=["external_id", "updated_at"])
-    audit(
-        acting_user,
-        "channel.set_external_id",
-        channel,
-        before=before,
-        after={"external_id": external_id},
-    )
-
-
-# --------------------------------------------------------------------------- channel
-
-
-@dataclass
-class _Resolved:
-    channel: Channel | None  # the batch's channel (None: template rows name their own)
-    confirm_ref: str = ""  # an id to record on the channel once confirmed
-
-
-def _resolve_channel(
-    *,
-    acting_user: Any,
-    fmt: str,
-    first: Row | None,
-    channel: Channel | None,
-    confirm_channel: bool,
-) -> _Resolved:
-    ref = (first.channel_ref or "").strip() if first else ""
-    platform = first.platform if first else None
-    if fmt not in IDENTIFIED_FORMATS:
-        ref = ""
-    if channel is not None:
-        _ensure_can_import(acting_user, channel)
-        if platform and fmt != "bantin_template" and channel.platform != platform:
-            raise ImportRefused(
-                _("File này là số liệu %(file)s nhưng kênh đã chọn là %(chosen)s.")
-                % {"file": platform, "chosen": channel.get_platform_display()},
-                "platform_mismatch",
-            )
-        if ref and not _channel_matches(channel, ref):
-            if channel.external_id:
-                raise ImportRefused(
-                    _(
-                        "File này thuộc kênh có mã %(ref)s, không phải kênh đã chọn "
-                        "(%(channel)s, mã %(id)s)."
-                    )
-                    % {"ref": ref, "channel": channel, "id": channel.external_id},
-                    "channel_mismatch",
-                )
-            if not confirm_channel:
-                raise ImportRefused(
-                    _(
-                        "File này thuộc trang có mã %(ref)s (%(name)s). Kênh %(channel)s "
-                        "chưa có mã này: hãy xác nhận đây đúng là kênh của file."
-                    )
-                    % {
-                        "ref": ref,
-                        "name": first.channel_name or "?" if first else "?",
-                        "channel": channel,
-                    },
-                    "confirm_channel",
-                    ref=ref,
-                    name=(first.channel_name or "") if first else "",
-                )
-            return _Resolved(channel=channel, confirm_ref=ref)
-        return _Resolved(channel=channel)
-    if fmt == "bantin_template":
-        return _Resolved(channel=None)
-    if ref and platform:
-        found = _find_channel(platform, ref)
-        if found is not None:
-            _ensure_can_import(acting_user, found)
-            return _Resolved(channel=found)
-        raise ImportRefused(
-            _(
-                "Không tìm thấy kênh đã đăng ký có mã %(ref)s (%(name)s). Hãy đăng ký kênh "
-                "trước, hoặc chọn kênh khi nhập để ghi nhận mã này cho kênh."
-            )
-            % {"ref": ref, "name": (first.channel_name if first else "") or "?"},
-            "channel_unknown",
-            ref=ref,
-        )
-    raise ImportRefused(
-        _("File này không cho biết kênh nào: hãy chọn kênh khi nhập."), "channel_required"
-    )
-
-
-class _TemplateChannels:
-    """Resolves the template's per-row ``Kênh`` among the channels the user may import to."""
-
-    def __init__(self, acting_user: Any, default: Channel | None) -> None:
-        self.user = acting_user
-        self.default = default
-        self.cache: dict[tuple[str, str], Channel | str] = {}
-        self.before_query: Callable[[], None] = lambda: None  # the import's writer.drain
-
-    def __call__(self, row: Row) -> Channel | str:
-        ref = (row.channel_ref or "").strip()
-        if not ref:
-            if self.default is None:
-                return _("Dòng không ghi kênh và chưa chọn kênh khi nhập.")
-            if self.default.platform != row.platform:
-                return _("Nền tảng %(row)s khác nền tảng của kênh đã chọn (%(channel)s).") % {
-                    "row": row.platform,
-                    "channel": self.default.platform,
-                }
-            return self.default
-        key = (row.platform, ref)
-        if key not in self.cache:
-            self.cache[key] = self._lookup(row.platform, ref)
-        return self.cache[key]
-
-    def _lookup(self, platform: str, ref: str) -> Channel | str:
-        from registry.normalize import NotAChannel, normalize
-
-        self.before_query()
-        found = _find_channel(platform, ref)
-        if found is None:
-            try:
-                canon = normalize(ref)
-            except NotAChannel:
-                canon = None
-            if canon is not None:
-                found = _find_channel(canon.platform, canon.identifier)
-        if found is None:
-            return _("Kênh %(ref)s chưa được đăng ký.") % {"ref": ref[:100]}
-        if found.platform != platform:
-            return _("Kênh %(ref)s không thuộc nền tảng %(platform)s.") % {
-                "ref": ref[:100],
-                "platform": platform,
-            }
-        if not can_import_to(self.user, found):
-            return _("Bạn không có quyền nhập số liệu cho kênh %(ref)s.") % {"ref": ref[:100]}
-        return found
-
-
-# --------------------------------------------------------------------------- the engine
-
-StatKey = tuple[int, date, str, str]  # unit id, month, platform, content type
-RollKey = tuple[int, date, int, str, str]  # unit id, month, half, platform, content type
-
-
-def _add_into(acc: dict[Any, list[int]], key: Any, values: Iterable[int], sign: int = 1) -> None:
-    """``acc[key] += sign * values``, element by element (a zero row when missing)."""
-    t = acc.get(key)
-    if t is None:
-        t = acc[key] = [0] * len(UnitMonthStat.SUMS)
-    for i, v in enumerate(values):
-        t[i] += sign * v
-
-
-def _contribution(values: dict[str, int | None]) -> dict[str, int]:
-    reach, views = values.get("reach"), values.get("views")
-    reactions, comments, shares = (
-        values.get("reactions"),
-        values.get("comments"),
-        values.get("shares"),
-    )
-    return {
-        "posts": 1,
-        "posts_with_reach": 0 if reach is None else 1,
-        "reach": reach or 0,
-        "posts_with_views": 0 if views is None else 1,
-        "views": views or 0,
-        "reactions": reactions or 0,
-        "comments": comments or 0,
-        "shares": shares or 0,
-        "clicks": values.get("clicks") or 0,
-        "engagements": (reactions or 0) + (comments or 0) + (shares or 0),
-        "watch_time_seconds": values.get("watch_time_seconds") or 0,
-    }
-
-
 # The metrics of a row or a post in METRICS order.
-Metrics = tuple[int | None, int | None, int | None, int | None, int | None, int | None, int | None]
-row_metrics: Callable[[Row], Metrics] = operator.attrgetter(*METRICS)  # a tuple, in C
-
-
-class _Deltas:
-    """The aggregate's changes, summed in memory per key and applied once at the end.
-
-    ``add`` is :func:`_contribution` unrolled over lists in ``UnitMonthStat.SUMS`` order
-    (it runs once per imported row).
-    """
-
-    def __init__(self) -> None:
-        assert UnitMonthStat.SUMS == (  # noqa: S101 - the unrolled order below
-            "posts", "posts_with_reach", "reach", "posts_with_views", "views", "reactions",
-            "comments", "shares", "clicks", "engagements", "watch_time_seconds",
-        )  # fmt: skip
-        self.sums: dict[RollKey, list[int]] = {}
-        self.months: set[tuple[int, date]] = set()
-
-    def add(self, key: RollKey, metrics: Metrics, sign: int) -> None:
-        views, reach, reactions, comments, shares, clicks, watch = metrics
-        t = self.sums.get(key)
-        if t is None:
-            t = self.sums[key] = [0] * 11
-        t[0] += sign
-        if reach is not None:
-            t[1] += sign
-            t[2] += sign * reach
-        if views is not None:
-            t[3] += sign
-            t[4] += sign * views
-        engagements = 0
-        if reactions:
-            t[5] += sign * reactions
-            engagements += reactions
-        if comments:
-            t[6] += sign * comments
-            engagements += comments
-        if shares:
-            t[7] += sign * shares
-            engagements += shares
-        if clicks:
-            t[8] += sign * clicks
-        t[9] += sign * engagements
-        if watch:
-            t[10] += sign * watch
-
-    @property
-    def by_key(self) -> dict[StatKey, dict[str, int]]:
-        """The deltas of ``UnitMonthStat``: the halves of each month summed."""
-        out: dict[StatKey, list[int]] = {}
-        for (unit_id, month, _half, platform, ctype), values in self.sums.items():
-            _add_into(out, (unit_id, month, platform, ctype), values)
-        return {k: dict(zip(UnitMonthStat.SUMS, v, strict=True)) for k, v in out.items()}
-
-    def apply(self) -> None:
-        by_key = self.by_key
-        _apply_stats(
-            by_key,
-            UnitMonthStat.Source.IMPORT,
-            touched={(k[0], k[1], k[2]) for k in by_key},
-            rollup={k: list(v) for k, v in self.sums.items()},
-        )
-        _mark_reported(self.months, by_import=True)
 
 
 class _SwitchInterval:
@@ -607,7 +265,7 @@ class _Ingest:
         self.channel_for = channel_for
         self.progress = progress
         self.counts = _Counts()
-        self.deltas = _Deltas()
+        self.deltas = Deltas()
         self.seen: dict[tuple[int, str], int] = {}
         self.pending: list[tuple[Row, Channel]] = []
         self.rejections: list[RowRejection] = []
@@ -616,7 +274,7 @@ class _Ingest:
         # PostgreSQL: new posts' COPY data is formatted in this thread, ids reserved ahead on
         # a second connection, so the writer thread only streams bytes (see _PostIds).
         self.ids = _PostIds() if self.writer.db.vendor == "postgresql" else None
-        if isinstance(channel_for, _TemplateChannels):
+        if isinstance(channel_for, TemplateChannels):
             channel_for.before_query = self.writer.drain
         # Channels without any post yet: no need to look up existing posts.
         self.empty_channels: set[int] = set()
@@ -1108,264 +766,6 @@ def _copy_types(model: Any, columns: tuple[str, ...], db: Any) -> list[str]:
     ]
 
 
-def _upsert_add(
-    model: Any,
-    key_fields: tuple[str, ...],
-    rows: list[tuple[tuple[Any, ...], list[int]]],
-    *,
-    insert_only: dict[str, Any] | None = None,
-) -> None:
-    """Add ``rows`` ((key, sums in ``model.SUMS`` order)) to ``model``'s rows, creating
-    missing ones: ``INSERT … ON CONFLICT (key) DO UPDATE SET x = x + EXCLUDED.x`` (PostgreSQL
-    and SQLite alike), in key order, so that two transactions adding to the same new key
-    neither fail nor deadlock; the second waits for the first."""
-    ops = connection.ops
-    table = model._meta.db_table
-    extra = dict(insert_only or {})
-    if any(f.name == "updated_at" for f in model._meta.fields):
-        extra["updated_at"] = timezone.now()
-    columns = (*key_fields, *model.SUMS, *extra)
-    qn = connection.ops.quote_name
-    sets = ", ".join(f"{qn(c)} = {qn(table)}.{qn(c)} + EXCLUDED.{qn(c)}" for c in model.SUMS)
-    if "updated_at" in extra:
-        sets += ", updated_at = EXCLUDED.updated_at"
-    extra_values = [
-        ops.adapt_datetimefield_value(v) if isinstance(v, datetime) else v for v in extra.values()
-    ]
-    ordered = sorted((r for r in rows if any(r[1])), key=lambda r: r[0])
-    row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    with connection.cursor() as cursor:
-        for start in range(0, len(ordered), 200):
-            part = ordered[start : start + 200]
-            params: list[Any] = []
-            for key, values in part:
-                params.extend(
-                    ops.adapt_datefield_value(k) if isinstance(k, date) else k for k in key
-                )
-                params.extend(values)
-                params.extend(extra_values)
-            cursor.execute(
-                f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)}) "  # noqa: S608
-                f"VALUES {', '.join([row_sql] * len(part))} "
-                f"ON CONFLICT ({', '.join(qn(c) for c in key_fields)}) DO UPDATE SET {sets}",
-                params,
-            )
-
-
-def _apply_stat_deltas(by_key: dict[StatKey, dict[str, int]], source: str) -> None:
-    """Add deltas to the aggregate rows (created when missing)."""
-    _upsert_add(
-        UnitMonthStat,
-        ("unit_id", "month", "platform", "content_type", "source"),
-        [((*key, source), [delta[f] for f in UnitMonthStat.SUMS]) for key, delta in by_key.items()],
-        insert_only={"counted": source == UnitMonthStat.Source.IMPORT},
-    )
-    UnitMonthStat.objects.filter(source=source, posts=0, reach=0, views=0).filter(
-        Q(
-            *[Q(unit_id=k[0], month=k[1], platform=k[2], content_type=k[3]) for k in by_key],
-            _connector=Q.OR,
-        )
-        if by_key
-        else Q(pk__in=[])
-    ).delete()
-
-
-def _recount_forms(touched: set[tuple[int, date, str]]) -> None:
-    """A form's rows count only while no import has posts for its unit, month, platform."""
-    for unit_id, month, platform in touched:
-        imported = UnitMonthStat.objects.filter(
-            unit_id=unit_id,
-            month=month,
-            platform=platform,
-            source=UnitMonthStat.Source.IMPORT,
-            posts__gt=0,
-        ).exists()
-        UnitMonthStat.objects.filter(
-            unit_id=unit_id, month=month, platform=platform, source=UnitMonthStat.Source.FORM
-        ).update(counted=not imported)
-
-
-def _lock_units(unit_ids: set[int]) -> None:
-    """Serialise the writers of these units' figures until commit (row locks in id order).
-
-    An import and a form approval or unlock of the same unit each read which form rows
-    count before and after their change; without the lock both could see the same
-    "before" and move the roll-up twice."""
-    if unit_ids:
-        list(
-            Unit.objects.select_for_update()
-            .filter(pk__in=sorted(unit_ids))
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-
-
-def _counted_forms(touched: set[tuple[int, date, str]]) -> dict[RollKey, list[int]]:
-    """The form rows that count now for these (unit, month, platform), as roll-up keys."""
-    out: dict[RollKey, list[int]] = {}
-    keys = sorted(touched)
-    for start in range(0, len(keys), 200):
-        where = Q(
-            *[Q(unit_id=u, month=m, platform=p) for u, m, p in keys[start : start + 200]],
-            _connector=Q.OR,
-        )
-        rows = UnitMonthStat.objects.filter(where, source=UnitMonthStat.Source.FORM, counted=True)
-        out.update(_form_rows(rows))
-    return out
-
-
-def _form_rows(rows: Any) -> dict[RollKey, list[int]]:
-    """Form rows of the aggregate as roll-up keys (a form counts for the whole month)."""
-    return {
-        (unit_id, month, SubtreeStat.Half.WHOLE, platform, ctype): values
-        for unit_id, month, platform, ctype, *values in rows.values_list(
-            "unit_id", "month", "platform", "content_type", *UnitMonthStat.SUMS
-        )
-    }
-
-
-def _apply_stats(
-    by_key: dict[StatKey, dict[str, int]],
-    source: str,
-    *,
-    touched: set[tuple[int, date, str]],
-    rollup: dict[RollKey, list[int]],
-) -> None:
-    """Apply an import's or a form's deltas to the aggregate, recount which form rows
-    count for the ``touched`` (unit, month, platform), and add ``rollup`` plus the change
-    in counted form rows to the roll-up; the units are locked first (``_lock_units``)."""
-    _lock_units({unit_id for unit_id, _month, _platform in touched})
-    before = _counted_forms(touched)
-    _apply_stat_deltas(by_key, source)
-    _recount_forms(touched)
-    for key, values in before.items():
-        _add_into(rollup, key, values, -1)
-    for key, values in _counted_forms(touched).items():
-        _add_into(rollup, key, values)
-    _apply_rollup(rollup)
-
-
-def _ids_of_codes(paths: Iterable[str]) -> dict[str, int]:
-    """code → unit id for every unit named in these materialised paths."""
-    codes = {code for path in paths for code in path_codes(path)}
-    return dict(Unit.objects.filter(code__in=codes).values_list("code", "pk"))
-
-
-def _ancestors(unit_ids: set[int]) -> dict[int, list[int]]:
-    """unit id → the ids of the unit and of every unit above it (by materialised path)."""
-    paths = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "path"))
-    ids = _ids_of_codes(paths.values())
-    return {pk: [ids[c] for c in path_codes(path) if c in ids] for pk, path in paths.items()}
-
-
-def _spread(
-    acc: dict[RollKey, list[int]],
-    key: RollKey,
-    values: list[int],
-    units: Iterable[int],
-    sign: int = 1,
-) -> None:
-    """Add ``values`` (of ``key``'s unit) to the same key of each of ``units``."""
-    _unit_id, month, half, platform, ctype = key
-    for unit_id in units:
-        _add_into(acc, (unit_id, month, half, platform, ctype), values, sign)
-
-
-def _apply_rollup(deltas: dict[RollKey, list[int]]) -> None:
-    """Add counted deltas to ``SubtreeStat`` for each unit and every unit above it.
-
-    Rows are written in key order (two imports under one province lock its rows in the
-    same order, so they wait for each other rather than deadlock); rows left all zero are
-    deleted."""
-    deltas = {k: v for k, v in deltas.items() if any(v)}
-    if not deltas:
-        return
-    up = _ancestors({k[0] for k in deltas})
-    acc: dict[RollKey, list[int]] = {}
-    for key, values in deltas.items():
-        _spread(acc, key, values, up.get(key[0], ()))
-    _write_rollup(acc)
-
-
-def rollup_units_moved(*, moves: list[tuple[Unit, str]]) -> None:
-    """Move re-parented units' figures (each one's own roll-up rows, its whole subtree) from
-    the units above its old path to the units above its new one, written once.
-
-    ``moves`` are (unit saved with its new path, its old path); call it in the transaction
-    that saved them, after their descendants were re-pathed. The moved units must not lie
-    one under another (for nested moves call it once per move, in order)."""
-    if not moves:
-        return
-    # Codes do not change when a unit moves: the old ancestors are found by theirs.
-    ids = _ids_of_codes(old for _unit, old in moves)
-    old_up = {unit.pk: [ids[c] for c in path_codes(old)[:-1] if c in ids] for unit, old in moves}
-    new_up = _ancestors(set(old_up))
-    acc: dict[RollKey, list[int]] = {}
-    unit_ids = sorted(old_up)
-    for start in range(0, len(unit_ids), 500):
-        rows = SubtreeStat.objects.filter(unit_id__in=unit_ids[start : start + 500]).values_list(
-            "unit_id", "month", "half", "platform", "content_type", *SubtreeStat.SUMS
-        )
-        for unit_id, month, half, platform, ctype, *values in rows:
-            key = (unit_id, month, half, platform, ctype)
-            _spread(acc, key, values, old_up[unit_id], -1)
-            _spread(acc, key, values, new_up[unit_id][:-1])
-    _write_rollup(acc)
-
-
-def _write_rollup(acc: dict[RollKey, list[int]]) -> None:
-    sums = SubtreeStat.SUMS
-    _upsert_add(
-        SubtreeStat, ("unit_id", "month", "half", "platform", "content_type"), list(acc.items())
-    )
-    SubtreeStat.objects.filter(
-        unit_id__in={k[0] for k in acc}, month__in={k[1] for k in acc}, **dict.fromkeys(sums, 0)
-    ).delete()
-
-
-def _mark_reported(months: set[tuple[int, date]], *, by_import: bool = False) -> None:
-    for unit_id, month in sorted(months):
-        report, _created = UnitMonthReport.objects.get_or_create(unit_id=unit_id, month=month)
-        if by_import and not report.by_import:
-            report.by_import = True
-            report.save(update_fields=["by_import", "updated_at"])
-
-
-def _progress_file(batch_id: int) -> Path:
-    return Path(settings.MEDIA_ROOT) / "ledger" / "progress" / f"{batch_id}.json"
-
-
-def write_progress(batch_id: int, rows: int) -> None:
-    """Progress lives beside the database: the import's transaction hides the batch row."""
-    path = _progress_file(batch_id)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"rows": rows}))
-    os.replace(tmp, path)
-
-
-def read_progress(batch_id: int) -> int:
-    try:
-        return int(json.loads(_progress_file(batch_id).read_text())["rows"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return 0
-
-
-def _store_original(path: Path, sha: str, filename: str) -> str:
-    """Copy the file under MEDIA_ROOT (named by its hash) unless above the storage cap."""
-    if path.stat().st_size > max_stored_bytes():
-        return ""
-    suffix = "".join(Path(filename).suffixes[-1:])[:10].lower()
-    relative = f"ledger/imports/{sha[:2]}/{sha}{suffix}"
-    target = Path(settings.MEDIA_ROOT) / relative
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".part")
-        shutil.copyfile(path, tmp)
-        os.replace(tmp, target)
-    return relative
-
-
 # --------------------------------------------------------------------------- import_file
 
 
@@ -1458,7 +858,7 @@ def _import_once(
                     break
         except FileRefused as exc:
             raise ImportRefused(exc.message, exc.code) from exc
-        resolved = _resolve_channel(
+        resolved = resolve_channel(
             acting_user=acting_user,
             fmt=fmt,
             first=first,
@@ -1481,7 +881,7 @@ def _import_once(
             yield from head
             yield from items
 
-        stored = "" if dry_run else _store_original(path, sha, filename)
+        stored = "" if dry_run else store_original(path, sha, filename)
         try:
             result = _run_ingest(
                 acting_user=acting_user,
@@ -1563,7 +963,7 @@ def _run_ingest(
         # One import at a time per channel: the deltas read the posts' current values.
         channel = Channel.objects.select_for_update().select_related("unit").get(pk=channel.pk)
     if confirm_ref and channel is not None:
-        _set_external_id(acting_user=acting_user, channel=channel, external_id=confirm_ref)
+        set_external_id(acting_user=acting_user, channel=channel, external_id=confirm_ref)
     unit = channel.unit if channel is not None else home_unit(acting_user)
     if unit is None:
         unit = Unit.objects.order_by("path").first()
@@ -1586,7 +986,7 @@ def _run_ingest(
         return default if default is not None else _("Chưa chọn kênh.")
 
     if fmt == "bantin_template":
-        channel_for = _TemplateChannels(acting_user, channel)  # type: ignore[assignment]
+        channel_for = TemplateChannels(acting_user, channel)  # type: ignore[assignment]
     elif channel is not None:
         ref_wanted = channel
         wanted_platform = channel.platform  # once: a model field is a descriptor
@@ -1604,7 +1004,7 @@ def _run_ingest(
                 return ref_wanted
             ok = matches.get(ref)
             if ok is None:
-                ok = _channel_matches(ref_wanted, ref)
+                ok = channel_matches(ref_wanted, ref)
                 if len(matches) < 1000:
                     matches[ref] = ok
             if not ok:
@@ -1621,7 +1021,7 @@ def _run_ingest(
     # for one channel, whose unit row this transaction already holds FOR UPDATE: a template
     # import meets its units as it goes, and the checks' KEY SHARE locks taken before
     # _lock_units could deadlock two of them.
-    immediate = connection.vendor == "postgresql" and not isinstance(channel_for, _TemplateChannels)
+    immediate = connection.vendor == "postgresql" and not isinstance(channel_for, TemplateChannels)
     if immediate:
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -1636,7 +1036,7 @@ def _run_ingest(
     counts = ingest.counts
     ingest.hub.link()
     # Last: the province's and the country's roll-up rows stay locked until commit.
-    ingest.deltas.apply()
+    aggregate.apply_import(ingest.deltas)
     batch.status = ImportBatch.Status.DONE
     batch.rows_read = counts.rows_read
     batch.accepted = counts.accepted
@@ -1758,7 +1158,7 @@ def posts_upsert(
     source_name: str = "api",
 ) -> ImportResult:
     """Create or update many posts of one channel in one batch (idempotent by content)."""
-    _ensure_can_import(acting_user, channel)
+    ensure_can_import(acting_user, channel)
     as_of = as_of or local_today()
     payload = json.dumps(
         [
@@ -1790,383 +1190,3 @@ def posts_upsert(
         progress=None,
         as_of=as_of,
     )
-
-
-# --------------------------------------------------------------------------- web/API queue
-
-
-def import_enqueue(
-    *,
-    acting_user: Any,
-    upload: Any,
-    filename: str,
-    channel: Channel | None,
-) -> ImportBatch:
-    """Keep an upload and queue its import; the worker runs :func:`import_batch_run`."""
-    from core.permissions import home_unit
-
-    unit: Any
-    if channel is not None:
-        _ensure_can_import(acting_user, channel)
-        unit = channel.unit
-    else:
-        unit = home_unit(acting_user)
-        if unit is None:
-            raise PermissionDenied
-        ensure_role(acting_user, unit, Role.REPORTER)
-    size = getattr(upload, "size", 0) or 0
-    if size > max_import_bytes():
-        raise ValidationError(
-            {
-                "file": _("File quá lớn (tối đa %(cap)s MB).")
-                % {"cap": round(max_import_bytes() / 1048576)}
-            }
-        )
-    pending_dir = Path(settings.MEDIA_ROOT) / "ledger" / "pending"
-    pending_dir.mkdir(parents=True, exist_ok=True)
-    import uuid
-
-    suffix = "".join(Path(filename).suffixes[-1:])[:10].lower()
-    pending = pending_dir / f"{uuid.uuid4().hex}{suffix}"
-    with pending.open("wb") as fh:
-        for chunk in upload.chunks():
-            fh.write(chunk)
-    with transaction.atomic():
-        batch = ImportBatch.objects.create(
-            channel=channel,
-            unit=unit,
-            filename=Path(filename).name[:255],
-            sha256="",
-            size=pending.stat().st_size,
-            created_by=acting_user,
-            status=ImportBatch.Status.QUEUED,
-            pending_path=str(pending),
-        )
-        audit(acting_user, "ledger.import_queued", batch, after={"filename": batch.filename})
-    from ledger.tasks import run_import
-
-    run_import.enqueue(batch.pk, False)
-    return batch
-
-
-def import_confirm_channel(*, acting_user: Any, batch: ImportBatch) -> ImportBatch:
-    """An editor confirms that the file's page is the chosen channel: the page's id is
-    recorded on the channel (the registry's service, audited) and the import runs again."""
-    if batch.channel is None or batch.status != ImportBatch.Status.NEEDS_CHANNEL:
-        raise ValidationError(_("Lô này không chờ xác nhận kênh."))
-    if acting_user is not None:
-        ensure_role(acting_user, batch.channel.unit, Role.EDITOR)
-    with transaction.atomic():
-        try:
-            _set_external_id(
-                acting_user=acting_user, channel=batch.channel, external_id=batch.file_channel_ref
-            )
-        except ImportRefused as exc:
-            raise ValidationError(exc.message) from exc
-        ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.QUEUED, message="")
-    from ledger.tasks import run_import
-
-    run_import.enqueue(batch.pk, False)
-    batch.refresh_from_db()
-    return batch
-
-
-def import_batch_run(*, batch_id: int, confirm_channel: bool = False) -> None:
-    """The worker's side: run a queued batch, recording the outcome on the batch row."""
-    batch = ImportBatch.objects.select_related("channel", "created_by").get(pk=batch_id)
-    if batch.status not in (ImportBatch.Status.QUEUED, ImportBatch.Status.NEEDS_CHANNEL):
-        return
-    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING)
-    pending = Path(batch.pending_path)
-    write_progress(batch.pk, 0)
-    try:
-        import_file(
-            acting_user=batch.created_by,
-            path=pending,
-            filename=batch.filename,
-            channel=batch.channel,
-            confirm_channel=confirm_channel,
-            batch=batch,
-            progress=lambda n: write_progress(batch.pk, n),
-        )
-    except ImportRefused as exc:
-        status = (
-            ImportBatch.Status.NEEDS_CHANNEL
-            if exc.code in ("confirm_channel", "confirm_channel_forbidden")
-            else ImportBatch.Status.REFUSED
-        )
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            status=status,
-            message=exc.message,
-            file_channel_ref=str(exc.details.get("ref", ""))[:200],
-            file_channel_name=str(exc.details.get("name", ""))[:200],
-            finished_at=timezone.now(),
-        )
-        if status == ImportBatch.Status.REFUSED:
-            pending.unlink(missing_ok=True)
-        return
-    except PermissionDenied as exc:
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            status=ImportBatch.Status.REFUSED, message=str(exc), finished_at=timezone.now()
-        )
-        pending.unlink(missing_ok=True)
-        return
-    except Exception:
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            status=ImportBatch.Status.FAILED,
-            message=_("Lỗi hệ thống khi nhập; không có dữ liệu nào được ghi."),
-            finished_at=timezone.now(),
-        )
-        raise
-    pending.unlink(missing_ok=True)
-    _progress_file(batch.pk).unlink(missing_ok=True)
-
-
-# --------------------------------------------------------------------------- monthly forms
-
-
-def _first_of_month(month: date) -> date:
-    return month.replace(day=1)
-
-
-def _form_clean(form: MonthlyForm) -> None:
-    errors: dict[str, str] = {}
-    for name in MonthlyForm.COUNT_FIELDS:
-        value = getattr(form, name)
-        if value is None or value < 0:
-            errors[name] = _("Số lượng không được âm.")
-    if form.reach is not None and form.reach < 0:
-        errors["reach"] = _("Lượt tiếp cận không được âm.")
-    if form.month > local_today().replace(day=1):
-        errors["month"] = _("Không thể báo cáo cho tháng chưa tới.")
-    if errors:
-        raise ValidationError(errors)
-
-
-def _form_values(form: MonthlyForm) -> dict[str, Any]:
-    return {
-        "month": form.month.isoformat(),
-        "platform": form.platform,
-        **{n: getattr(form, n) for n in MonthlyForm.COUNT_FIELDS},
-        "reach": form.reach,
-        "status": form.status,
-    }
-
-
-@transaction.atomic
-def monthly_form_save(
-    *,
-    acting_user: Any,
-    unit: Any,
-    month: date,
-    platform: str,
-    articles: int = 0,
-    photos: int = 0,
-    videos: int = 0,
-    livestreams: int = 0,
-    others: int = 0,
-    reach: int | None = None,
-    note: str = "",
-) -> MonthlyForm:
-    """Create or edit a unit's draft form for a month and platform."""
-    ensure_role(acting_user, unit, Role.REPORTER)
-    if platform not in Channel.Platform.values:
-        raise ValidationError({"platform": _("Nền tảng không hợp lệ.")})
-    month = _first_of_month(month)
-    form = (
-        MonthlyForm.objects.select_for_update()
-        .filter(unit=unit, month=month, platform=platform)
-        .first()
-    )
-    before = _form_values(form) if form else None
-    if form is None:
-        form = MonthlyForm(unit=unit, month=month, platform=platform, created_by=acting_user)
-    elif not form.is_editable:
-        raise ValidationError(
-            _("Báo cáo đang ở trạng thái “%(status)s”; chỉ sửa được bản nháp.")
-            % {"status": form.get_status_display()}
-        )
-    form.articles, form.photos, form.videos = articles, photos, videos
-    form.livestreams, form.others, form.reach, form.note = livestreams, others, reach, note
-    _form_clean(form)
-    form.save()
-    audit(acting_user, "ledger.form_save", form, before=before, after=_form_values(form))
-    return form
-
-
-def _transition(
-    acting_user: Any,
-    form: MonthlyForm,
-    *,
-    allowed_from: tuple[str, ...],
-    to: str,
-    action: str,
-) -> MonthlyForm:
-    locked = MonthlyForm.objects.select_for_update().get(pk=form.pk)
-    if locked.status not in allowed_from:
-        raise ValidationError(
-            _("Không thể chuyển báo cáo từ trạng thái “%(status)s”.")
-            % {"status": locked.get_status_display()}
-        )
-    before = {"status": locked.status}
-    locked.status = to
-    fields = ["status", "updated_at"]
-    now = timezone.now()
-    if to == MonthlyForm.Status.SUBMITTED:
-        locked.submitted_by, locked.submitted_at = acting_user, now
-        fields += ["submitted_by", "submitted_at"]
-    if to == MonthlyForm.Status.APPROVED:
-        locked.approved_by, locked.approved_at = acting_user, now
-        fields += ["approved_by", "approved_at"]
-    locked.save(update_fields=fields)
-    audit(acting_user, action, locked, before=before, after={"status": to})
-    return locked
-
-
-def _ensure_parent(acting_user: Any, form: MonthlyForm) -> None:
-    """Approval, locking and unlocking belong to an administrator of the parent unit."""
-    parent = form.unit.parent
-    if parent is None:
-        if not getattr(acting_user, "is_superuser", False):
-            raise PermissionDenied(_("Chỉ đơn vị cấp trên mới duyệt được báo cáo."))
-        return
-    ensure_role(acting_user, parent, Role.ADMINISTRATOR)
-
-
-@transaction.atomic
-def monthly_form_submit(*, acting_user: Any, form: MonthlyForm) -> MonthlyForm:
-    ensure_role(acting_user, form.unit, Role.REPORTER)
-    return _transition(
-        acting_user,
-        form,
-        allowed_from=(MonthlyForm.Status.DRAFT,),
-        to=MonthlyForm.Status.SUBMITTED,
-        action="ledger.form_submit",
-    )
-
-
-@transaction.atomic
-def monthly_form_return(*, acting_user: Any, form: MonthlyForm) -> MonthlyForm:
-    """The parent sends a submitted form back to draft."""
-    _ensure_parent(acting_user, form)
-    return _transition(
-        acting_user,
-        form,
-        allowed_from=(MonthlyForm.Status.SUBMITTED,),
-        to=MonthlyForm.Status.DRAFT,
-        action="ledger.form_return",
-    )
-
-
-@transaction.atomic
-def monthly_form_approve(*, acting_user: Any, form: MonthlyForm) -> MonthlyForm:
-    """Approve: the form's figures enter the aggregate, in this transaction."""
-    _ensure_parent(acting_user, form)
-    approved = _transition(
-        acting_user,
-        form,
-        allowed_from=(MonthlyForm.Status.SUBMITTED,),
-        to=MonthlyForm.Status.APPROVED,
-        action="ledger.form_approve",
-    )
-    _form_to_stats(approved, +1)
-    return approved
-
-
-@transaction.atomic
-def monthly_form_lock(*, acting_user: Any, form: MonthlyForm) -> MonthlyForm:
-    _ensure_parent(acting_user, form)
-    return _transition(
-        acting_user,
-        form,
-        allowed_from=(MonthlyForm.Status.APPROVED,),
-        to=MonthlyForm.Status.LOCKED,
-        action="ledger.form_lock",
-    )
-
-
-@transaction.atomic
-def monthly_form_unlock(*, acting_user: Any, form: MonthlyForm) -> MonthlyForm:
-    """The parent reopens an approved or locked form: its figures leave the aggregate."""
-    _ensure_parent(acting_user, form)
-    unlocked = _transition(
-        acting_user,
-        form,
-        allowed_from=(MonthlyForm.Status.APPROVED, MonthlyForm.Status.LOCKED),
-        to=MonthlyForm.Status.DRAFT,
-        action="ledger.form_unlock",
-    )
-    _form_to_stats(unlocked, -1)
-    return unlocked
-
-
-def _form_to_stats(form: MonthlyForm, sign: int) -> None:
-    by_key: dict[StatKey, dict[str, int]] = {}
-    unit_id, month, platform = form.unit_id, form.month, form.platform
-    for name, content_type in MonthlyForm.CONTENT_TYPE_OF.items():
-        count = getattr(form, name)
-        if count:
-            delta = dict.fromkeys(UnitMonthStat.SUMS, 0)
-            delta["posts"] = sign * count
-            by_key[(unit_id, month, platform, content_type)] = delta
-    if form.reach is not None:
-        delta = dict.fromkeys(UnitMonthStat.SUMS, 0)
-        delta["reach"] = sign * form.reach
-        delta["posts_with_reach"] = sign * form.total_items
-        by_key[(unit_id, month, platform, UnitMonthStat.UNSPECIFIED)] = delta
-    _apply_stats(by_key, UnitMonthStat.Source.FORM, touched={(unit_id, month, platform)}, rollup={})
-    report, _created = UnitMonthReport.objects.get_or_create(unit_id=unit_id, month=month)
-    approved = MonthlyForm.objects.filter(
-        unit_id=unit_id,
-        month=month,
-        status__in=(MonthlyForm.Status.APPROVED, MonthlyForm.Status.LOCKED),
-    ).exists()
-    if report.by_form != approved:
-        report.by_form = approved
-        report.save(update_fields=["by_form", "updated_at"])
-
-
-# --------------------------------------------------------------------------- checking
-
-
-def recompute_stats() -> dict[tuple[int, date, str, str, str], dict[str, int]]:
-    """The aggregate recomputed from scratch (posts + approved forms): for tests/audits."""
-    out: dict[tuple[int, date, str, str, str], dict[str, int]] = {}
-    for post in Post.objects.values("unit_id", "month", "platform", "content_type", *METRICS):
-        key = (post["unit_id"], post["month"], post["platform"], post["content_type"], "import")
-        target = out.setdefault(key, dict.fromkeys(UnitMonthStat.SUMS, 0))
-        for name, value in _contribution(post).items():
-            target[name] += value
-    for form in MonthlyForm.objects.filter(
-        status__in=(MonthlyForm.Status.APPROVED, MonthlyForm.Status.LOCKED)
-    ):
-        for name, content_type in MonthlyForm.CONTENT_TYPE_OF.items():
-            if getattr(form, name):
-                key = (form.unit_id, form.month, form.platform, content_type, "form")
-                target = out.setdefault(key, dict.fromkeys(UnitMonthStat.SUMS, 0))
-                target["posts"] += getattr(form, name)
-        if form.reach is not None:
-            key = (form.unit_id, form.month, form.platform, UnitMonthStat.UNSPECIFIED, "form")
-            target = out.setdefault(key, dict.fromkeys(UnitMonthStat.SUMS, 0))
-            target["reach"] += form.reach
-            target["posts_with_reach"] += form.total_items
-    return {k: v for k, v in out.items() if any(v.values())}
-
-
-def recompute_rollup() -> dict[RollKey, dict[str, int]]:
-    """The roll-up recomputed from scratch (posts by half-month, plus the form rows that
-    count, summed up the tree of units): for tests and audits."""
-    own: dict[RollKey, list[int]] = {}
-    fields = ("unit_id", "month", "published_at", "platform", "content_type", *METRICS)
-    for post in Post.objects.values(*fields):
-        _month, half = month_half(post["published_at"], post["month"])
-        key = (post["unit_id"], post["month"], half, post["platform"], post["content_type"])
-        _add_into(own, key, _contribution(post).values())
-    forms = UnitMonthStat.objects.filter(source=UnitMonthStat.Source.FORM, counted=True)
-    for key, values in _form_rows(forms).items():
-        _add_into(own, key, values)
-    up = _ancestors({k[0] for k in own})
-    out: dict[RollKey, list[int]] = {}
-    for key, values in own.items():
-        _spread(out, key, values, up[key[0]])
-    return {k: dict(zip(SubtreeStat.SUMS, v, strict=True)) for k, v in out.items() if any(v)}

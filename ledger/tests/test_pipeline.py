@@ -14,6 +14,7 @@ import pytest
 from django.db import connection, connections
 
 from ledger import services
+from ledger.ingest import aggregate, channels
 from ledger.models import MetricSnapshot, Post
 from ledger.tests.factories import make_channel
 from ledger.tests.test_import import assert_stats_match
@@ -85,7 +86,7 @@ def test_a_failure_in_the_writer_is_the_error_reported(
         with self.writer.db.cursor() as cursor:
             cursor.execute("SELECT * FROM bantin_no_such_table")  # any database error
 
-    lookup = services._TemplateChannels._lookup
+    lookup = channels.TemplateChannels._lookup
 
     def slow_lookup(self: Any, platform: str, ref: str) -> Any:
         if ref == "oa-b":
@@ -93,7 +94,7 @@ def test_a_failure_in_the_writer_is_the_error_reported(
         return lookup(self, platform, ref)
 
     monkeypatch.setattr(services._Ingest, "_write_new", failing_write)
-    monkeypatch.setattr(services._TemplateChannels, "_lookup", slow_lookup)
+    monkeypatch.setattr(channels.TemplateChannels, "_lookup", slow_lookup)
     with pytest.raises(Exception, match="bantin_no_such_table") as caught:
         services.import_file(acting_user=None, path=path, filename=path.name)
     assert "transaction is aborted" not in str(caught.value)
@@ -136,13 +137,13 @@ def test_two_template_imports_of_one_unit_at_once_do_not_deadlock(
         for k in range(2)
     ]
     barrier = threading.Barrier(2, timeout=20)
-    apply = services._Deltas.apply
+    apply = aggregate.apply_import
 
-    def meet_then_apply(self: Any) -> None:  # both have written their posts
+    def meet_then_apply(deltas: Any) -> None:  # both have written their posts
         barrier.wait()
-        apply(self)
+        apply(deltas)
 
-    monkeypatch.setattr(services._Deltas, "apply", meet_then_apply)
+    monkeypatch.setattr(aggregate, "apply_import", meet_then_apply)
     results: dict[int, str] = {}
 
     def run(k: int) -> None:

@@ -1,0 +1,222 @@
+"""Which registered channel a batch and each of its rows belong to, and who may import there."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from core.audit import audit
+from core.permissions import Role, ensure_role, has_role
+from ledger.formats import Row
+from ledger.ingest.result import ImportRefused
+from registry.models import Channel
+
+# Formats whose rows carry the channel's own identity (Page ID, handle).
+IDENTIFIED_FORMATS = {"meta", "tiktok"}
+
+
+def can_import_to(user: Any, channel: Channel) -> bool:
+    return user is None or has_role(user, channel.unit, Role.REPORTER)
+
+
+def can_confirm_channel(user: Any, channel: Channel) -> bool:
+    """Recording a channel's platform id is a registry edit: an editor's."""
+    return user is None or has_role(user, channel.unit, Role.EDITOR)
+
+
+def ensure_can_import(user: Any, channel: Channel) -> None:
+    if user is not None:
+        ensure_role(user, channel.unit, Role.REPORTER)
+
+
+def channel_matches(channel: Channel, ref: str) -> bool:
+    ref_l = ref.strip().lstrip("@").lower()
+    return ref_l in {channel.external_id.lower(), channel.identifier.lstrip("@").lower()}
+
+
+def find_channel(platform: str, ref: str) -> Channel | None:
+    ref = ref.strip()
+    bare = ref.lstrip("@")
+    return (
+        Channel.objects.select_related("unit")
+        .filter(platform=platform)
+        .filter(
+            Q(external_id=ref)
+            | Q(identifier=ref)
+            | Q(identifier__iexact=bare)
+            | Q(identifier__iexact="@" + bare)
+        )
+        .exclude(status=Channel.Status.RETIRED)
+        .first()
+    )
+
+
+def set_external_id(*, acting_user: Any, channel: Channel, external_id: str) -> None:
+    """Record the platform's own id of a channel, once the user has confirmed it."""
+    try:
+        from registry import services as registry_services
+    except ImportError:  # pragma: no cover - the registry's services are not there yet
+        registry_services = None  # type: ignore[assignment]
+    setter = getattr(registry_services, "channel_set_external_id", None)
+    if setter is not None:
+        try:
+            setter(acting_user=acting_user, channel=channel, external_id=external_id)
+        except PermissionDenied as exc:
+            raise ImportRefused(
+                _(
+                    "Chỉ biên tập viên hoặc quản trị của đơn vị mới xác nhận được mã trang "
+                    "%(ref)s cho kênh %(channel)s. Lô này chờ họ xác nhận."
+                )
+                % {"ref": external_id, "channel": channel},
+                "confirm_channel_forbidden",
+                ref=external_id,
+            ) from exc
+        except ValidationError as exc:
+            raise ImportRefused(" ".join(exc.messages), "channel_mismatch") from exc
+        channel.refresh_from_db()
+        return
+    other = Channel.objects.filter(platform=channel.platform, external_id=external_id)
+    if other.exclude(pk=channel.pk).exists():
+        raise ImportRefused(
+            _("Mã %(ref)s đã được ghi cho một kênh khác; file này không thuộc kênh đã chọn.")
+            % {"ref": external_id},
+            "channel_mismatch",
+        )
+    before = {"external_id": channel.external_id}
+    channel.external_id = external_id
+    channel.save(update_fields=["external_id", "updated_at"])
+    audit(
+        acting_user,
+        "channel.set_external_id",
+        channel,
+        before=before,
+        after={"external_id": external_id},
+    )
+
+
+@dataclass
+class Resolved:
+    channel: Channel | None  # the batch's channel (None: template rows name their own)
+    confirm_ref: str = ""  # an id to record on the channel once confirmed
+
+
+def resolve_channel(
+    *,
+    acting_user: Any,
+    fmt: str,
+    first: Row | None,
+    channel: Channel | None,
+    confirm_channel: bool,
+) -> Resolved:
+    ref = (first.channel_ref or "").strip() if first else ""
+    platform = first.platform if first else None
+    if fmt not in IDENTIFIED_FORMATS:
+        ref = ""
+    if channel is not None:
+        ensure_can_import(acting_user, channel)
+        if platform and fmt != "bantin_template" and channel.platform != platform:
+            raise ImportRefused(
+                _("File này là số liệu %(file)s nhưng kênh đã chọn là %(chosen)s.")
+                % {"file": platform, "chosen": channel.get_platform_display()},
+                "platform_mismatch",
+            )
+        if ref and not channel_matches(channel, ref):
+            if channel.external_id:
+                raise ImportRefused(
+                    _(
+                        "File này thuộc kênh có mã %(ref)s, không phải kênh đã chọn "
+                        "(%(channel)s, mã %(id)s)."
+                    )
+                    % {"ref": ref, "channel": channel, "id": channel.external_id},
+                    "channel_mismatch",
+                )
+            if not confirm_channel:
+                raise ImportRefused(
+                    _(
+                        "File này thuộc trang có mã %(ref)s (%(name)s). Kênh %(channel)s "
+                        "chưa có mã này: hãy xác nhận đây đúng là kênh của file."
+                    )
+                    % {
+                        "ref": ref,
+                        "name": first.channel_name or "?" if first else "?",
+                        "channel": channel,
+                    },
+                    "confirm_channel",
+                    ref=ref,
+                    name=(first.channel_name or "") if first else "",
+                )
+            return Resolved(channel=channel, confirm_ref=ref)
+        return Resolved(channel=channel)
+    if fmt == "bantin_template":
+        return Resolved(channel=None)
+    if ref and platform:
+        found = find_channel(platform, ref)
+        if found is not None:
+            ensure_can_import(acting_user, found)
+            return Resolved(channel=found)
+        raise ImportRefused(
+            _(
+                "Không tìm thấy kênh đã đăng ký có mã %(ref)s (%(name)s). Hãy đăng ký kênh "
+                "trước, hoặc chọn kênh khi nhập để ghi nhận mã này cho kênh."
+            )
+            % {"ref": ref, "name": (first.channel_name if first else "") or "?"},
+            "channel_unknown",
+            ref=ref,
+        )
+    raise ImportRefused(
+        _("File này không cho biết kênh nào: hãy chọn kênh khi nhập."), "channel_required"
+    )
+
+
+class TemplateChannels:
+    """Resolves the template's per-row ``Kênh`` among the channels the user may import to."""
+
+    def __init__(self, acting_user: Any, default: Channel | None) -> None:
+        self.user = acting_user
+        self.default = default
+        self.cache: dict[tuple[str, str], Channel | str] = {}
+        self.before_query: Callable[[], None] = lambda: None  # the import's writer.drain
+
+    def __call__(self, row: Row) -> Channel | str:
+        ref = (row.channel_ref or "").strip()
+        if not ref:
+            if self.default is None:
+                return _("Dòng không ghi kênh và chưa chọn kênh khi nhập.")
+            if self.default.platform != row.platform:
+                return _("Nền tảng %(row)s khác nền tảng của kênh đã chọn (%(channel)s).") % {
+                    "row": row.platform,
+                    "channel": self.default.platform,
+                }
+            return self.default
+        key = (row.platform, ref)
+        if key not in self.cache:
+            self.cache[key] = self._lookup(row.platform, ref)
+        return self.cache[key]
+
+    def _lookup(self, platform: str, ref: str) -> Channel | str:
+        from registry.normalize import NotAChannel, normalize
+
+        self.before_query()
+        found = find_channel(platform, ref)
+        if found is None:
+            try:
+                canon = normalize(ref)
+            except NotAChannel:
+                canon = None
+            if canon is not None:
+                found = find_channel(canon.platform, canon.identifier)
+        if found is None:
+            return _("Kênh %(ref)s chưa được đăng ký.") % {"ref": ref[:100]}
+        if found.platform != platform:
+            return _("Kênh %(ref)s không thuộc nền tảng %(platform)s.") % {
+                "ref": ref[:100],
+                "platform": platform,
+            }
+        if not can_import_to(self.user, found):
+            return _("Bạn không có quyền nhập số liệu cho kênh %(ref)s.") % {"ref": ref[:100]}
+        return found
