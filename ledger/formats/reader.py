@@ -68,9 +68,6 @@ class Table:
     delimiter: str | None = None
     decimal: str | None = "."
     member: str | None = None  # the zip member or sheet name read
-    # Data follow the header at once: no row before it (not even ``sep=``), no
-    # description row after it (Meta's pre-2023 layout).
-    plain: bool = False
     _rows: RowStream | None = field(default=None, repr=False)
     _column: Callable[[int], Iterator[str]] | None = field(default=None, repr=False)
 
@@ -450,7 +447,7 @@ def _open_csv(
 
     header: list[str] | None = None
     header_line = 0
-    data_after = header_end = 0
+    data_after = 0
     seen: list[list[str]] = []
     records = _csv_records(opener, encoding, delimiter, skip_first)
     try:
@@ -461,7 +458,6 @@ def _open_csv(
             if header is None:
                 if recognise(cells):
                     header, header_line, data_after = cells, start, end
-                    header_end = end
                     continue
                 seen.append(cells)
                 if len(seen) >= HEADER_SEARCH_ROWS:
@@ -551,7 +547,6 @@ def _open_csv(
         kind="csv",
         filename=filename,
         header_line=header_line,
-        plain=header_line == 1 and data_after == header_end,
         delimiter=delimiter,
         decimal=decimal,
         member=member,

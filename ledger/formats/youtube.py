@@ -36,6 +36,9 @@ from .reader import Table
 
 NAME = "youtube"
 TITLE = "YouTube Studio – Chế độ nâng cao, Xuất chế độ xem hiện tại (Table data.csv / .zip)"
+# No channel identity in the file: the user picks the channel.
+IDENTIFIES_CHANNEL = False
+ROWS_NAME_CHANNEL = False
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "content": ("Content", "Nội dung"),

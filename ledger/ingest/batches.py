@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,8 @@ from django.utils.translation import gettext as _
 from core.audit import audit
 from core.permissions import Role, ensure_role
 from ledger.ingest.channels import ensure_can_import, set_external_id
-from ledger.ingest.result import ImportRefused, max_import_bytes, max_stored_bytes
+from ledger.ingest.imports import import_file
+from ledger.ingest.result import ImportRefused, max_import_bytes
 from ledger.models import ImportBatch
 from registry.models import Channel
 
@@ -41,21 +41,6 @@ def read_progress(batch_id: int) -> int:
         return int(json.loads(_progress_file(batch_id).read_text())["rows"])
     except (OSError, ValueError, KeyError, TypeError):
         return 0
-
-
-def store_original(path: Path, sha: str, filename: str) -> str:
-    """Copy the file under MEDIA_ROOT (named by its hash) unless above the storage cap."""
-    if path.stat().st_size > max_stored_bytes():
-        return ""
-    suffix = "".join(Path(filename).suffixes[-1:])[:10].lower()
-    relative = f"ledger/imports/{sha[:2]}/{sha}{suffix}"
-    target = Path(settings.MEDIA_ROOT) / relative
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".part")
-        shutil.copyfile(path, tmp)
-        os.replace(tmp, target)
-    return relative
 
 
 def import_enqueue(
@@ -142,8 +127,6 @@ def import_batch_run(*, batch_id: int, confirm_channel: bool = False) -> None:
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING)
     pending = Path(batch.pending_path)
     write_progress(batch.pk, 0)
-    from ledger.services import import_file
-
     try:
         import_file(
             acting_user=batch.created_by,

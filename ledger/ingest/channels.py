@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,12 +11,10 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.permissions import Role, ensure_role, has_role
-from ledger.formats import Row
+from ledger.formats import Row, identifies_channel, rows_name_channel
+from ledger.ingest.plan import ChannelFor
 from ledger.ingest.result import ImportRefused
 from registry.models import Channel
-
-# Formats whose rows carry the channel's own identity (Page ID, handle).
-IDENTIFIED_FORMATS = {"meta", "tiktok"}
 
 
 def can_import_to(user: Any, channel: Channel) -> bool:
@@ -115,11 +112,11 @@ def resolve_channel(
 ) -> Resolved:
     ref = (first.channel_ref or "").strip() if first else ""
     platform = first.platform if first else None
-    if fmt not in IDENTIFIED_FORMATS:
+    if not identifies_channel(fmt):
         ref = ""
     if channel is not None:
         ensure_can_import(acting_user, channel)
-        if platform and fmt != "bantin_template" and channel.platform != platform:
+        if platform and not rows_name_channel(fmt) and channel.platform != platform:
             raise ImportRefused(
                 _("File này là số liệu %(file)s nhưng kênh đã chọn là %(chosen)s.")
                 % {"file": platform, "chosen": channel.get_platform_display()},
@@ -152,7 +149,7 @@ def resolve_channel(
                 )
             return Resolved(channel=channel, confirm_ref=ref)
         return Resolved(channel=channel)
-    if fmt == "bantin_template":
+    if rows_name_channel(fmt):
         return Resolved(channel=None)
     if ref and platform:
         found = find_channel(platform, ref)
@@ -180,7 +177,6 @@ class TemplateChannels:
         self.user = acting_user
         self.default = default
         self.cache: dict[tuple[str, str], Channel | str] = {}
-        self.before_query: Callable[[], None] = lambda: None  # the import's writer.drain
 
     def __call__(self, row: Row) -> Channel | str:
         ref = (row.channel_ref or "").strip()
@@ -201,7 +197,6 @@ class TemplateChannels:
     def _lookup(self, platform: str, ref: str) -> Channel | str:
         from registry.normalize import NotAChannel, normalize
 
-        self.before_query()
         found = find_channel(platform, ref)
         if found is None:
             try:
@@ -220,3 +215,37 @@ class TemplateChannels:
         if not can_import_to(self.user, found):
             return _("Bạn không có quyền nhập số liệu cho kênh %(ref)s.") % {"ref": ref[:100]}
         return found
+
+
+def channel_checker(*, acting_user: Any, fmt: str, channel: Channel | None) -> ChannelFor:
+    """The batch's test of each row's channel: the row's registered channel, or why the
+    row is rejected. Rows that name their own channel are looked up among those the user
+    may import to; otherwise every row must be of the batch's channel (and, for a format
+    that carries the channel's id, name that channel)."""
+    if rows_name_channel(fmt):
+        return TemplateChannels(acting_user, channel)
+    if channel is None:
+        return lambda _row: _("Chưa chọn kênh.")
+    wanted_platform = channel.platform  # once: a model field is a descriptor
+    identified = identifies_channel(fmt)
+    matches: dict[str, bool] = {}  # a file names one or a few channels
+
+    def channel_for(row: Row) -> Channel | str:
+        if row.platform != wanted_platform:
+            return _("Dòng này là số liệu %(row)s, không phải %(channel)s.") % {
+                "row": row.platform,
+                "channel": wanted_platform,
+            }
+        ref = row.channel_ref
+        if not identified or not ref:
+            return channel
+        ok = matches.get(ref)
+        if ok is None:
+            ok = channel_matches(channel, ref)
+            if len(matches) < 1000:
+                matches[ref] = ok
+        if not ok:
+            return _("Dòng này thuộc kênh có mã %(ref)s, không phải kênh đã chọn.") % {"ref": ref}
+        return channel
+
+    return channel_for
