@@ -259,11 +259,12 @@ def recompute_stats() -> dict[tuple[int, date, str, str, str], dict[str, int]]:
                 key = (form.unit_id, form.month, form.platform, content_type, "form")
                 target = out.setdefault(key, dict.fromkeys(UnitMonthStat.SUMS, 0))
                 target["posts"] += getattr(form, name)
-        if form.reach is not None:
+                if form.reach is not None:
+                    target["posts_with_reach"] += getattr(form, name)
+        if form.reach:
             key = (form.unit_id, form.month, form.platform, UnitMonthStat.UNSPECIFIED, "form")
             target = out.setdefault(key, dict.fromkeys(UnitMonthStat.SUMS, 0))
             target["reach"] += form.reach
-            target["posts_with_reach"] += form.total_items
     return {k: v for k, v in out.items() if any(v.values())}
 
 
@@ -303,16 +304,19 @@ def apply_form(form: MonthlyForm, sign: int) -> None:
     """Add (``sign`` +1, on approval) or remove (-1, on unlock) a monthly form's rows."""
     by_key: dict[StatKey, dict[str, int]] = {}
     unit_id, month, platform = form.unit_id, form.month, form.platform
+    # A form's reach covers all its items but is not broken down by content type: each
+    # item row says its items have a reach (so no row has more posts with reach than
+    # posts), and the reach itself sits in the "unspecified" row (docs/reports.md).
     for name, content_type in MonthlyForm.CONTENT_TYPE_OF.items():
         count = getattr(form, name)
         if count:
             delta = dict.fromkeys(UnitMonthStat.SUMS, 0)
             delta["posts"] = sign * count
+            delta["posts_with_reach"] = sign * count if form.reach is not None else 0
             by_key[(unit_id, month, platform, content_type)] = delta
-    if form.reach is not None:
+    if form.reach:
         delta = dict.fromkeys(UnitMonthStat.SUMS, 0)
         delta["reach"] = sign * form.reach
-        delta["posts_with_reach"] = sign * form.total_items
         by_key[(unit_id, month, platform, UnitMonthStat.UNSPECIFIED)] = delta
     apply_stats(by_key, UnitMonthStat.Source.FORM, touched={(unit_id, month, platform)}, rollup={})
     report, _created = UnitMonthReport.objects.get_or_create(unit_id=unit_id, month=month)

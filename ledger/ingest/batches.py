@@ -70,15 +70,9 @@ def import_enqueue(
                 % {"cap": round(max_import_bytes() / 1048576)}
             }
         )
-    pending_dir = Path(settings.MEDIA_ROOT) / "ledger" / "pending"
-    pending_dir.mkdir(parents=True, exist_ok=True)
-    import uuid
+    from ledger.uploads import keep_upload
 
-    suffix = "".join(Path(filename).suffixes[-1:])[:10].lower()
-    pending = pending_dir / f"{uuid.uuid4().hex}{suffix}"
-    with pending.open("wb") as fh:
-        for chunk in upload.chunks():
-            fh.write(chunk)
+    pending = keep_upload(upload, filename)
     with transaction.atomic():
         batch = ImportBatch.objects.create(
             channel=channel,
