@@ -185,13 +185,6 @@ LOGGING = {
 # Bantin's own settings.
 BANTIN = {
     "IMPORT_MAX_BYTES": int(os.environ.get("BANTIN_IMPORT_MAX_BYTES", 50 * 1024 * 1024)),
-    # Files at least this big are parsed in a child process while the import writes rows
-    # (ledger/formats/parallel.py); 0 = always, -1 = never. Only worth it on 2+ cores.
-    "IMPORT_PARALLEL_BYTES": int(
-        os.environ.get(
-            "BANTIN_IMPORT_PARALLEL_BYTES", 4 * 1024 * 1024 if (os.cpu_count() or 1) > 1 else -1
-        )
-    ),
     "SITE_NAME": os.environ.get("BANTIN_SITE_NAME", "Bantin"),
 }
 
