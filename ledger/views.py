@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.forms import add_service_errors
 from core.permissions import Role, has_role
-from ledger import selectors, services
+from ledger import confirmations, selectors, services
 from ledger.formats.bantin_template import write_template_csv, write_template_xlsx
 from ledger.forms import ImportUploadForm, MonthlyFormForm
 from ledger.models import ImportBatch, MonthlyForm
@@ -70,6 +70,8 @@ def _batch(request: HttpRequest, pk: int) -> ImportBatch:
 @login_required
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch(request, pk)
+    waiting = batch.status == ImportBatch.Status.NEEDS_CHANNEL and batch.channel is not None
+    channel_unit = batch.channel.unit if batch.channel is not None else batch.unit
     return render(
         request,
         "ledger/batch.html",
@@ -77,9 +79,17 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "batch": batch,
             "rows_done": services.read_progress(batch.pk),
             "rejections": batch.rejections.all()[:1000],
-            "can_confirm": batch.status == ImportBatch.Status.NEEDS_CHANNEL
+            "comparison": confirmations.page_comparison(batch) if waiting else [],
+            "can_confirm": waiting
             and batch.channel is not None
             and services.can_confirm_channel(request.user, batch.channel),
+            "can_request": waiting
+            and batch.confirm_requested_at is None
+            and has_role(request.user, channel_unit, Role.REPORTER),
+            "can_register": has_role(request.user, channel_unit, Role.EDITOR),
+            "confirmers": selectors.page_confirmers_of(channel_unit)
+            if waiting or batch.status == ImportBatch.Status.REFUSED
+            else [],
         },
     )
 
@@ -106,10 +116,55 @@ def batch_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     if not services.can_confirm_channel(request.user, batch.channel):
         raise PermissionDenied
     try:
-        services.import_confirm_channel(acting_user=request.user, batch=batch)
+        confirmations.page_confirm(
+            acting_user=request.user, batch=batch, confirmed=request.POST.get("confirm") == "yes"
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã ghi mã trang cho kênh; file đang được nhập tiếp."))
+    return redirect("ledger:batch", pk=batch.pk)
+
+
+@login_required
+@require_POST
+def batch_request_confirmation(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch(request, pk)
+    if batch.channel is None or not services.can_import_to(request.user, batch.channel):
+        raise PermissionDenied
+    try:
+        confirmations.page_confirmation_request(acting_user=request.user, batch=batch)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Đã gửi cho biên tập viên; lô này nằm trong danh sách chờ xác nhận của họ."),
+        )
+    return redirect("ledger:batch", pk=batch.pk)
+
+
+@login_required
+@require_POST
+def batch_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch(request, pk)
+    if batch.channel is None or not services.can_confirm_channel(request.user, batch.channel):
+        raise PermissionDenied
+    try:
+        confirmations.page_confirmation_decline(acting_user=request.user, batch=batch)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("ledger:batch", pk=batch.pk)
+
+
+@login_required
+def confirmations_list(request: HttpRequest) -> HttpResponse:
+    """The editor's queue of page confirmations reporters asked for."""
+    return render(
+        request,
+        "ledger/confirmations.html",
+        {"batches": selectors.pending_page_confirmations_for(request.user)[:200]},
+    )
 
 
 @login_required

@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.audit import audit
@@ -83,6 +83,7 @@ def import_enqueue(
             created_by=acting_user,
             status=ImportBatch.Status.QUEUED,
             pending_path=str(pending),
+            language=translation.get_language() or "",
         )
         audit(acting_user, "ledger.import_queued", batch, after={"filename": batch.filename})
     from ledger.tasks import run_import
@@ -119,6 +120,12 @@ def import_batch_run(*, batch_id: int, confirm_channel: bool = False) -> None:
     if batch.status not in (ImportBatch.Status.QUEUED, ImportBatch.Status.NEEDS_CHANNEL):
         return
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING)
+    # The messages and rejected rows are written in the language of the uploader.
+    with translation.override(batch.language or settings.LANGUAGE_CODE):
+        _batch_run(batch, confirm_channel=confirm_channel)
+
+
+def _batch_run(batch: ImportBatch, *, confirm_channel: bool) -> None:
     pending = Path(batch.pending_path)
     write_progress(batch.pk, 0)
     try:
@@ -140,6 +147,7 @@ def import_batch_run(*, batch_id: int, confirm_channel: bool = False) -> None:
         ImportBatch.objects.filter(pk=batch.pk).update(
             status=status,
             message=exc.message,
+            refusal_code=exc.code[:40],
             file_channel_ref=str(exc.details.get("ref", ""))[:200],
             file_channel_name=str(exc.details.get("name", ""))[:200],
             finished_at=timezone.now(),
@@ -149,7 +157,10 @@ def import_batch_run(*, batch_id: int, confirm_channel: bool = False) -> None:
         return
     except PermissionDenied as exc:
         ImportBatch.objects.filter(pk=batch.pk).update(
-            status=ImportBatch.Status.REFUSED, message=str(exc), finished_at=timezone.now()
+            status=ImportBatch.Status.REFUSED,
+            message=str(exc),
+            refusal_code="forbidden",
+            finished_at=timezone.now(),
         )
         pending.unlink(missing_ok=True)
         return

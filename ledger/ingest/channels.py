@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from core.audit import audit
@@ -14,6 +15,7 @@ from core.permissions import Role, ensure_role, has_role
 from ledger.formats import Row, identifies_channel, rows_name_channel
 from ledger.ingest.plan import ChannelFor
 from ledger.ingest.result import ImportRefused
+from ledger.refusals import describe_page, platform_label, platform_mismatch_message
 from registry.models import Channel
 
 
@@ -111,41 +113,48 @@ def resolve_channel(
     confirm_channel: bool,
 ) -> Resolved:
     ref = (first.channel_ref or "").strip() if first else ""
+    ref_of_row = ref
     platform = first.platform if first else None
     if not identifies_channel(fmt):
         ref = ""
+    name = (first.channel_name or "") if first else ""
     if channel is not None:
         ensure_can_import(acting_user, channel)
-        if platform and not rows_name_channel(fmt) and channel.platform != platform:
+        # A template's rows may name their own channels; one whose first row names none
+        # takes the chosen channel, so its platform must be the channel's.
+        own_rows = rows_name_channel(fmt) and bool(ref_of_row)
+        if platform and not own_rows and channel.platform != platform:
             raise ImportRefused(
-                _("File này là số liệu %(file)s nhưng kênh đã chọn là %(chosen)s.")
-                % {"file": platform, "chosen": channel.get_platform_display()},
+                platform_mismatch_message(platform, channel),
                 "platform_mismatch",
+                platform=platform,
             )
         if ref and not channel_matches(channel, ref):
+            page = describe_page(platform or channel.platform, ref, name)
             if channel.external_id:
                 raise ImportRefused(
                     _(
-                        "File này thuộc kênh có mã %(ref)s, không phải kênh đã chọn "
-                        "(%(channel)s, mã %(id)s)."
+                        "File này là của %(page)s, không phải của kênh đã chọn %(channel)s "
+                        "(mã %(id)s). Hãy nhập lại và chọn đúng kênh của trang này; nếu trang "
+                        "chưa có trong danh sách kênh, nhờ biên tập viên của đơn vị đăng ký "
+                        "kênh trước."
                     )
-                    % {"ref": ref, "channel": channel, "id": channel.external_id},
+                    % {"page": page, "channel": channel, "id": channel.external_id},
                     "channel_mismatch",
+                    ref=ref,
+                    name=name,
                 )
             if not confirm_channel:
                 raise ImportRefused(
                     _(
-                        "File này thuộc trang có mã %(ref)s (%(name)s). Kênh %(channel)s "
-                        "chưa có mã này: hãy xác nhận đây đúng là kênh của file."
+                        "File này là của %(page)s, nhưng kênh %(channel)s chưa được ghi mã "
+                        "này. Hãy so sánh hai bên: nếu đúng là một, biên tập viên của đơn vị "
+                        "xác nhận và file được nhập tiếp; nếu không, nhập lại với đúng kênh."
                     )
-                    % {
-                        "ref": ref,
-                        "name": first.channel_name or "?" if first else "?",
-                        "channel": channel,
-                    },
+                    % {"page": page, "channel": channel},
                     "confirm_channel",
                     ref=ref,
-                    name=(first.channel_name or "") if first else "",
+                    name=name,
                 )
             return Resolved(channel=channel, confirm_ref=ref)
         return Resolved(channel=channel)
@@ -158,15 +167,18 @@ def resolve_channel(
             return Resolved(channel=found)
         raise ImportRefused(
             _(
-                "Không tìm thấy kênh đã đăng ký có mã %(ref)s (%(name)s). Hãy đăng ký kênh "
-                "trước, hoặc chọn kênh khi nhập để ghi nhận mã này cho kênh."
+                "%(page)s chưa có trong danh sách kênh chính thức. Nếu đây là kênh của đơn "
+                "vị: nhập lại và chọn kênh đó ở ô “Kênh” (biên tập viên sẽ xác nhận mã trang), "
+                "hoặc nhờ biên tập viên đăng ký kênh trước."
             )
-            % {"ref": ref, "name": (first.channel_name if first else "") or "?"},
+            % {"page": capfirst(describe_page(platform, ref, name))},
             "channel_unknown",
             ref=ref,
+            name=name,
         )
     raise ImportRefused(
-        _("File này không cho biết kênh nào: hãy chọn kênh khi nhập."), "channel_required"
+        _("File này không ghi là của kênh nào: hãy nhập lại và chọn kênh ở ô “Kênh”."),
+        "channel_required",
     )
 
 
@@ -184,9 +196,12 @@ class TemplateChannels:
             if self.default is None:
                 return _("Dòng không ghi kênh và chưa chọn kênh khi nhập.")
             if self.default.platform != row.platform:
-                return _("Nền tảng %(row)s khác nền tảng của kênh đã chọn (%(channel)s).") % {
-                    "row": row.platform,
-                    "channel": self.default.platform,
+                return _(
+                    "Dòng này là số liệu %(row)s, nhưng kênh đã chọn là %(channel)s: ghi kênh "
+                    "%(row)s của đơn vị vào cột “Kênh”."
+                ) % {
+                    "row": platform_label(row.platform),
+                    "channel": self.default,
                 }
             return self.default
         key = (row.platform, ref)
@@ -206,11 +221,14 @@ class TemplateChannels:
             if canon is not None:
                 found = find_channel(canon.platform, canon.identifier)
         if found is None:
-            return _("Kênh %(ref)s chưa được đăng ký.") % {"ref": ref[:100]}
+            return _(
+                "Kênh %(ref)s chưa có trong danh sách kênh chính thức: nhờ biên tập viên của "
+                "đơn vị đăng ký kênh, rồi nhập lại file."
+            ) % {"ref": ref[:100]}
         if found.platform != platform:
-            return _("Kênh %(ref)s không thuộc nền tảng %(platform)s.") % {
+            return _("Kênh %(ref)s không phải kênh %(platform)s.") % {
                 "ref": ref[:100],
-                "platform": platform,
+                "platform": platform_label(platform),
             }
         if not can_import_to(self.user, found):
             return _("Bạn không có quyền nhập số liệu cho kênh %(ref)s.") % {"ref": ref[:100]}
@@ -233,8 +251,8 @@ def channel_checker(*, acting_user: Any, fmt: str, channel: Channel | None) -> C
     def channel_for(row: Row) -> Channel | str:
         if row.platform != wanted_platform:
             return _("Dòng này là số liệu %(row)s, không phải %(channel)s.") % {
-                "row": row.platform,
-                "channel": wanted_platform,
+                "row": platform_label(row.platform),
+                "channel": platform_label(wanted_platform),
             }
         ref = row.channel_ref
         if not identified or not ref:
