@@ -19,8 +19,8 @@ Contract for callers (the Django import service):
   (YouTube's ``Total``). Batch notes (e.g. a guessed year) are appended to ``ctx.notes``.
 * A metric the file does not give is ``None`` (unknown), never 0.
 
-Adding a format
----------------
+Adding a format (a walk-through with a fixture and a test: ``docs/contributing.md``)
+---------------------------------------------------------------------------------------
 1. Create ``ledger/formats/<name>.py`` with:
 
    * ``NAME = "<name>"`` and ``TITLE`` (a one-line user-facing description);
@@ -100,6 +100,16 @@ def rows_name_channel(name: str) -> bool:
     """Whether each row of format ``name`` may name its own registered channel."""
     module = module_named(name)
     return bool(module is not None and module.ROWS_NAME_CHANNEL)
+
+
+def is_description_row(header: list[str], cells: list[str]) -> bool:
+    """Whether ``cells``, just after ``header``, describe the columns rather than hold a
+    post (a format's ``is_description_row``)."""
+    return any(
+        module.is_description_row(header, cells)
+        for module in FORMATS
+        if hasattr(module, "is_description_row")
+    )
 
 
 def is_known_header(header: list[str]) -> bool:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import operator
+import re
 from collections.abc import Callable, Iterator
 from datetime import date
 
@@ -48,6 +49,21 @@ TITLE = "Meta Business Suite – bài viết Facebook/Instagram (Post ID, Publis
 # Rows carry the Page ID (or Instagram account id): the channel is found by it.
 IDENTIFIES_CHANNEL = True
 ROWS_NAME_CHANNEL = False
+
+
+def is_description_row(header: list[str], cells: list[str]) -> bool:
+    """The pre-2023 export's second header row: a sentence describing each metric (the
+    reader skips it)."""
+    if not any(norm_header(h).startswith("lifetime ") for h in header):
+        return False
+    filled = [c.strip() for c in cells if c.strip()]
+    if not filled:
+        return False
+    if any(re.fullmatch(r"[-+0-9.,% ]+", c) for c in filled):
+        return False
+    wordy = sum(1 for c in filled if len(c.split()) >= 3)
+    return wordy * 2 >= len(filled)
+
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "post_id": ("Post ID", "ID bài viết"),

@@ -28,7 +28,6 @@ MAX_ROWS = 2_000_000
 HEADER_SEARCH_ROWS = 20
 CHUNK = 1 << 20
 ZIP_MAX_RATIO = 100  # uncompressed / compressed, checked for members over 1 MB
-YOUTUBE_TABLE_NAMES = ("table data.csv", "dữ liệu bảng.csv")
 
 BOM_UTF8 = b"\xef\xbb\xbf"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -92,27 +91,24 @@ class Table:
         return (cells[index] for _line, cells in self.raw_rows())
 
 
+def zip_members() -> set[str]:
+    """The zip members (lower-case names) that some format reads from its zip export."""
+    from . import FORMATS  # late import: the registry imports this module
+
+    return {name for module in FORMATS for name in getattr(module, "ZIP_MEMBERS", ())}
+
+
 def _default_recognise(header: list[str]) -> bool:
     from . import is_known_header  # late import: the registry imports this module
 
     return is_known_header(header)
 
 
-def _looks_old_meta(header: list[str]) -> bool:
-    return any(norm_header(h).startswith("lifetime ") for h in header)
-
-
 def _is_description_row(header: list[str], cells: list[str]) -> bool:
-    """Meta's pre-2023 second header row (a sentence describing each metric)."""
-    if not _looks_old_meta(header):
-        return False
-    filled = [c.strip() for c in cells if c.strip()]
-    if not filled:
-        return False
-    if any(re.fullmatch(r"[-+0-9.,% ]+", c) for c in filled):
-        return False
-    wordy = sum(1 for c in filled if len(c.split()) >= 3)
-    return wordy * 2 >= len(filled)
+    """A row just after the header that describes the columns (a format's quirk)."""
+    from . import is_description_row  # late import: the registry imports this module
+
+    return is_description_row(header, cells)
 
 
 def _refuse_unknown(first_rows: list[list[str]]) -> FileRefused:
@@ -755,7 +751,7 @@ def _open_youtube_zip(
     wanted = [
         n
         for n in names
-        if unicodedata.normalize("NFC", n.rsplit("/", 1)[-1]).lower() in YOUTUBE_TABLE_NAMES
+        if unicodedata.normalize("NFC", n.rsplit("/", 1)[-1]).lower() in zip_members()
     ]
     if not wanted:
         raise FileRefused(

@@ -39,6 +39,8 @@ TITLE = "YouTube Studio – Chế độ nâng cao, Xuất chế độ xem hiện
 # No channel identity in the file: the user picks the channel.
 IDENTIFIES_CHANNEL = False
 ROWS_NAME_CHANNEL = False
+# Its zip export holds the table under one of these names (case ignored).
+ZIP_MEMBERS = ("table data.csv", "dữ liệu bảng.csv")
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "content": ("Content", "Nội dung"),
