@@ -69,7 +69,7 @@ TEMPLATE_TYPES = ["Tin bài", "Ảnh", "Video"]
 
 
 def log(msg: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+    print(f"[{time.strftime('%H:%M:%S', time.gmtime())} UTC] {msg}", flush=True)
 
 
 def _env() -> dict[str, str]:

@@ -104,6 +104,26 @@ class Resolved:
     confirm_ref: str = ""  # an id to record on the channel once confirmed
 
 
+@dataclass(frozen=True)
+class FileIdentity:
+    """What a file's first row says of its channel."""
+
+    platform: str | None
+    ref: str  # the channel's platform id or handle, for a format that carries one
+    row_ref: str  # the first row's own channel reference, whatever the format
+    name: str
+
+    @classmethod
+    def of(cls, fmt: str, first: Row | None) -> FileIdentity:
+        row_ref = (first.channel_ref or "").strip() if first else ""
+        return cls(
+            platform=first.platform if first else None,
+            ref=row_ref if identifies_channel(fmt) else "",
+            row_ref=row_ref,
+            name=(first.channel_name or "") if first else "",
+        )
+
+
 def resolve_channel(
     *,
     acting_user: Any,
@@ -112,56 +132,16 @@ def resolve_channel(
     channel: Channel | None,
     confirm_channel: bool,
 ) -> Resolved:
-    ref = (first.channel_ref or "").strip() if first else ""
-    ref_of_row = ref
-    platform = first.platform if first else None
-    if not identifies_channel(fmt):
-        ref = ""
-    name = (first.channel_name or "") if first else ""
+    """The batch's channel: the one chosen (checked against the file), or the one the
+    file names; ``ImportRefused`` when neither can be."""
+    file = FileIdentity.of(fmt, first)
     if channel is not None:
         ensure_can_import(acting_user, channel)
-        # A template's rows may name their own channels; one whose first row names none
-        # takes the chosen channel, so its platform must be the channel's.
-        own_rows = rows_name_channel(fmt) and bool(ref_of_row)
-        if platform and not own_rows and channel.platform != platform:
-            raise ImportRefused(
-                platform_mismatch_message(platform, channel),
-                "platform_mismatch",
-                platform=platform,
-            )
-        if ref and not channel_matches(channel, ref):
-            page = describe_page(platform or channel.platform, ref, name)
-            if channel.external_id:
-                raise ImportRefused(
-                    _(
-                        "File này là của %(page)s, không phải của kênh đã chọn %(channel)s "
-                        "(mã %(id)s). Hãy nhập lại và chọn đúng kênh của trang này; nếu trang "
-                        "chưa có trong danh sách kênh, nhờ biên tập viên của đơn vị đăng ký "
-                        "kênh trước."
-                    )
-                    % {"page": page, "channel": channel, "id": channel.external_id},
-                    "channel_mismatch",
-                    ref=ref,
-                    name=name,
-                )
-            if not confirm_channel:
-                raise ImportRefused(
-                    _(
-                        "File này là của %(page)s, nhưng kênh %(channel)s chưa được ghi mã "
-                        "này. Hãy so sánh hai bên: nếu đúng là một, biên tập viên của đơn vị "
-                        "xác nhận và file được nhập tiếp; nếu không, nhập lại với đúng kênh."
-                    )
-                    % {"page": page, "channel": channel},
-                    "confirm_channel",
-                    ref=ref,
-                    name=name,
-                )
-            return Resolved(channel=channel, confirm_ref=ref)
-        return Resolved(channel=channel)
+        return _check_chosen(fmt, file, channel, confirm_channel)
     if rows_name_channel(fmt):
         return Resolved(channel=None)
-    if ref and platform:
-        found = find_channel(platform, ref)
+    if file.ref and file.platform:
+        found = find_channel(file.platform, file.ref)
         if found is not None:
             ensure_can_import(acting_user, found)
             return Resolved(channel=found)
@@ -171,15 +151,60 @@ def resolve_channel(
                 "vị: nhập lại và chọn kênh đó ở ô “Kênh” (biên tập viên sẽ xác nhận mã trang), "
                 "hoặc nhờ biên tập viên đăng ký kênh trước."
             )
-            % {"page": capfirst(describe_page(platform, ref, name))},
+            % {"page": capfirst(describe_page(file.platform, file.ref, file.name))},
             "channel_unknown",
-            ref=ref,
-            name=name,
+            ref=file.ref,
+            name=file.name,
         )
     raise ImportRefused(
         _("File này không ghi là của kênh nào: hãy nhập lại và chọn kênh ở ô “Kênh”."),
         "channel_required",
     )
+
+
+def _check_chosen(
+    fmt: str, file: FileIdentity, channel: Channel, confirm_channel: bool
+) -> Resolved:
+    """The chosen channel against what the file says: the same platform, and the same
+    platform id (or, once confirmed, an id to record on the channel)."""
+    # A template's rows may name their own channels; one whose first row names none
+    # takes the chosen channel, so its platform must be the channel's.
+    own_rows = rows_name_channel(fmt) and bool(file.row_ref)
+    if file.platform and not own_rows and channel.platform != file.platform:
+        raise ImportRefused(
+            platform_mismatch_message(file.platform, channel),
+            "platform_mismatch",
+            platform=file.platform,
+        )
+    if not file.ref or channel_matches(channel, file.ref):
+        return Resolved(channel=channel)
+    page = describe_page(file.platform or channel.platform, file.ref, file.name)
+    if channel.external_id:
+        raise ImportRefused(
+            _(
+                "File này là của %(page)s, không phải của kênh đã chọn %(channel)s "
+                "(mã %(id)s). Hãy nhập lại và chọn đúng kênh của trang này; nếu trang "
+                "chưa có trong danh sách kênh, nhờ biên tập viên của đơn vị đăng ký "
+                "kênh trước."
+            )
+            % {"page": page, "channel": channel, "id": channel.external_id},
+            "channel_mismatch",
+            ref=file.ref,
+            name=file.name,
+        )
+    if not confirm_channel:
+        raise ImportRefused(
+            _(
+                "File này là của %(page)s, nhưng kênh %(channel)s chưa được ghi mã "
+                "này. Hãy so sánh hai bên: nếu đúng là một, biên tập viên của đơn vị "
+                "xác nhận và file được nhập tiếp; nếu không, nhập lại với đúng kênh."
+            )
+            % {"page": page, "channel": channel},
+            "confirm_channel",
+            ref=file.ref,
+            name=file.name,
+        )
+    return Resolved(channel=channel, confirm_ref=file.ref)
 
 
 class TemplateChannels:

@@ -40,32 +40,16 @@ class PostInput:
 
 
 def validate_input(index: int, post: PostInput, platform: str) -> Row | RowError:
+    """The post as a row of the batch (line = its position + 1), or why it is rejected."""
     line = index + 1
-    post_id = (post.post_id or "").strip()
-    if not post_id or len(post_id) > 128 or any(c.isspace() for c in post_id):
-        return RowError(line, "post_id", _("Mã bài viết trống hoặc không hợp lệ."))
-    if post.content_type not in CONTENT_TYPES:
-        return RowError(
-            line,
-            "content_type",
-            _("Loại nội dung phải là một trong: %(choices)s.")
-            % {"choices": ", ".join(CONTENT_TYPES)},
-        )
-    for name in ("post_id", "permalink", "caption"):
-        if "\x00" in (getattr(post, name) or ""):
-            return RowError(line, name, _("Có ký tự NUL (\\x00): không lưu được."))
-    if "\\u0000" in json.dumps(post.extras or {}):
-        return RowError(line, "extras", _("Có ký tự NUL (\\x00): không lưu được."))
-    if post.published_at is not None and timezone.is_naive(post.published_at):
-        return RowError(line, "published_at", _("Thời gian đăng phải có múi giờ."))
-    for name in METRICS:
-        value = getattr(post, name)
-        if value is not None and (not isinstance(value, int) or value < 0):
-            return RowError(line, name, _("Phải là số nguyên không âm."))
+    problem = _problem(post)
+    if problem is not None:
+        column, message = problem
+        return RowError(line, column, message)
     return Row(
         line=line,
         platform=platform,
-        post_id=post_id,
+        post_id=post.post_id.strip(),
         published_at=post.published_at,
         content_type=post.content_type,
         permalink=(post.permalink or "")[:2000] or None,
@@ -81,6 +65,30 @@ def validate_input(index: int, post: PostInput, platform: str) -> Row | RowError
         watch_time_seconds=post.watch_time_seconds,
         extras=dict(post.extras or {}),
     )
+
+
+def _problem(post: PostInput) -> tuple[str, str] | None:
+    """The first field of ``post`` that cannot be stored, and why."""
+    post_id = (post.post_id or "").strip()
+    if not post_id or len(post_id) > 128 or any(c.isspace() for c in post_id):
+        return "post_id", _("Mã bài viết trống hoặc không hợp lệ.")
+    if post.content_type not in CONTENT_TYPES:
+        return "content_type", _("Loại nội dung phải là một trong: %(choices)s.") % {
+            "choices": ", ".join(CONTENT_TYPES)
+        }
+    nul = _("Có ký tự NUL (\\x00): không lưu được.")
+    for name in ("post_id", "permalink", "caption"):
+        if "\x00" in (getattr(post, name) or ""):
+            return name, nul
+    if "\\u0000" in json.dumps(post.extras or {}):
+        return "extras", nul
+    if post.published_at is not None and timezone.is_naive(post.published_at):
+        return "published_at", _("Thời gian đăng phải có múi giờ.")
+    for name in METRICS:
+        value = getattr(post, name)
+        if value is not None and (not isinstance(value, int) or value < 0):
+            return name, _("Phải là số nguyên không âm.")
+    return None
 
 
 def posts_upsert(
