@@ -16,11 +16,9 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO, cast
 
-from . import xlsx_book
 from .base import FileRefused, norm_header
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
@@ -111,7 +109,7 @@ def _is_description_row(header: list[str], cells: list[str]) -> bool:
     return is_description_row(header, cells)
 
 
-def _refuse_unknown(first_rows: list[list[str]]) -> FileRefused:
+def refuse_unknown(first_rows: list[list[str]]) -> FileRefused:
     from . import FORMAT_TITLES
 
     for row in first_rows:
@@ -156,7 +154,7 @@ class _Filter(io.RawIOBase):
         super().close()
 
 
-class _Capped(_Filter):
+class Capped(_Filter):
     """Counts bytes read from a stream and refuses beyond ``cap``."""
 
     def __init__(self, inner: IO[bytes], cap: int) -> None:
@@ -170,7 +168,7 @@ class _Capped(_Filter):
             raise FileRefused("File giải nén quá lớn / uncompressed data too large.", "too_big")
 
 
-def _check_zip(zf: zipfile.ZipFile, max_uncompressed: int) -> None:
+def check_zip(zf: zipfile.ZipFile, max_uncompressed: int) -> None:
     total = 0
     for info in zf.infolist():
         total += info.file_size
@@ -192,7 +190,7 @@ def _check_zip(zf: zipfile.ZipFile, max_uncompressed: int) -> None:
         )
 
 
-def _open_zip(path: Path) -> zipfile.ZipFile:
+def open_zip(path: Path) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
@@ -424,7 +422,7 @@ def _csv_records(
             ) from None
 
 
-def _open_csv(
+def open_csv(
     opener: Opener,
     filename: str,
     recognise: Recognise,
@@ -466,7 +464,7 @@ def _open_csv(
     finally:
         records.close()
     if header is None:
-        raise _refuse_unknown(seen)
+        raise refuse_unknown(seen)
     if newlines > max_rows + data_after:
         total = sum(
             1
@@ -474,7 +472,7 @@ def _open_csv(
             if s > data_after and any(x.strip() for x in c)
         )
         if total > max_rows:
-            raise _too_many(max_rows)
+            raise too_many_rows(max_rows)
     width = len(header)
     decimal = "," if delimiter == ";" else ("." if delimiter == "," else None)
 
@@ -499,7 +497,7 @@ def _open_csv(
                         cells = [c.replace("\x00", "") for c in cells]
                     count += 1
                     if count > max_rows:
-                        raise _too_many(max_rows)
+                        raise too_many_rows(max_rows)
                     if normalise:
                         joined = "\x1f".join(cells)
                         if not (joined.isascii() or unicodedata.is_normalized("NFC", joined)):
@@ -552,136 +550,11 @@ def _open_csv(
     )
 
 
-def _too_many(max_rows: int) -> FileRefused:
+def too_many_rows(max_rows: int) -> FileRefused:
     return FileRefused(
         f"File có quá nhiều dòng (tối đa {max_rows:,}). Hãy chia nhỏ file. "
         "/ Too many rows; split the file.",
         "too_many_rows",
-    )
-
-
-# --------------------------------------------------------------------------- xlsx
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < 2**53:
-            return str(int(value))
-        return repr(value)
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=None).isoformat(sep=" ")
-    if isinstance(value, date | time):
-        return value.isoformat()
-    text = str(value)
-    return text if text.isascii() else unicodedata.normalize("NFC", text)
-
-
-def _load_workbook(path: Path, filename: str):  # type: ignore[no-untyped-def]
-    try:
-        return xlsx_book.load_workbook(path, filename)
-    except FileRefused:
-        raise
-    except Exception as exc:  # openpyxl raises many kinds on damaged files
-        raise FileRefused(
-            f"File Excel (.xlsx) bị hỏng, không mở được ({type(exc).__name__}). Hãy lưu lại "
-            "file bằng Excel hoặc xuất lại. / Corrupt .xlsx file.",
-            "corrupt",
-        ) from None
-
-
-def _open_xlsx(path: Path, filename: str, recognise: Recognise, max_rows: int, cap: int) -> Table:
-    with _open_zip(path) as zf:
-        _check_zip(zf, cap)
-    wb = _load_workbook(path, filename)
-    found: tuple[str, int, list[str]] | None = None
-    seen: list[list[str]] = []
-    try:
-        for ws in wb.worksheets:
-            for n, values in enumerate(ws.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)):
-                cells = [_cell_text(v) for v in values]
-                if not any(c.strip() for c in cells):
-                    continue
-                if recognise(cells):
-                    found = (ws.title, n + 1, cells)
-                    break
-                if len(seen) < HEADER_SEARCH_ROWS:
-                    seen.append(cells)
-            if found:
-                if (ws.max_row or 0) > max_rows + found[1]:
-                    raise _too_many(max_rows)
-                break
-    except FileRefused:
-        raise
-    except Exception as exc:
-        raise FileRefused(
-            f"File Excel (.xlsx) bị hỏng ({type(exc).__name__}). / Corrupt .xlsx file.",
-            "corrupt",
-        ) from None
-    finally:
-        wb.close()
-    if found is None:
-        raise _refuse_unknown(seen)
-    sheet, header_row, raw_header = found
-    while raw_header and not raw_header[-1].strip():
-        raw_header.pop()
-    width = len(raw_header)
-
-    def rows(normalise: bool) -> Iterator[tuple[int, list[str]]]:
-        book = _load_workbook(path, filename)
-        count = 0
-        try:
-            ws = book[sheet]
-            for n, values in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True)):
-                cells = [_cell_text(v) for v in values[:width]]
-                if not any(c.strip() for c in cells):
-                    continue
-                count += 1
-                if count > max_rows:
-                    raise _too_many(max_rows)
-                joined = "\x1f".join(cells)
-                if not joined.isascii() and MOJIBAKE.search(joined):
-                    raise FileRefused(
-                        "File bị lỗi phông chữ (mojibake, ví dụ 'Ã¡' thay cho 'á') ở dòng "
-                        f"{header_row + 1 + n}. Hãy xuất lại file gốc từ nền tảng. "
-                        "/ Garbled text (mojibake); export the file again.",
-                        "mojibake",
-                    )
-                if len(cells) < width:
-                    cells += [""] * (width - len(cells))
-                yield header_row + 1 + n, cells
-        except FileRefused:
-            raise
-        except Exception as exc:
-            raise FileRefused(
-                f"File Excel (.xlsx) bị hỏng ({type(exc).__name__}). / Corrupt .xlsx file.",
-                "corrupt",
-            ) from None
-        finally:
-            book.close()
-
-    header = [h.strip() for h in raw_header]
-    if MOJIBAKE.search("\x1f".join(header)):
-        raise FileRefused(
-            "Tiêu đề cột bị lỗi phông chữ (mojibake). Hãy xuất lại file gốc. / Garbled header.",
-            "mojibake",
-        )
-    return Table(
-        header=header,
-        encoding="xlsx",
-        dialect=f"xlsx sheet {sheet!r}",
-        kind="xlsx",
-        filename=filename,
-        header_line=header_row,
-        delimiter=None,
-        decimal=".",
-        member=sheet,
-        _rows=rows,
     )
 
 
@@ -725,91 +598,20 @@ def open_table(
                 "/ Corrupt .xlsx or .zip file.",
                 "corrupt",
             )
-        with _open_zip(path) as zf:
+        with open_zip(path) as zf:
             names = zf.namelist()
-            _check_zip(zf, max_uncompressed)
+            check_zip(zf, max_uncompressed)
         if "xl/workbook.xml" in names:
-            return _open_xlsx(path, filename, recognise, max_rows, max_uncompressed)
-        return _open_youtube_zip(path, filename, names, recognise, max_rows, max_uncompressed)
+            from .xlsx_table import open_xlsx  # late import: it builds on this module
+
+            return open_xlsx(path, filename, recognise, max_rows, max_uncompressed)
+        from .zip_table import open_zip_member  # late import: it builds on this module
+
+        return open_zip_member(path, filename, names, recognise, max_rows, max_uncompressed)
 
     # A plain CSV is not size-capped here (a 1M-row Meta export is ~300 MB): the upload
     # limit belongs to the web layer, and rows are capped by max_rows.
     def opener() -> IO[bytes]:
         return path.open("rb")
 
-    return _open_csv(opener, filename, recognise, max_rows)
-
-
-def _open_youtube_zip(
-    path: Path,
-    filename: str,
-    names: list[str],
-    recognise: Recognise,
-    max_rows: int,
-    cap: int,
-) -> Table:
-    wanted = [
-        n
-        for n in names
-        if unicodedata.normalize("NFC", n.rsplit("/", 1)[-1]).lower() in zip_members()
-    ]
-    if not wanted:
-        raise FileRefused(
-            "File zip này không phải bản xuất YouTube Studio (không có 'Table data.csv'). "
-            "Với các nền tảng khác, hãy giải nén và tải lên file .csv/.xlsx bên trong. "
-            "/ Only YouTube Studio zips (with 'Table data.csv') are accepted; unzip other "
-            "archives and upload the CSV.",
-            "zip",
-        )
-    member = wanted[0]
-
-    @contextlib.contextmanager
-    def _member() -> Iterator[IO[bytes]]:
-        zf = _open_zip(path)
-        try:
-            try:
-                inner = zf.open(member)
-            except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
-                raise FileRefused(f"File zip bị hỏng ({exc}). / Corrupt zip.", "corrupt") from None
-            capped = _Capped(inner, cap)
-            buffered = io.BufferedReader(capped, CHUNK)
-            try:
-                yield buffered
-            finally:
-                buffered.close()
-        except (zipfile.BadZipFile, EOFError, OSError) as exc:
-            raise FileRefused(f"File zip bị hỏng ({exc}). / Corrupt zip.", "corrupt") from None
-        finally:
-            zf.close()
-
-    def opener() -> IO[bytes]:
-        return cast(IO[bytes], _ZipMemberStream(_member))
-
-    return _open_csv(opener, filename, recognise, max_rows, member=member)
-
-
-class _ZipMemberStream(io.RawIOBase):
-    """A file-like wrapper that owns the zip context manager (so ``with opener()`` works)."""
-
-    def __init__(self, factory: Callable[[], contextlib.AbstractContextManager[IO[bytes]]]):
-        self._cm = factory()
-        self._stream = self._cm.__enter__()
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
-        try:
-            data = self._stream.read(len(buffer))
-        except FileRefused:
-            raise
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
-            raise FileRefused(f"File zip bị hỏng ({exc}). / Corrupt zip.", "corrupt") from None
-        buffer[: len(data)] = data
-        return len(data)
-
-    def close(self) -> None:
-        if not self.closed:
-            with contextlib.suppress(Exception):
-                self._cm.__exit__(None, None, None)
-        super().close()
+    return open_csv(opener, filename, recognise, max_rows)
