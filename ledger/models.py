@@ -112,6 +112,8 @@ class ImportBatch(models.Model):
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Runs of this batch started by the worker; an interrupted run is retried once.
+    attempts = models.PositiveSmallIntegerField(default=0)
     # A reporter asked an editor to confirm the file's page for the channel (the editor's
     # queue: ledger.selectors.pending_page_confirmations_for).
     confirm_requested_by = models.ForeignKey(

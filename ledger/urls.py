@@ -19,6 +19,7 @@ urlpatterns = [
     path("template.<str:kind>", views.template_download, name="template"),
     path("forms/", views.forms_list, name="forms"),
     path("forms/new/", views.form_new, name="form_new"),
+    path("forms/approve/", views.forms_approve, name="forms_approve"),
     path("forms/<int:pk>/", views.form_detail, name="form"),
     path("forms/<int:pk>/submit/", views.form_submit, name="form_submit"),
     path("forms/<int:pk>/review/", views.form_review, name="form_review"),

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.permissions import Role, ensure_role
+from ledger.ingest import imports
 from ledger.ingest.channels import ensure_can_import, set_external_id
-from ledger.ingest.imports import import_file
 from ledger.ingest.result import ImportRefused, max_import_bytes
 from ledger.models import ImportBatch
 from registry.models import Channel
@@ -116,10 +116,13 @@ def import_confirm_channel(*, acting_user: Any, batch: ImportBatch) -> ImportBat
 
 def import_batch_run(*, batch_id: int, confirm_channel: bool = False) -> None:
     """The worker's side: run a queued batch, recording the outcome on the batch row."""
-    batch = ImportBatch.objects.select_related("channel", "created_by").get(pk=batch_id)
-    if batch.status not in (ImportBatch.Status.QUEUED, ImportBatch.Status.NEEDS_CHANNEL):
+    waiting = (ImportBatch.Status.QUEUED, ImportBatch.Status.NEEDS_CHANNEL)
+    # Claimed in one statement: two workers given the same batch run it once.
+    if not ImportBatch.objects.filter(pk=batch_id, status__in=waiting).update(
+        status=ImportBatch.Status.RUNNING
+    ):
         return
-    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING)
+    batch = ImportBatch.objects.select_related("channel", "created_by").get(pk=batch_id)
     # The messages and rejected rows are written in the language of the uploader.
     with translation.override(batch.language or settings.LANGUAGE_CODE):
         _batch_run(batch, confirm_channel=confirm_channel)
@@ -129,7 +132,7 @@ def _batch_run(batch: ImportBatch, *, confirm_channel: bool) -> None:
     pending = Path(batch.pending_path)
     write_progress(batch.pk, 0)
     try:
-        import_file(
+        imports.import_file(
             acting_user=batch.created_by,
             path=pending,
             filename=batch.filename,

@@ -131,15 +131,21 @@ ROUTES = {
         data=lambda w: {
             "unit": w.commune_b.pk,
             "month": "2026-01",
-            "platform": "website",
-            "articles": 1,
-            "photos": 0,
-            "videos": 0,
-            "livestreams": 0,
-            "others": 0,
+            "website-articles": 1,
+            "action": "submit",
         },
         secret=lambda w: w.commune_b.name,
         effect=_b_wrote,
+    ),
+    "ledger:forms_approve": listing(
+        lambda w: "/ledger/forms/approve/",
+        method="POST",
+        min_role="administrator",
+        data=lambda w: {"form": _form(w, "b").pk},
+        secret=lambda w: w.commune_b.name,
+        effect=lambda w: (
+            _form(w, "b").__class__.objects.filter(pk=_form(w, "b").pk, status="approved").exists()
+        ),
     ),
     "ledger:form": scoped(
         lambda w: f"/ledger/forms/{_form(w, 'b').pk}/", secret=lambda w: w.commune_b.name

@@ -232,13 +232,8 @@ def _form_flow(world: Any, client_for: Any, **values: Any) -> MonthlyForm:
     data = {
         "unit": world.commune_a.pk,
         "month": "2026-02",
-        "platform": "facebook",
-        "articles": 0,
-        "photos": 0,
-        "videos": 0,
-        "livestreams": 0,
-        "others": 0,
-        **values,
+        "action": "save",
+        **{f"facebook-{k}": v for k, v in values.items()},
     }
     response = reporter.post("/ledger/forms/new/", data)
     assert response.status_code == 302, response.content.decode()
@@ -313,20 +308,11 @@ def test_monthly_form_flow_and_double_counting_rule(world: Any, client: Any) -> 
 
 def test_form_validation_and_flag(world: Any, client: Any) -> None:
     client.force_login(world.users_a["reporter"])
-    data = {
-        "unit": world.commune_a.pk,
-        "month": "2026-02",
-        "platform": "zalo",
-        "articles": -1,
-        "photos": 0,
-        "videos": 0,
-        "livestreams": 0,
-        "others": 0,
-    }
+    data = {"unit": world.commune_a.pk, "month": "2026-02", "zalo-articles": -1}
     response = client.post("/ledger/forms/new/", data)
-    assert response.status_code == 200 and "Tin bài" in response.content.decode()
+    assert response.status_code == 200 and "Không được nhỏ hơn 0." in response.content.decode()
     assert not MonthlyForm.objects.exists()
-    data.update(articles=0, reach=500)
+    data.update({"zalo-articles": 0, "zalo-reach": 500})
     client.post("/ledger/forms/new/", data)
     form = MonthlyForm.objects.get()
     assert form.flagged
