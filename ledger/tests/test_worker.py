@@ -17,11 +17,12 @@ from django_tasks_db.models import DBTaskResult, DBTaskResultQuerySet
 
 from core.models import AuditEvent
 from ledger import recovery, services
-from ledger.ingest import imports
 from ledger.models import ImportBatch, Post
 from ledger.tests.factories import SHARED, make_channel
 
 TIKTOK = SHARED / "tiktok_content.csv"
+# The worker commits and may reset its connection, as in production: no test transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
@@ -97,6 +98,8 @@ def test_a_task_past_its_time_limit_is_stopped_and_the_next_one_runs(
     world: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     slow, quick = queue(world, "cham.csv"), queue(world, "nhanh.csv")
+    from ledger.ingest import imports
+
     import_file = imports.import_file
 
     def slow_import(**kwargs: Any) -> Any:
