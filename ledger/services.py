@@ -47,6 +47,7 @@ from ledger.formats import (
     parse_file,
 )
 from ledger.formats.parallel import parse_file_in_child
+from ledger.messages import translated
 from ledger.models import (
     METRICS,
     ImportBatch,
@@ -723,6 +724,7 @@ class _Ingest:
 
     def _reject(self, line: int, column: str, message: str) -> None:
         self.counts.rejected += 1
+        message = translated(message)
         error = RowError(line=line, field=column, message=message)
         if self.keep_errors is None or len(self.counts.errors) < self.keep_errors:
             self.counts.errors.append(error)
@@ -1484,7 +1486,7 @@ def _import_once(
                     first = item
                     break
         except FileRefused as exc:
-            raise ImportRefused(exc.message, exc.code) from exc
+            raise ImportRefused(translated(exc.message), exc.code) from exc
         resolved = _resolve_channel(
             acting_user=acting_user,
             fmt=fmt,
@@ -1666,7 +1668,7 @@ def _run_ingest(
     try:
         ingest.feed(rows)
     except FileRefused as exc:
-        raise ImportRefused(exc.message, exc.code) from exc
+        raise ImportRefused(translated(exc.message), exc.code) from exc
     finally:
         if immediate:
             with connection.cursor() as cursor:  # an outer transaction keeps the setting
@@ -1682,7 +1684,7 @@ def _run_ingest(
     batch.posts_created = counts.posts_created
     batch.posts_updated = counts.posts_updated
     batch.unchanged = counts.unchanged
-    batch.notes = list(ctx.notes) if ctx else []
+    batch.notes = [translated(n) for n in ctx.notes] if ctx else []
     batch.finished_at = timezone.now()
     batch.save()
     audit(
@@ -1711,7 +1713,7 @@ def _run_ingest(
         posts_updated=counts.posts_updated,
         unchanged=counts.unchanged,
         dry_run=dry_run,
-        notes=list(ctx.notes) if ctx else [],
+        notes=[translated(n) for n in ctx.notes] if ctx else [],
     )
     if dry_run:
         result.batch = None

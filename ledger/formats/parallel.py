@@ -33,7 +33,17 @@ from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import IO, Any
 
-from .base import MAX_YEAR, MIN_YEAR, FileRefused, OrderGuessWrong, ParseContext, Row, RowError
+from .base import (
+    MAX_YEAR,
+    MIN_YEAR,
+    FileRefused,
+    OrderGuessWrong,
+    ParseContext,
+    Row,
+    RowError,
+    flat_message,
+    unflat_message,
+)
 
 CHUNK = 2000
 BUFFERED = 16  # chunks read ahead from the child
@@ -159,7 +169,7 @@ def _child_main(source: IO[bytes], out: IO[bytes]) -> None:
                 chunk.append(_row_tuple(item))
             else:  # a 3-tuple: told apart from a row's by its length
                 assert isinstance(item, RowError)  # noqa: S101
-                chunk.append((item.line, item.field, item.message))
+                chunk.append((item.line, item.field, flat_message(item.message)))
             if len(chunk) >= CHUNK:
                 send_rows(chunk, plain)
                 chunk, plain = [], True
@@ -291,13 +301,13 @@ def parse_file_in_child(
                                 row.published_at = back(record[at])
                             yield row
                         else:
-                            yield RowError(*record)
+                            yield RowError(record[0], record[1], unflat_message(record[2]))
                     continue
                 for record in message[1]:
                     if len(record) == _ROW_LENGTH:
                         yield Row(*record)
                     else:
-                        yield RowError(*record)
+                        yield RowError(record[0], record[1], unflat_message(record[2]))
         finally:
             stop()
 
