@@ -26,7 +26,7 @@ import resource
 import sys
 import tempfile
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -202,9 +202,7 @@ def main() -> None:
     server.join(timeout=10)
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     total_requests = sum(requests.values())
-    per_platform = defaultdict(int)
-    for pk, platform in platform_of.items():
-        per_platform[platform] += 1
+    per_platform: Counter[str] = Counter(platform_of.values())
     floor = max(requests[p] * args.latency / concurrency for p in requests) if requests else 0.0
     scale = COUNTRY / args.channels
     print(
