@@ -21,6 +21,8 @@ from ledger.models import ImportBatch, Post
 from ledger.tests.factories import SHARED, make_channel
 
 TIKTOK = SHARED / "tiktok_content.csv"
+# The worker commits and may reset its connection, as in production: no test transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
