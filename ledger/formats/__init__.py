@@ -57,6 +57,7 @@ from .base import (
     ParseContext,
     Row,
     RowError,
+    _,
 )
 from .reader import MAX_ROWS, MAX_UNCOMPRESSED, Table, open_table
 
@@ -122,9 +123,10 @@ def detect(header: list[str]) -> ModuleType:
         if module.detect(header):
             return module
     raise FileRefused(
-        "Không nhận ra định dạng file. Các định dạng được hỗ trợ: "
-        + "; ".join(FORMAT_TITLES)
-        + ". / Unknown file format.",
+        _(
+            "Không nhận ra định dạng file. Các định dạng được hỗ trợ: %(formats)s.",
+            formats="; ".join(FORMAT_TITLES),
+        ),
         "unknown_header",
     )
 

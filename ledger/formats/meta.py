@@ -30,6 +30,7 @@ from .base import (
     ParseContext,
     Row,
     RowError,
+    _,
     check_post_id,
     clean_permalink,
     excerpt,
@@ -233,26 +234,35 @@ def _decide_order(distinct: set[str], column: str, original: bool, ctx: ParseCon
                     mdy_ok = False
                 else:
                     dmy_ok = False
-    redo = (
-        "Hãy xuất lại file từ Meta Business Suite và tải lên nguyên bản (không mở/lưu bằng "
-        "Excel), hoặc nhập bằng mẫu Bantin với ngày dạng dd/mm/yyyy."
-    )
     if any_iso and any_slashed:
         raise FileRefused(
-            f"Cột '{column}' có cả ngày đã bị Excel chuyển đổi và ngày dạng chữ: không biết "
-            f"chắc ngày/tháng. {redo} / Mixed date formats after an Excel re-save.",
+            _(
+                "Cột '%(column)s' có cả ngày đã bị Excel chuyển đổi và ngày dạng chữ: không biết "
+                "chắc ngày/tháng. Hãy xuất lại file từ Meta Business Suite và tải lên nguyên bản "
+                "(không mở/lưu bằng Excel), hoặc nhập bằng mẫu Bantin với ngày dạng dd/mm/yyyy.",
+                column=column,
+            ),
             "ambiguous_dates",
         )
     if not any_slashed:
         return "mdy"
     if first_big and second_big:
         raise FileRefused(
-            f"Cột '{column}' lẫn cả ngày dạng dd/mm và mm/dd. {redo} "
-            "/ The file mixes dd/mm and mm/dd dates.",
+            _(
+                "Cột '%(column)s' lẫn cả ngày dạng dd/mm và mm/dd. Hãy xuất lại file từ Meta "
+                "Business Suite và tải lên nguyên bản (không mở/lưu bằng Excel), hoặc nhập bằng "
+                "mẫu Bantin với ngày dạng dd/mm/yyyy.",
+                column=column,
+            ),
             "ambiguous_dates",
         )
     if first_big:
-        ctx.note(f"{ctx.filename}: ngày đăng đọc theo dạng ngày/tháng/năm (dd/mm/yyyy).")
+        ctx.note(
+            _(
+                "%(file)s: ngày đăng đọc theo dạng ngày/tháng/năm (dd/mm/yyyy).",
+                file=ctx.filename,
+            )
+        )
         return "dmy"
     if second_big or same:
         return "mdy"
@@ -260,13 +270,26 @@ def _decide_order(distinct: set[str], column: str, original: bool, ctx: ParseCon
         return "mdy"
     if mdy_ok != dmy_ok:
         order = "mdy" if mdy_ok else "dmy"
-        label = "tháng/ngày/năm" if order == "mdy" else "ngày/tháng/năm"
-        ctx.note(f"{ctx.filename}: ngày đăng đọc theo dạng {label} (dạng kia rơi vào tương lai).")
+        if order == "mdy":
+            note = _(
+                "%(file)s: ngày đăng đọc theo dạng tháng/ngày/năm (dạng kia rơi vào tương lai).",
+                file=ctx.filename,
+            )
+        else:
+            note = _(
+                "%(file)s: ngày đăng đọc theo dạng ngày/tháng/năm (dạng kia rơi vào tương lai).",
+                file=ctx.filename,
+            )
+        ctx.note(note)
         return order
     raise FileRefused(
-        f"File lưu bằng Excel với ngày dd/mm và mm/dd không phân biệt được (cột '{column}', "
-        f"mọi ngày đều ≤ 12). {redo} / Excel re-saved file: day/month order cannot be told "
-        "apart; export again from Meta or use the Bantin template.",
+        _(
+            "File lưu bằng Excel với ngày dd/mm và mm/dd không phân biệt được (cột "
+            "'%(column)s', mọi ngày đều ≤ 12). Hãy xuất lại file từ Meta Business Suite và tải "
+            "lên nguyên bản (không mở/lưu bằng Excel), hoặc nhập bằng mẫu Bantin với ngày dạng "
+            "dd/mm/yyyy.",
+            column=column,
+        ),
         "ambiguous_dates",
     )
 
@@ -274,7 +297,7 @@ def _decide_order(distinct: set[str], column: str, original: bool, ctx: ParseCon
 def parse(table: Table, ctx: ParseContext) -> Iterator[Row | RowError]:
     cols = Columns(table.header, ALIASES)
     if not cols.has("post_id"):
-        raise FileRefused("Thiếu cột 'Post ID' / missing column 'Post ID'.", "missing_column")
+        raise FileRefused(_("Thiếu cột '%(column)s'.", column="Post ID"), "missing_column")
     instagram = cols.has("account_id") or cols.has("account_username")
     order = _date_order(table, cols, ctx)
     plan = extras_plan(cols, _KEEP, EXTRA_ALIASES)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, cast
 
-from .base import FileRefused, norm_header
+from .base import FileRefused, _, norm_header
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_ROWS = 2_000_000
@@ -115,17 +115,21 @@ def refuse_unknown(first_rows: list[list[str]]) -> FileRefused:
     for row in first_rows:
         if [norm_header(c) for c in row[:2]] in (["date", "primary"], ["ngày", "chính"]):
             return FileRefused(
-                "Đây là file số liệu theo ngày của cả Trang, không phải số liệu từng bài viết. "
-                "Trong Meta Business Suite hãy vào Thông tin chi tiết → Nội dung và xuất "
-                "'Bài viết' (post-level). / This is a page-level daily export; export the "
-                "post-level content table instead.",
+                _(
+                    "Đây là file số liệu theo ngày của cả Trang, không phải số liệu từng bài "
+                    "viết. Trong Meta Business Suite hãy vào Thông tin chi tiết → Nội dung và "
+                    "xuất 'Bài viết' (post-level)."
+                ),
                 "page_level",
             )
     seen = ", ".join(c.strip()[:30] for c in (first_rows[0] if first_rows else [])[:8])
     return FileRefused(
-        "Không nhận ra định dạng file (không tìm thấy dòng tiêu đề cột quen thuộc). "
-        f"Các định dạng được hỗ trợ: {'; '.join(FORMAT_TITLES)}. "
-        f"Dòng đầu của file: {seen or '(trống)'}. / Unrecognised file: no known header row.",
+        _(
+            "Không nhận ra định dạng file (không tìm thấy dòng tiêu đề cột quen thuộc). Các "
+            "định dạng được hỗ trợ: %(formats)s. Dòng đầu của file: %(first)s.",
+            formats="; ".join(FORMAT_TITLES),
+            first=seen or "—",
+        ),
         "unknown_header",
     )
 
@@ -165,7 +169,7 @@ class Capped(_Filter):
     def check(self, data: bytes) -> None:
         self.count += len(data)
         if self.count > self.cap:
-            raise FileRefused("File giải nén quá lớn / uncompressed data too large.", "too_big")
+            raise FileRefused(_("File giải nén quá lớn."), "too_big")
 
 
 def check_zip(zf: zipfile.ZipFile, max_uncompressed: int) -> None:
@@ -173,19 +177,24 @@ def check_zip(zf: zipfile.ZipFile, max_uncompressed: int) -> None:
     for info in zf.infolist():
         total += info.file_size
         if info.flag_bits & 0x1:
-            raise FileRefused("File zip có mật khẩu / encrypted zip is not supported.", "zip")
+            raise FileRefused(_("File zip có mật khẩu: không mở được."), "zip")
         if info.file_size > (1 << 20) and info.file_size > ZIP_MAX_RATIO * max(
             info.compress_size, 1
         ):
             raise FileRefused(
-                f"File zip bất thường (tỉ lệ nén quá cao ở {info.filename!r}) – có thể là "
-                "zip bomb. / Suspicious compression ratio, file refused.",
+                _(
+                    "File zip bất thường (tỉ lệ nén quá cao ở %(member)s): không mở.",
+                    member=repr(info.filename),
+                ),
                 "too_big",
             )
     if total > max_uncompressed:
         raise FileRefused(
-            f"File giải nén quá lớn ({total // (1 << 20)} MB > "
-            f"{max_uncompressed // (1 << 20)} MB). / Uncompressed size too large.",
+            _(
+                "File giải nén quá lớn (%(size)s MB > %(cap)s MB).",
+                size=total // (1 << 20),
+                cap=max_uncompressed // (1 << 20),
+            ),
             "too_big",
         )
 
@@ -195,8 +204,10 @@ def open_zip(path: Path) -> zipfile.ZipFile:
         return zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise FileRefused(
-            f"File zip/xlsx bị hỏng, không mở được ({exc}). Hãy tải lại file gốc. "
-            "/ Corrupt zip or xlsx file.",
+            _(
+                "File zip/xlsx bị hỏng, không mở được (%(error)s). Hãy tải lại file gốc.",
+                error=str(exc),
+            ),
             "corrupt",
         ) from None
 
@@ -216,9 +227,7 @@ def _sniff_bom(head: bytes) -> str | None:
             return "utf-16-le"
         if even > len(head) // 4 and odd == 0:
             return "utf-16-be"
-        raise FileRefused(
-            "File không phải văn bản CSV (có byte nhị phân). / Not a text/CSV file.", "encoding"
-        )
+        raise FileRefused(_("File không phải văn bản CSV (có byte nhị phân)."), "encoding")
     return None
 
 
@@ -278,20 +287,22 @@ def _scan(
 
 def _mojibake(sample: str) -> FileRefused:
     return FileRefused(
-        "File bị lỗi phông chữ (mojibake, ví dụ 'Ã¡' thay cho 'á'): file UTF-8 đã bị "
-        "mở hoặc lưu lại bằng bảng mã khác. Hãy tải lại file gốc từ nền tảng, hoặc "
-        "trong Excel chọn Lưu thành 'CSV UTF-8 (Comma delimited)'. "
-        f"Đoạn lỗi: {sample!r}. / The text is garbled (mojibake); export again "
-        "or save as 'CSV UTF-8'.",
+        _(
+            "File bị lỗi phông chữ (mojibake, ví dụ 'Ã¡' thay cho 'á'): file UTF-8 đã bị "
+            "mở hoặc lưu lại bằng bảng mã khác. Hãy tải lại file gốc từ nền tảng, hoặc "
+            "trong Excel chọn Lưu thành 'CSV UTF-8 (Comma delimited)'. Đoạn lỗi: %(sample)s.",
+            sample=repr(sample),
+        ),
         "mojibake",
     )
 
 
 def _undecodable() -> FileRefused:
     return FileRefused(
-        "Không đọc được bảng mã của file (không phải UTF-8/UTF-16). Hãy xuất lại từ nền "
-        "tảng hoặc trong Excel lưu thành 'CSV UTF-8 (Comma delimited)'. / Unknown text "
-        "encoding; save the file as 'CSV UTF-8'.",
+        _(
+            "Không đọc được bảng mã của file (không phải UTF-8/UTF-16). Hãy xuất lại từ nền "
+            "tảng hoặc trong Excel lưu thành 'CSV UTF-8 (Comma delimited)'."
+        ),
         "encoding",
     )
 
@@ -335,7 +346,7 @@ def _detect_encoding(opener: Opener) -> tuple[str, int, Opener]:
     with opener() as stream:
         head = stream.read(4096)
     if not head.strip(b" \t\r\n" + BOM_UTF8):
-        raise FileRefused("File rỗng / the file is empty.", "empty")
+        raise FileRefused(_("File rỗng."), "empty")
     bom = _sniff_bom(head)
     for encoding in [bom] if bom else ["utf-8", "cp1258", "cp1252"]:
         ok, scanner, sample, complete = _scan(opener, encoding, limit=CHUNK if bom else None)
@@ -346,7 +357,7 @@ def _detect_encoding(opener: Opener) -> tuple[str, int, Opener]:
         if sample is not None:
             raise _mojibake(sample)
         if not scanner.has_text:
-            raise FileRefused("File rỗng / the file is empty.", "empty")
+            raise FileRefused(_("File rỗng."), "empty")
         if complete:
             return encoding, scanner.newlines, opener
 
@@ -413,13 +424,15 @@ def _csv_records(
                 yield start, offset + prev, cells
         except csv.Error as exc:
             raise FileRefused(
-                f"File CSV bị lỗi ở dòng {offset + prev + 1}: {exc}. / Malformed CSV.",
+                _(
+                    "File CSV bị lỗi ở dòng %(line)s: %(error)s.",
+                    line=offset + prev + 1,
+                    error=str(exc),
+                ),
                 "corrupt",
             ) from None
         except UnicodeDecodeError:
-            raise FileRefused(
-                "File đổi bảng mã giữa chừng / the file's encoding is inconsistent.", "encoding"
-            ) from None
+            raise FileRefused(_("File đổi bảng mã giữa chừng."), "encoding") from None
 
 
 def open_csv(
@@ -507,12 +520,16 @@ def open_csv(
                     yield start, cells
             except csv.Error as exc:
                 raise FileRefused(
-                    f"File CSV bị lỗi ở dòng {offset + prev + 1}: {exc}. / Malformed CSV.",
+                    _(
+                        "File CSV bị lỗi ở dòng %(line)s: %(error)s.",
+                        line=offset + prev + 1,
+                        error=str(exc),
+                    ),
                     "corrupt",
                 ) from None
             except UnicodeDecodeError:
                 raise FileRefused(
-                    "File đổi bảng mã giữa chừng / the file's encoding is inconsistent.",
+                    _("File đổi bảng mã giữa chừng."),
                     "encoding",
                 ) from None
 
@@ -527,10 +544,12 @@ def open_csv(
                         # As the rows are read: PostgreSQL cannot store NUL.
                         yield cell.replace("\x00", "") if "\x00" in cell else cell
             except csv.Error as exc:
-                raise FileRefused(f"File CSV bị lỗi: {exc}. / Malformed CSV.", "corrupt") from None
+                raise FileRefused(
+                    _("File CSV bị lỗi: %(error)s.", error=str(exc)), "corrupt"
+                ) from None
             except UnicodeDecodeError:
                 raise FileRefused(
-                    "File đổi bảng mã giữa chừng / the file's encoding is inconsistent.",
+                    _("File đổi bảng mã giữa chừng."),
                     "encoding",
                 ) from None
 
@@ -552,8 +571,10 @@ def open_csv(
 
 def too_many_rows(max_rows: int) -> FileRefused:
     return FileRefused(
-        f"File có quá nhiều dòng (tối đa {max_rows:,}). Hãy chia nhỏ file. "
-        "/ Too many rows; split the file.",
+        _(
+            "File có quá nhiều dòng (tối đa %(max)s). Hãy chia nhỏ file.",
+            max=f"{max_rows:,}".replace(",", "."),
+        ),
         "too_many_rows",
     )
 
@@ -581,21 +602,22 @@ def open_table(
         with path.open("rb") as fh:
             head = fh.read(8)
     except OSError as exc:
-        raise FileRefused(f"Không đọc được file / cannot read the file: {exc}", "corrupt") from None
+        raise FileRefused(_("Không đọc được file: %(error)s", error=str(exc)), "corrupt") from None
     if size == 0:
-        raise FileRefused("File rỗng / the file is empty.", "empty")
+        raise FileRefused(_("File rỗng."), "empty")
     lower = filename.lower()
     if head.startswith(OLE_MAGIC) or lower.endswith(".xls"):
         raise FileRefused(
-            "File Excel cũ (.xls) không được hỗ trợ: hãy mở bằng Excel và lưu thành .xlsx hoặc "
-            "'CSV UTF-8'. / Legacy .xls is not supported; save as .xlsx or CSV UTF-8.",
+            _(
+                "File Excel cũ (.xls) không được hỗ trợ: hãy mở bằng Excel và lưu thành .xlsx "
+                "hoặc 'CSV UTF-8'."
+            ),
             "xls",
         )
     if head.startswith(ZIP_MAGIC) or lower.endswith((".zip", ".xlsx", ".xlsm")):
         if not head.startswith(ZIP_MAGIC):
             raise FileRefused(
-                "File .xlsx/.zip bị hỏng (không phải file nén hợp lệ). Hãy tải lại file gốc. "
-                "/ Corrupt .xlsx or .zip file.",
+                _("File .xlsx/.zip bị hỏng (không phải file nén hợp lệ). Hãy tải lại file gốc."),
                 "corrupt",
             )
         with open_zip(path) as zf:

@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from . import xlsx_book
-from .base import FileRefused
+from .base import FileRefused, _
 from .reader import (
     HEADER_SEARCH_ROWS,
     MOJIBAKE,
@@ -47,8 +47,11 @@ def _load_workbook(path: Path, filename: str):  # type: ignore[no-untyped-def]
         raise
     except Exception as exc:  # openpyxl raises many kinds on damaged files
         raise FileRefused(
-            f"File Excel (.xlsx) bị hỏng, không mở được ({type(exc).__name__}). Hãy lưu lại "
-            "file bằng Excel hoặc xuất lại. / Corrupt .xlsx file.",
+            _(
+                "File Excel (.xlsx) bị hỏng, không mở được (%(error)s). Hãy lưu lại file bằng "
+                "Excel hoặc xuất lại.",
+                error=type(exc).__name__,
+            ),
             "corrupt",
         ) from None
 
@@ -78,7 +81,7 @@ def open_xlsx(path: Path, filename: str, recognise: Recognise, max_rows: int, ca
         raise
     except Exception as exc:
         raise FileRefused(
-            f"File Excel (.xlsx) bị hỏng ({type(exc).__name__}). / Corrupt .xlsx file.",
+            _("File Excel (.xlsx) bị hỏng (%(error)s).", error=type(exc).__name__),
             "corrupt",
         ) from None
     finally:
@@ -105,9 +108,11 @@ def open_xlsx(path: Path, filename: str, recognise: Recognise, max_rows: int, ca
                 joined = "\x1f".join(cells)
                 if not joined.isascii() and MOJIBAKE.search(joined):
                     raise FileRefused(
-                        "File bị lỗi phông chữ (mojibake, ví dụ 'Ã¡' thay cho 'á') ở dòng "
-                        f"{header_row + 1 + n}. Hãy xuất lại file gốc từ nền tảng. "
-                        "/ Garbled text (mojibake); export the file again.",
+                        _(
+                            "File bị lỗi phông chữ (mojibake, ví dụ 'Ã¡' thay cho 'á') ở dòng "
+                            "%(line)s. Hãy xuất lại file gốc từ nền tảng.",
+                            line=header_row + 1 + n,
+                        ),
                         "mojibake",
                     )
                 if len(cells) < width:
@@ -117,7 +122,7 @@ def open_xlsx(path: Path, filename: str, recognise: Recognise, max_rows: int, ca
             raise
         except Exception as exc:
             raise FileRefused(
-                f"File Excel (.xlsx) bị hỏng ({type(exc).__name__}). / Corrupt .xlsx file.",
+                _("File Excel (.xlsx) bị hỏng (%(error)s).", error=type(exc).__name__),
                 "corrupt",
             ) from None
         finally:
@@ -126,7 +131,7 @@ def open_xlsx(path: Path, filename: str, recognise: Recognise, max_rows: int, ca
     header = [h.strip() for h in raw_header]
     if MOJIBAKE.search("\x1f".join(header)):
         raise FileRefused(
-            "Tiêu đề cột bị lỗi phông chữ (mojibake). Hãy xuất lại file gốc. / Garbled header.",
+            _("Tiêu đề cột bị lỗi phông chữ (mojibake). Hãy xuất lại file gốc."),
             "mojibake",
         )
     return Table(

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, cast
 
-from .base import FileRefused
+from .base import FileRefused, _
 from .reader import CHUNK, Capped, Recognise, Table, open_csv, open_zip, zip_members
 
 
@@ -30,10 +30,10 @@ def open_zip_member(
     ]
     if not wanted:
         raise FileRefused(
-            "File zip này không phải bản xuất YouTube Studio (không có 'Table data.csv'). "
-            "Với các nền tảng khác, hãy giải nén và tải lên file .csv/.xlsx bên trong. "
-            "/ Only YouTube Studio zips (with 'Table data.csv') are accepted; unzip other "
-            "archives and upload the CSV.",
+            _(
+                "File zip này không phải bản xuất YouTube Studio (không có 'Table data.csv'). "
+                "Với các nền tảng khác, hãy giải nén và tải lên file .csv/.xlsx bên trong."
+            ),
             "zip",
         )
     member = wanted[0]
@@ -45,7 +45,9 @@ def open_zip_member(
             try:
                 inner = zf.open(member)
             except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
-                raise FileRefused(f"File zip bị hỏng ({exc}). / Corrupt zip.", "corrupt") from None
+                raise FileRefused(
+                    _("File zip bị hỏng (%(error)s).", error=str(exc)), "corrupt"
+                ) from None
             capped = Capped(inner, cap)
             buffered = io.BufferedReader(capped, CHUNK)
             try:
@@ -53,7 +55,9 @@ def open_zip_member(
             finally:
                 buffered.close()
         except (zipfile.BadZipFile, EOFError, OSError) as exc:
-            raise FileRefused(f"File zip bị hỏng ({exc}). / Corrupt zip.", "corrupt") from None
+            raise FileRefused(
+                _("File zip bị hỏng (%(error)s).", error=str(exc)), "corrupt"
+            ) from None
         finally:
             zf.close()
 
@@ -79,7 +83,9 @@ class _ZipMemberStream(io.RawIOBase):
         except FileRefused:
             raise
         except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
-            raise FileRefused(f"File zip bị hỏng ({exc}). / Corrupt zip.", "corrupt") from None
+            raise FileRefused(
+                _("File zip bị hỏng (%(error)s).", error=str(exc)), "corrupt"
+            ) from None
         buffer[: len(data)] = data
         return len(data)
 

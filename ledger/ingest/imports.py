@@ -46,6 +46,7 @@ from ledger.ingest.result import (
     max_stored_bytes,
 )
 from ledger.ingest.writer import Writer
+from ledger.messages import translated
 from ledger.models import ImportBatch
 from registry.models import Channel
 from units.models import Unit
@@ -111,10 +112,10 @@ def ingest_rows(
     try:
         _write_rows(plan, Writer(batch=batch, as_of=as_of), rows, channel, source)
     except FileRefused as exc:
-        raise ImportRefused(exc.message, exc.code) from exc
+        raise ImportRefused(translated(exc.message), exc.code) from exc
     # Last: the province's and the country's roll-up rows stay locked until commit.
     aggregate.apply_import(plan.deltas)
-    result = _finish_batch(acting_user, batch, plan, list(notes or []), dry_run)
+    result = _finish_batch(acting_user, batch, plan, [translated(n) for n in notes or []], dry_run)
     if dry_run:
         transaction.set_rollback(True)
     return result
@@ -288,7 +289,7 @@ def import_file(
         fmt, items = parse_file(path, filename, ctx)
         head, first = _read_to_first_row(items)
     except FileRefused as exc:
-        raise ImportRefused(exc.message, exc.code) from exc
+        raise ImportRefused(translated(exc.message), exc.code) from exc
     try:
         resolved = resolve_channel(
             acting_user=acting_user,

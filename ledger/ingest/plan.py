@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ledger.formats import Row, RowError
+from ledger.messages import translated
 from ledger.models import METRICS, SubtreeStat, UnitMonthStat
 
 if TYPE_CHECKING:
@@ -203,7 +204,7 @@ class Plan:
 
     def reject(self, line: int, column: str, message: str) -> None:
         self.counts.rejected += 1
-        error = RowError(line=line, field=column, message=message)
+        error = RowError(line=line, field=column, message=translated(message))
         self.counts.errors.append(error)
         self.rejections.append(error)
 

@@ -236,7 +236,7 @@ def test_bad_rows_lines_and_fields() -> None:
         (9, "Views"),
         (11, "Post ID"),
     ]
-    assert "âm" in errors[0].message and "negative" in errors[0].message
+    assert "âm" in errors[0].message and " / " not in errors[0].message  # one language
     assert "Excel" in errors[5].message
     assert [r.line for r in rows] == [2, 8, 12]
     assert rows[1].views == 1234 and rows[1].reach is None
