@@ -31,8 +31,10 @@ class _Attributes(HTMLParser):
         for key, value in attrs:
             if not value or MARK not in value or key in TEXT_ATTRIBUTES:
                 continue
-            if tag == "meta" and key == "content" and "description" in (
-                (named.get("name") or "") + (named.get("property") or "")
+            if (
+                tag == "meta"
+                and key == "content"
+                and "description" in ((named.get("name") or "") + (named.get("property") or ""))
             ):
                 continue
             self.found.append(f"<{tag} {key}={value.replace(MARK, '|')!r}>")
