@@ -72,6 +72,9 @@ class Channel(models.Model):
     # Folded (lower-case, no accents, đ→d) display name, identifier and unit name: the
     # directory's diacritics-insensitive search reads this column. Written by the services.
     search_text = models.CharField(max_length=500, blank=True, editable=False, default="")
+    # The registry version of this channel's last write (registry.services): a process's
+    # lookup index re-reads only the channels written after its base (registry.index).
+    change_seq = models.BigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -94,6 +97,7 @@ class Channel(models.Model):
             models.Index(fields=["created_at"], name="channel_created_at"),
             models.Index(fields=["verified_at"], name="channel_verified_at"),
             models.Index(fields=["retired_at"], name="channel_retired_at"),
+            models.Index(fields=["change_seq"], name="channel_change_seq"),
         ]
 
     def __str__(self) -> str:
@@ -117,3 +121,38 @@ class RegistryVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.version)
+
+
+class LookalikeAcknowledgement(models.Model):
+    """A person chose to register or verify a channel that resembles other channels, and
+    said why. Shown on the channel's page; audited as ``channel.acknowledge_lookalike``."""
+
+    class Step(models.TextChoices):
+        REGISTER = "register", _("Đăng ký")
+        VERIFY = "verify", _("Xác minh")
+
+    channel = models.ForeignKey(
+        Channel, on_delete=models.CASCADE, related_name="lookalike_acknowledgements"
+    )
+    step = models.CharField(_("bước"), max_length=16, choices=Step.choices)
+    reason = models.CharField(_("lý do"), max_length=300)
+    # the similar channels as they were then: [{"id", "platform", "identifier", "url",
+    # "display_name", "status", "unit_code", "unit_name"}]
+    similar = models.JSONField(_("kênh tương tự"), default=list)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người xác nhận"),
+    )
+    acknowledged_at = models.DateTimeField(_("lúc"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["acknowledged_at", "id"]
+        verbose_name = _("xác nhận kênh gần giống")
+        verbose_name_plural = _("xác nhận kênh gần giống")
+
+    def __str__(self) -> str:
+        return f"{self.channel_id}: {self.reason}"
