@@ -47,7 +47,8 @@ OVERLAY_MAX = 2000
 # 5 ms switch interval, several times per request.
 YIELD_SECONDS = 0.0005
 
-_lock = threading.Lock()  # one refresh at a time in this process
+_lock = threading.Lock()  # one overlay refresh at a time in this process
+_build_lock = threading.Lock()  # one base build at a time
 _current: Snapshot | None = None
 _stale = True  # a write in this process: refresh at the next chance
 _checked_at = 0.0
@@ -65,16 +66,17 @@ def mark_stale() -> None:
     _wake.set()
 
 
-def db_version() -> int:
+def db_state() -> tuple[int, str]:
+    """The registry's version and epoch (one primary-key read)."""
     from django.db import connection
 
     from registry.models import RegistryVersion
 
     table = connection.ops.quote_name(RegistryVersion._meta.db_table)
     with connection.cursor() as cursor:  # raw: the ORM would cost more than the lookup
-        cursor.execute(f"SELECT version FROM {table} WHERE id = 1")  # noqa: S608 - no input
+        cursor.execute(f"SELECT version, epoch FROM {table} WHERE id = 1")  # noqa: S608 - no input
         row = cursor.fetchone()
-    return int(row[0]) if row else 0
+    return (int(row[0]), str(row[1])) if row else (0, "")
 
 
 def _rows(since: int | None):  # type: ignore[no-untyped-def]
@@ -90,27 +92,30 @@ def _pause() -> None:
     time.sleep(YIELD_SECONDS)
 
 
-def build(version: int, *, background: bool = False) -> Snapshot:
-    """A new snapshot: every channel in the base, an empty overlay."""
+def build(state: tuple[int, str], *, background: bool = False) -> Snapshot:
+    """A new snapshot: every channel in the base, then the rows written meanwhile."""
     global builds
     builds += 1
+    version, epoch = state
     base = build_layer(_rows(None), _pause if background else None)
-    snap = Snapshot(version=version, base_seq=version, built_at=time.monotonic(), base=base)
+    snap = Snapshot(
+        version=version, base_seq=version, built_at=time.monotonic(), base=base, epoch=epoch
+    )
     # rows written while the base was read carry a higher change_seq: read them again
-    return _with_overlay(snap, db_version())
+    return _with_overlay(snap, db_state())
 
 
-def _with_overlay(snap: Snapshot, version: int) -> Snapshot:
+def _with_overlay(snap: Snapshot, state: tuple[int, str]) -> Snapshot:
     global refreshes
     refreshes += 1
     rows = list(_rows(snap.base_seq))
-    overlay = build_layer(rows) if rows else Layer()
     return Snapshot(
-        version=version,
+        version=state[0],
         base_seq=snap.base_seq,
         built_at=snap.built_at,
         base=snap.base,
-        overlay=overlay,
+        overlay=build_layer(rows) if rows else Layer(),
+        epoch=snap.epoch,
     )
 
 
@@ -120,35 +125,76 @@ def _overlay_count(base_seq: int) -> int:
     return Channel.objects.filter(change_seq__gt=base_seq).count()
 
 
+def _needs_base(snap: Snapshot | None, state: tuple[int, str]) -> bool:
+    if snap is None or snap.epoch != state[1] or state[0] < snap.version:
+        return True  # first build, or another database: its versions started again
+    return time.monotonic() - snap.built_at >= MAX_AGE_SECONDS
+
+
+def _swap(snap: Snapshot) -> Snapshot:
+    global _current
+    _current = snap
+    return snap
+
+
 def refresh(*, background: bool = False, force: bool = False) -> Snapshot:
-    """Bring this process's snapshot up to date (overlay, or a full rebuild when due)."""
-    global _current, _stale, _checked_at
-    with _lock:
-        _stale = False
-        version = db_version()
-        _checked_at = time.monotonic()
-        snap = _current
-        if snap is None:
-            snap = build(version, background=background)
-        elif time.monotonic() - snap.built_at >= MAX_AGE_SECONDS:
-            snap = build(version, background=background)
-        elif force or version != snap.version:
-            if _overlay_count(snap.base_seq) > OVERLAY_MAX:
-                snap = build(version, background=background)
-            else:
-                snap = _with_overlay(snap, version)
-        _current = snap
-        return snap
+    """Bring this process's snapshot up to date: an overlay over the current base, or a new
+    base when one is due. In the background a base is built by a thread of its own, so the
+    refresher goes on laying overlays over the previous base meanwhile (writes stay visible
+    within ``CHECK_SECONDS``); inline (no refresher) it is built here."""
+    global _stale, _checked_at
+    _stale = False
+    state = db_state()
+    _checked_at = time.monotonic()
+    snap = _current
+    due = _needs_base(snap, state)
+    if not due and snap is not None and (force or state[0] != snap.version):
+        due = _overlay_count(snap.base_seq) > OVERLAY_MAX
+    if due and snap is not None and (background or _build_lock.locked()):
+        _start_builder()  # (or one is under way): meanwhile, an overlay on the current base
+    elif due:
+        with _build_lock:  # the first snapshot may be under way elsewhere: wait for it
+            current = _current
+            if current is None or _needs_base(current, state) or current is snap:
+                return _swap(build(state))
+            snap = current
+    if snap is None:  # pragma: no cover - built above
+        raise RuntimeError("registry index: no snapshot")
+    if force or state[0] != snap.version or due:
+        with _lock:
+            return _swap(_with_overlay(snap, state))
+    return snap
+
+
+def _start_builder() -> None:
+    """Build a new base in a thread of its own (one at a time) and swap it in when ready."""
+    if not _build_lock.acquire(blocking=False):
+        return  # one is under way
+
+    def run() -> None:
+        from django.db import connection
+
+        try:
+            _swap(build(db_state(), background=True))
+        except Exception:  # noqa: BLE001 - keep serving the previous base; retry later
+            log.exception("registry index build failed")
+        finally:
+            _build_lock.release()
+            connection.close()
+
+    threading.Thread(target=run, name="registry-index-build", daemon=True).start()
 
 
 def get(*, fresh: bool = False) -> Snapshot:
     """The current snapshot. With the background refresher running, this never waits for
     a refresh (only a process's very first lookup, before any snapshot exists, builds one).
-    ``fresh=True`` (the registration services) first applies the writes already committed."""
+    ``fresh=True`` (the registration services) first applies the writes already committed
+    (an overlay refresh: milliseconds, never a wait for a base being built)."""
     snap = _current
+    running = _thread is not None and _thread.is_alive()
     if fresh:
-        return refresh(force=True)
-    if snap is not None and _thread is not None and _thread.is_alive():
+        return refresh(force=True, background=running)
+    if snap is not None and running:
         return snap
     now = time.monotonic()
     if snap is None or _stale or now - snap.built_at >= MAX_AGE_SECONDS:
@@ -181,6 +227,7 @@ def start_background() -> None:
         if _thread is not None and _thread.is_alive():
             return
         _stop.clear()
+        _wake.clear()
         _thread = threading.Thread(target=_loop, name="registry-index", daemon=True)
         _thread.start()
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -104,6 +106,10 @@ class Channel(models.Model):
         return f"{self.get_platform_display()}: {self.display_name or self.identifier}"
 
 
+def new_epoch() -> str:
+    return secrets.token_hex(8)
+
+
 class RegistryVersion(models.Model):
     """One row whose ``version`` every registry write bumps.
 
@@ -114,6 +120,9 @@ class RegistryVersion(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     version = models.BigIntegerField(default=0)
+    # Set once when the row is made: another value means another database (a restore, a test),
+    # where version numbers start again, so an index built from the old one is thrown away.
+    epoch = models.CharField(max_length=32, default=new_epoch, editable=False)
 
     class Meta:
         verbose_name = _("phiên bản danh bạ kênh")

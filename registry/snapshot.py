@@ -219,6 +219,7 @@ class Snapshot:
     built_at: float  # when the base was built (time.monotonic)
     base: Layer
     overlay: Layer = field(default_factory=Layer)
+    epoch: str = ""  # RegistryVersion.epoch: which database this was read from
     results: ResultCache = field(default_factory=lambda: ResultCache(RESULT_CACHE_SIZE))
 
     @property

@@ -179,7 +179,12 @@ def test_answers_are_cached_per_normalised_query_until_the_registry_changes(
     assert again.status == "lookalike" and again.similar == first.similar
     assert again.query == "http://m.facebook.com/UBNDC0TO/?ref=bookmarks#x"
     # registering the lookalike makes a new snapshot, whose cache is empty
-    make_channel(registry_world.commune_b, "https://www.facebook.com/ubndc0to", verified=True)
+    make_channel(
+        registry_world.commune_b,
+        "https://www.facebook.com/ubndc0to",
+        verified=True,
+        acknowledge="Trang khác, đã đối chiếu",
+    )
     assert selectors.lookup("https://www.facebook.com/ubndc0to").status == "official"
 
 
