@@ -30,7 +30,7 @@ demo: venv
 	$(PY) manage.py seed_demo --province $(DEMO_PROVINCE) --months 12 --seed 2026
 	@echo "Bantin: http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	@trap 'kill 0' EXIT INT TERM; \
-	  $(PY) manage.py db_worker --interval 1 & \
+	  while :; do $(PY) manage.py worker --interval 1; echo "worker exited ($$?); starting it again" >&2; sleep 2; done & \
 	  $(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 ## check: lint, format, types, Django checks, migrations in step with models

@@ -15,6 +15,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from connectors.conf import from_environ as _connectors_from_environ
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("BANTIN_VAR_DIR", BASE_DIR / "var"))
 
@@ -69,6 +71,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "csp",
     "security",
+    "connectors",
 ]
 
 MIDDLEWARE = [
@@ -127,6 +130,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["TEST"] = {"NAME": ""}  # in-memory for the test suite
+elif os.environ.get("BANTIN_TEST_DB_TEMPLATE"):
+    # The test database copies this one's locale (CI: an ICU vi-VN database, .ci/run).
+    DATABASES["default"]["TEST"] = {"TEMPLATE": os.environ["BANTIN_TEST_DB_TEMPLATE"]}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -160,6 +166,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "staticfiles"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Uploads are never public: views check who asks, then hand the file over (core.downloads).
+# Set to nginx's internal location (production) to send it with X-Accel-Redirect; empty =
+# Django streams the file (demo).
+BANTIN_MEDIA_ACCEL_PREFIX = os.environ.get("BANTIN_MEDIA_ACCEL_PREFIX", "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -193,7 +203,13 @@ BANTIN = {
         )
     ),
     "SITE_NAME": os.environ.get("BANTIN_SITE_NAME", "Bantin"),
+    # Seconds a background task may run before the worker stops it (ledger/worker.py).
+    "TASK_TIME_LIMIT": int(os.environ.get("BANTIN_TASK_TIME_LIMIT", 30 * 60)),
 }
+
+# Connected channels (issue 17): the platforms' base URLs, app credentials, token keys and
+# the sync's limits, all from the environment (connectors/conf.py lists them).
+BANTIN_CONNECTORS = _connectors_from_environ(os.environ)
 
 # --- Security (issue 8) -------------------------------------------------------------------
 # Login throttling (django-axes): 5 failures for one username from one address lock that

@@ -59,8 +59,11 @@ CACHES = {
     }
 }
 
-# Uploads are never served by Django; nginx serves /media/ as downloads (never executed).
+# Uploads have no public URL. A view checks permission and publication, then answers with
+# X-Accel-Redirect to nginx's `internal` location (deploy/nginx/bantin.conf), which sends
+# the file; nothing under MEDIA_ROOT is reachable by a request of its own.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+BANTIN_MEDIA_ACCEL_PREFIX = os.environ.get("BANTIN_MEDIA_ACCEL_PREFIX", "/_protected/media/")
 
 LOGGING = {
     "version": 1,

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import PathField
+
 
 class AuditEvent(models.Model):
     """Who did what to which object, when and from where. Written by services only."""
@@ -22,7 +24,7 @@ class AuditEvent(models.Model):
     object_type = models.CharField(_("loại đối tượng"), max_length=64, blank=True)
     object_id = models.CharField(_("mã đối tượng"), max_length=64, blank=True)
     object_repr = models.CharField(_("đối tượng"), max_length=255, blank=True)
-    unit_path = models.CharField(
+    unit_path = PathField(
         _("đường dẫn đơn vị"),
         max_length=255,
         blank=True,

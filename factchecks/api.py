@@ -68,7 +68,7 @@ class FactCheckOut(Schema):
 
     @staticmethod
     def resolve_unit_name(obj: FactCheck) -> str:
-        return obj.unit.name
+        return obj.unit.authority_name
 
     @staticmethod
     def resolve_topics(obj: FactCheck) -> list[str]:

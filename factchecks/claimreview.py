@@ -44,7 +44,7 @@ def claim_review(factcheck: FactCheck, *, page_url: str) -> dict[str, Any]:
         "claimReviewed": factcheck.claim_short,
         "datePublished": timezone.localtime(published).date().isoformat(),
         "inLanguage": "vi",
-        "author": {"@type": "Organization", "name": factcheck.unit.name},
+        "author": {"@type": "Organization", "name": factcheck.unit.authority_name},
         "reviewRating": rating,
         "itemReviewed": {
             "@type": "Claim",

@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from factchecks import services
-from factchecks.models import FactCheck, Verdict
+from factchecks.models import FactCheck, PendingCorrection, Verdict
 from factchecks.services import SourceIn
 
 SECOND_EDITOR = ("kiemchung", "Bantin-kiemchung-2026")
@@ -177,12 +177,15 @@ def step_factchecks(ctx: Any) -> None:
         services.factcheck_submit(acting_user=author, factcheck=fc)
         services.factcheck_publish(acting_user=publisher, factcheck=fc)
         if "correction" in spec:
-            services.factcheck_correct(
+            # The verdict changes, so the correction waits for a second editor (the author).
+            proposed = services.factcheck_correct(
                 acting_user=publisher,
                 factcheck=fc,
                 verdict=spec["verdict"],
                 **spec["correction"],
             )
+            if isinstance(proposed, PendingCorrection):
+                services.correction_approve(acting_user=author, pending=proposed)
         if "withdraw" in spec:
             services.factcheck_withdraw(
                 acting_user=publisher, factcheck=fc, reason=spec["withdraw"]

@@ -96,6 +96,15 @@ class FactCheck(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Whoever changed the content last (core.review: never the one who publishes).
+    last_editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người sửa sau cùng"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người duyệt"),
@@ -173,11 +182,40 @@ class Correction(models.Model):
     made_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # A correction that changes the verdict is approved by a second editor (core.review).
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("đính chính")
         verbose_name_plural = _("đính chính")
+
+    def __str__(self) -> str:
+        return self.what_changed[:60]
+
+
+class PendingCorrection(models.Model):
+    """A correction that would change a published verdict, waiting for a second editor.
+    Nothing of it is public until it is approved and becomes a :class:`Correction`."""
+
+    factcheck = models.ForeignKey(
+        FactCheck, on_delete=models.CASCADE, related_name="pending_corrections"
+    )
+    created_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+    what_changed = models.TextField(_("nội dung đính chính"))
+    reason = models.TextField(_("lý do"))
+    # The proposed claim, verdict, explanation and sources, as the correction form gave them.
+    proposed = models.JSONField(default=dict)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("đính chính chờ duyệt")
+        verbose_name_plural = _("đính chính chờ duyệt")
 
     def __str__(self) -> str:
         return self.what_changed[:60]

@@ -101,7 +101,7 @@ def feed(request: HttpRequest) -> HttpResponse:
             link=link,
             unique_id=link,
             description=strip_tags(fc.explanation_html)[:500],
-            author_name=fc.unit.name,
+            author_name=fc.unit.authority_name,
             pubdate=fc.published_at,
             updateddate=fc.updated_at,
             categories=[t.name for t in fc.topics.all()],

@@ -1,9 +1,10 @@
 """Writes for fact-checks. Every step checks the role, validates, and is audited.
 
-Workflow: draft → in review → published. The editor who publishes must not be the
-author (the two-person rule, also a database constraint). After publishing, a fact-check
-changes only through a public correction, or is withdrawn with a public notice; it is
-never deleted.
+Workflow: draft → in review → published. The editor who publishes must be neither the
+author nor the last editor (the two-person rule, core.review; reviewer ≠ author is also a
+database constraint). After publishing, a fact-check changes only through a public
+correction (one that changes the verdict waits for a second editor), or is withdrawn with a
+public notice; it is never deleted.
 """
 
 from __future__ import annotations
@@ -21,11 +22,13 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.permissions import Role, ensure_role, has_role
+from core.review import ensure_second_person, record_edit
 from core.text import fold
 from factchecks.models import (
     CLAIM_SHORT_MAX,
     Correction,
     FactCheck,
+    PendingCorrection,
     Platform,
     PolicyPage,
     Source,
@@ -215,7 +218,8 @@ def factcheck_create(
     factcheck = FactCheck(
         unit=unit, verdict=verdict, explanation=explanation, author=acting_user, **claim
     )
-    factcheck.full_clean(exclude=["author"])
+    record_edit(factcheck, acting_user)
+    factcheck.full_clean(exclude=["author", "last_editor"])
     factcheck.save()
     _set_sources(factcheck, sources)
     _set_topics(factcheck, topics)
@@ -262,6 +266,7 @@ def factcheck_update(
             *claim.keys(),
             "verdict",
             "explanation",
+            *record_edit(factcheck, acting_user),
             "updated_at",
         ]
     )
@@ -314,20 +319,12 @@ def factcheck_return_to_draft(*, acting_user: Any, factcheck: FactCheck, note: s
 
 @transaction.atomic
 def factcheck_publish(*, acting_user: Any, factcheck: FactCheck) -> FactCheck:
-    """Publish a fact-check in review. The publisher must be an editor other than the author."""
+    """Publish a fact-check in review: by an editor who neither wrote nor last edited it."""
     ensure_role(acting_user, factcheck.unit, Role.EDITOR)
     factcheck = _transition(factcheck, FactCheck.Status.IN_REVIEW)
-    if acting_user is None or acting_user.pk == factcheck.author_id:
-        raise ValidationError(
-            {
-                "__all__": [
-                    _(
-                        "Người viết không tự đăng bài của mình: một biên tập viên khác "
-                        "phải duyệt và đăng."
-                    )
-                ]
-            }
-        )
+    ensure_second_person(
+        acting_user=acting_user, writers=[factcheck.author_id, factcheck.last_editor_id]
+    )
     if not factcheck.sources.exists():
         raise ValidationError({"sources": [_("Bài kiểm chứng cần ít nhất một nguồn.")]})
     factcheck.status = FactCheck.Status.PUBLISHED
@@ -355,8 +352,9 @@ def factcheck_correct(
     verdict: str | None = None,
     explanation: str | None = None,
     sources: Sequence[SourceIn] | None = None,
-) -> Correction:
-    """Change a published fact-check through a dated, public correction."""
+) -> Correction | PendingCorrection:
+    """Change a published fact-check through a dated, public correction. One that changes
+    the verdict is only proposed: a second editor approves it (:func:`correction_approve`)."""
     ensure_role(acting_user, factcheck.unit, Role.EDITOR)
     factcheck = _transition(factcheck, FactCheck.Status.PUBLISHED)
     errors: dict[str, list[str]] = {}
@@ -366,7 +364,6 @@ def factcheck_correct(
         errors["reason"] = [_("Nói rõ lý do đính chính.")]
     if errors:
         raise ValidationError(errors)
-    before = _snapshot(factcheck)
     claim = _clean_claim(
         claim_short=factcheck.claim_short if claim_short is None else claim_short,
         claim_text=factcheck.claim_text if claim_text is None else claim_text,
@@ -382,25 +379,96 @@ def factcheck_correct(
         _check_sources(sources)
         if not sources:
             raise ValidationError({"sources": [_("Bài kiểm chứng cần ít nhất một nguồn.")]})
-    factcheck.claim_short = claim["claim_short"]
-    factcheck.claim_text = claim["claim_text"]
-    factcheck.verdict = new_verdict
-    factcheck.explanation = new_explanation
+    proposed: dict[str, Any] = {
+        "claim_short": claim["claim_short"],
+        "claim_text": claim["claim_text"],
+        "verdict": new_verdict,
+        "explanation": new_explanation,
+        "sources": None
+        if sources is None
+        else [{**asdict(s), "accessed_on": s.accessed_on.isoformat()} for s in sources],
+    }
+    if new_verdict != factcheck.verdict:
+        pending = PendingCorrection.objects.create(
+            factcheck=factcheck,
+            what_changed=what_changed.strip(),
+            reason=reason.strip(),
+            proposed=proposed,
+            made_by=acting_user,
+        )
+        audit(
+            acting_user,
+            "factcheck.correction_propose",
+            factcheck,
+            after={"what_changed": pending.what_changed, "verdict": new_verdict},
+        )
+        return pending
+    return _apply_correction(
+        factcheck,
+        proposed,
+        what_changed=what_changed.strip(),
+        reason=reason.strip(),
+        made_by=acting_user,
+        approved_by=None,
+        acting_user=acting_user,
+    )
+
+
+@transaction.atomic
+def correction_approve(*, acting_user: Any, pending: PendingCorrection) -> Correction:
+    """A second editor (not the one who proposed it) publishes a verdict-changing correction."""
+    ensure_role(acting_user, pending.factcheck.unit, Role.EDITOR)
+    pending = PendingCorrection.objects.select_for_update().get(pk=pending.pk)
+    factcheck = _transition(pending.factcheck, FactCheck.Status.PUBLISHED)
+    ensure_second_person(acting_user=acting_user, writers=[pending.made_by_id])
+    correction = _apply_correction(
+        factcheck,
+        pending.proposed,
+        what_changed=pending.what_changed,
+        reason=pending.reason,
+        made_by=pending.made_by,
+        approved_by=acting_user,
+        acting_user=acting_user,
+    )
+    pending.delete()
+    return correction
+
+
+def _apply_correction(
+    factcheck: FactCheck,
+    proposed: dict[str, Any],
+    *,
+    what_changed: str,
+    reason: str,
+    made_by: Any,
+    approved_by: Any,
+    acting_user: Any,
+) -> Correction:
+    before = _snapshot(factcheck)
+    factcheck.claim_short = proposed["claim_short"]
+    factcheck.claim_text = proposed["claim_text"]
+    factcheck.verdict = proposed["verdict"]
+    factcheck.explanation = proposed["explanation"]
     factcheck.full_clean()
     factcheck.save(
         update_fields=["claim_short", "claim_text", "verdict", "explanation", "updated_at"]
     )
-    if sources is not None:
+    if proposed.get("sources") is not None:
+        sources = [
+            SourceIn(**{**s, "accessed_on": dt.date.fromisoformat(s["accessed_on"])})
+            for s in proposed["sources"]
+        ]
         _set_sources(factcheck, sources)
     _refresh_derived(factcheck)
     after = _snapshot(factcheck)
     changed = [k for k in after if after[k] != before[k]]
     correction = Correction.objects.create(
         factcheck=factcheck,
-        what_changed=what_changed.strip(),
-        reason=reason.strip(),
+        what_changed=what_changed,
+        reason=reason,
         changed_fields=changed,
-        made_by=acting_user,
+        made_by=made_by,
+        approved_by=approved_by,
     )
     audit(acting_user, "factcheck.correct", factcheck, before=before, after=after)
     return correction

@@ -13,6 +13,11 @@ urlpatterns = [
     path("<int:pk>/publish/", views.factcheck_publish, name="publish"),
     path("<int:pk>/correct/", views.factcheck_correct, name="correct"),
     path("<int:pk>/withdraw/", views.factcheck_withdraw, name="withdraw"),
+    path(
+        "<int:pk>/corrections/<int:pending_pk>/approve/",
+        views.correction_approve,
+        name="correction_approve",
+    ),
     path("suggestions/", views.suggestion_list, name="suggestions"),
     path("suggestions/<int:pk>/close/", views.suggestion_close, name="suggestion_close"),
     path("policy/<str:kind>/", views.policy_edit, name="policy_edit"),

@@ -18,7 +18,7 @@ from core.forms import add_service_errors
 from core.permissions import Role, has_role, home_unit
 from factchecks import selectors, services
 from factchecks.forms import CorrectionForm, FactCheckForm, NoteForm, PolicyForm, ReasonForm
-from factchecks.models import FactCheck, PolicyPage, Suggestion
+from factchecks.models import FactCheck, PendingCorrection, PolicyPage, Suggestion
 from factchecks.policies import DEFAULTS
 from units.selectors import subtree
 
@@ -118,7 +118,10 @@ def factcheck_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_editor": is_editor,
             "can_publish": is_editor
             and fc.status == FactCheck.Status.IN_REVIEW
-            and fc.author_id != request.user.pk,
+            and request.user.pk not in (fc.author_id, fc.last_editor_id),
+            "pending_corrections": fc.pending_corrections.select_related("made_by")
+            if is_editor
+            else [],
             "public_url": selectors.public_url(fc),
             "return_form": NoteForm(),
         },
@@ -171,13 +174,37 @@ def factcheck_correct(request: HttpRequest, pk: int) -> HttpResponse:
     form = CorrectionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.factcheck_correct(acting_user=request.user, factcheck=fc, **form.cleaned_data)
+            done = services.factcheck_correct(
+                acting_user=request.user, factcheck=fc, **form.cleaned_data
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("Đã đăng đính chính."))
+            if isinstance(done, PendingCorrection):
+                messages.success(
+                    request,
+                    _("Đính chính đổi kết luận đang chờ một biên tập viên khác duyệt."),
+                )
+            else:
+                messages.success(request, _("Đã đăng đính chính."))
             return redirect("factchecks:detail", pk=fc.pk)
     return render(request, "factchecks/correct.html", {"form": form, "fc": fc})
+
+
+@login_required
+@require_POST
+def correction_approve(request: HttpRequest, pk: int, pending_pk: int) -> HttpResponse:
+    fc = _get(request, pk)
+    _ensure_editor(request, fc)
+    pending = get_object_or_404(PendingCorrection, pk=pending_pk, factcheck=fc)
+    try:
+        services.correction_approve(acting_user=request.user, pending=pending)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Đã duyệt và đăng đính chính."))
+    return redirect("factchecks:detail", pk=fc.pk)
 
 
 @login_required

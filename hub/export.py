@@ -41,7 +41,7 @@ def coverage_xlsx(cov: Coverage) -> bytes:
     ws.set_column(1, 1, 60)
     ws.write_string(0, 0, item.title, bold)
     info = [
-        (_("Đơn vị phát hành"), item.issuing_unit.name),
+        (_("Đơn vị phát hành"), item.issuing_unit.authority_name),
         (_("Mã rút gọn"), item.code),
         (_("Đăng từ"), item.publish_start.astimezone(TZ).strftime("%d/%m/%Y %H:%M")),
     ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import secrets
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -147,3 +148,28 @@ def _process_image(data: bytes, name: str) -> ProcessedFile:
         width=image.width,
         height=image.height,
     )
+
+
+RANDOM_STEM = re.compile(r"[A-Za-z0-9_-]{32}")
+
+
+def rename_guessable(attachment_model: Any) -> int:
+    """Give every stored attachment an unguessable name (files stored before names were
+    random were called ``hub/YYYY/MM/<slug of the original name>``). Idempotent; used by a
+    migration, so it takes the (historical) model."""
+    from django.core.files.storage import default_storage
+
+    renamed = 0
+    for attachment in attachment_model.objects.exclude(file="").iterator():
+        old = attachment.file.name
+        folder, _sep, base = old.rpartition("/")
+        stem, _dot, ext = base.rpartition(".")
+        if RANDOM_STEM.fullmatch(stem or base) or not default_storage.exists(old):
+            continue
+        new_name = f"{folder}/{secrets.token_urlsafe(24)}.{(ext or 'bin').lower()[:8]}"
+        with default_storage.open(old, "rb") as handle:
+            saved = default_storage.save(new_name, handle)
+        attachment_model.objects.filter(pk=attachment.pk).update(file=saved)
+        default_storage.delete(old)
+        renamed += 1
+    return renamed

@@ -9,6 +9,7 @@ their caption carries the item's short link.
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from django.conf import settings
@@ -147,6 +148,14 @@ STATE_LABELS = {
 }
 
 
+def attachment_upload_to(instance: Attachment, filename: str) -> str:
+    """``hub/YYYY/MM/<random>.<ext>``: a stored name says nothing and cannot be guessed
+    (the original name is kept in ``original_name`` for the download)."""
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    now = timezone.now()
+    return f"hub/{now:%Y}/{now:%m}/{secrets.token_urlsafe(24)}.{ext[:8]}"
+
+
 class Attachment(models.Model):
     class Kind(models.TextChoices):
         IMAGE = "image", _("Ảnh")
@@ -154,7 +163,7 @@ class Attachment(models.Model):
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="attachments")
     kind = models.CharField(_("loại tệp"), max_length=8, choices=Kind.choices)
-    file = models.FileField(_("tệp"), upload_to="hub/%Y/%m/")
+    file = models.FileField(_("tệp"), upload_to=attachment_upload_to, max_length=200)
     original_name = models.CharField(_("tên tệp gốc"), max_length=255)
     content_type = models.CharField(max_length=60)
     size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
@@ -173,7 +182,11 @@ class Attachment(models.Model):
 
     @property
     def download_name(self) -> str:
-        return (self.file.name or "").rsplit("/", 1)[-1] or self.original_name
+        """The sender's name for the file, with the extension of what was stored."""
+        stem = self.original_name.rsplit(".", 1)[0]
+        stem = "".join(c for c in stem if c.isprintable() and c not in '/\\"')[:100].strip()
+        ext = (self.file.name or "").rsplit(".", 1)[-1]
+        return f"{stem or 'tep'}.{ext}"
 
 
 class Republication(models.Model):

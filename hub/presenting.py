@@ -37,7 +37,9 @@ def full_text(item: Item, link: str) -> str:
     body = text.html_to_text(item.body_html)
     if body:
         parts.append(body)
-    parts.append(_("Nguồn: %(unit)s — %(link)s") % {"unit": item.issuing_unit.name, "link": link})
+    parts.append(
+        _("Nguồn: %(unit)s — %(link)s") % {"unit": item.issuing_unit.authority_name, "link": link}
+    )
     return "\n\n".join(parts)
 
 

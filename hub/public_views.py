@@ -8,7 +8,8 @@ from typing import Any
 from urllib.parse import quote
 
 from django.contrib.syndication.views import Feed
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -60,18 +61,13 @@ def item(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def attachment(request: HttpRequest, code: str, attachment_pk: int) -> FileResponse:
+def attachment(request: HttpRequest, code: str, attachment_pk: int) -> HttpResponseBase:
     obj = selectors.public_item(code)
     if obj is None:
         raise Http404
     att = get_object_or_404(Attachment, item=obj, pk=attachment_pk)
-    response = _attachment_response(att)
-    if att.kind == Attachment.Kind.IMAGE:
-        # Shown inline on the page and in link previews; still a download elsewhere.
-        response["Content-Disposition"] = response["Content-Disposition"].replace(
-            "attachment", "inline", 1
-        )
-    return response
+    # Images are shown inline on the page and in link previews; PDFs are downloads.
+    return _attachment_response(att, inline=att.kind == Attachment.Kind.IMAGE)
 
 
 def _public_unit(unit_code: str) -> Unit:
@@ -129,7 +125,7 @@ class UnitFeed(Feed):  # type: ignore[type-arg]
         return item.approved_at or item.updated_at
 
     def item_author_name(self, item: Item) -> str:
-        return item.issuing_unit.name
+        return item.issuing_unit.authority_name
 
     def item_categories(self, item: Item) -> list[str]:
         return [t.name for t in item.tags.all()]

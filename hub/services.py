@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.permissions import Role, ensure_role, has_role
+from core.review import ensure_second_person, record_edit
 from hub import text
 from hub.files import MAX_FILES, ProcessedFile, process_upload
 from hub.models import Attachment, Item, Republication, Tag
@@ -283,7 +284,7 @@ def item_update(
     item.audience = audience
     item.publish_start = publish_start  # type: ignore[assignment]
     item.publish_end = publish_end
-    item.updated_by = _user(acting_user)
+    record_edit(item, acting_user, field="updated_by")  # files added below count too
     item.save(
         update_fields=[
             "title",
@@ -315,13 +316,7 @@ def item_approve(*, acting_user: Any, item: Item) -> Item:
     item = Item.objects.select_for_update().select_related("issuing_unit").get(pk=item.pk)
     if item.status != Item.Status.DRAFT:
         raise ValidationError({"status": _("Nội dung này đã được duyệt.")})
-    if acting_user.pk in (item.created_by_id, item.updated_by_id):
-        raise PermissionDenied(
-            _(
-                "Người viết hoặc người sửa sau cùng không tự duyệt được: cần một biên tập "
-                "viên khác của đơn vị phát hành."
-            )
-        )
+    ensure_second_person(acting_user=acting_user, writers=[item.created_by_id, item.updated_by_id])
     before = _snapshot(item)
     item.status = Item.Status.APPROVED
     item.approved_by = acting_user
@@ -367,6 +362,8 @@ def attachment_remove(*, acting_user: Any, attachment: Attachment) -> None:
     storage = attachment.file.storage
     info = {"name": attachment.original_name, "kind": attachment.kind}
     attachment.delete()
+    # Removing a file changes the content: the remover may not approve it (core.review).
+    item.save(update_fields=[*record_edit(item, acting_user, field="updated_by"), "updated_at"])
     transaction.on_commit(lambda: storage.delete(name))
     audit(acting_user, "hub.attachment.remove", item, unit_path=item.issuing_unit.path, before=info)
 

@@ -8,11 +8,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.downloads import stored_file_response
 from core.forms import add_service_errors
 from core.permissions import Role, has_role, home_unit
 from hub import presenting, selectors, services
@@ -207,23 +209,17 @@ def item_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("hub:detail", pk=item.pk)
 
 
-def _attachment_response(attachment: Attachment) -> FileResponse:
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
+def _attachment_response(attachment: Attachment, *, inline: bool = False) -> HttpResponseBase:
+    return stored_file_response(
+        attachment.file,
         content_type=attachment.content_type,
-        as_attachment=True,
         filename=attachment.download_name,
+        inline=inline,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
     item = _item_or_404(request, pk)
     attachment = get_object_or_404(Attachment, item=item, pk=attachment_pk)
     return _attachment_response(attachment)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from ninja.files import UploadedFile
 from core.permissions import Role, ensure_role
 from ledger import selectors, services
 from ledger.models import ImportBatch
+from ledger.uploads import keep_upload
 
 router = Router(tags=["ledger"])
 
@@ -130,22 +130,21 @@ def create_import(
         return Status(
             400, {"detail": "Thiếu file (trường multipart 'file').", "code": "missing_file"}
         )
-    with tempfile.TemporaryDirectory(prefix="bantin-api-") as tmp:
-        path = Path(tmp) / "upload"
-        with path.open("wb") as fh:
-            for chunk in file.chunks():
-                fh.write(chunk)
-        try:
-            result = services.import_file(
-                acting_user=request.user,
-                path=path,
-                filename=Path(file.name or "upload").name,
-                channel=target,
-                dry_run=dry_run,
-                confirm_channel=confirm_channel,
-            )
-        except services.ImportRefused as exc:
-            return Status(400, {"detail": exc.message, "code": exc.code})
+    filename = Path(file.name or "upload").name
+    path = keep_upload(file, filename)
+    try:
+        result = services.import_file(
+            acting_user=request.user,
+            path=path,
+            filename=filename,
+            channel=target,
+            dry_run=dry_run,
+            confirm_channel=confirm_channel,
+        )
+    except services.ImportRefused as exc:
+        return Status(400, {"detail": exc.message, "code": exc.code})
+    finally:
+        path.unlink(missing_ok=True)
     return Status((200 if result.duplicate or dry_run else 201), _result(result))
 
 

@@ -8,7 +8,9 @@ class LedgerConfig(AppConfig):
 
     def ready(self) -> None:
         from core import demo
-        from ledger.demo import step_ledger
+        from ledger.demo import step_ledger, step_sample_channels
 
+        if step_sample_channels not in demo.STEPS:
+            demo.STEPS.append(step_sample_channels)
         if step_ledger not in demo.STEPS:
             demo.STEPS.append(step_ledger)

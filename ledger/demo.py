@@ -21,6 +21,56 @@ GIVES_REACH = {"facebook", "instagram", "zalo"}
 WEEKDAY_WEIGHT = (1.3, 1.25, 1.2, 1.2, 1.1, 0.5, 0.3)  # Monday … Sunday
 
 
+# The channels the files in docs/samples/ name, held by the demo reporter's unit (baocao,
+# Đặc khu Cô Tô), so that each sample imports as that reporter: (platform, address, display
+# name, the ID the file carries when it is not the address's own identifier).
+SAMPLE_UNIT = "07192"
+SAMPLE_CHANNELS = (
+    ("facebook", "https://www.facebook.com/ubndcoto", "Đặc khu Cô Tô", "100064812345678"),
+    ("tiktok", "https://www.tiktok.com/@ubnd.coto", "Đặc khu Cô Tô", ""),
+    ("youtube", "https://www.youtube.com/@ubndcoto", "Đặc khu Cô Tô - Kênh thông tin", ""),
+    ("zalo", "https://zalo.me/4310550873150297000", "Zalo OA Đặc khu Cô Tô", ""),
+)
+
+
+def step_sample_channels(ctx: Any) -> None:
+    """The reporter's unit holds the samples' channels, registered and verified (the
+    registry's step draws its channels at random; these four are fixed)."""
+    from core.demo import _operator
+    from registry import services
+    from registry.models import Channel
+    from registry.normalize import normalize
+    from units.models import Unit
+
+    unit = Unit.objects.filter(code=SAMPLE_UNIT).first()
+    if unit is None:
+        return
+    operator = _operator()
+    for platform, url, name, page_id in SAMPLE_CHANNELS:
+        wanted = page_id or normalize(url).identifier
+        held = Channel.objects.filter(unit=unit, platform=platform).exclude(
+            status=Channel.Status.RETIRED
+        )
+        channel = held.filter(identifier=wanted).first() or held.filter(external_id=wanted).first()
+        if channel is None and page_id:
+            channel = held.order_by("pk").first()
+        if channel is None:
+            channel = services.channel_register(
+                acting_user=operator, unit=unit, url=url, display_name=name
+            )
+        if page_id and channel.external_id != page_id:
+            channel = services.channel_set_external_id(
+                acting_user=operator, channel=channel, external_id=page_id
+            )
+        if channel.status != Channel.Status.VERIFIED:
+            services.channel_verify(
+                acting_user=operator,
+                channel=channel,
+                method="Công văn xác nhận của đơn vị (dữ liệu mẫu)",
+            )
+    ctx.summary["sample_channels"] = f"{unit.name}: {len(SAMPLE_CHANNELS)}"
+
+
 def _first_of_months(today: date, months: int) -> list[date]:
     firsts = []
     year, month = today.year, today.month

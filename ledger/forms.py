@@ -64,19 +64,36 @@ class MonthField(forms.DateField):
         return value
 
 
+NUMBER_ERRORS = {
+    "min_value": _("Không được nhỏ hơn %(limit_value)s."),
+    "invalid": _("Nhập một số nguyên, ví dụ 12."),
+}
+
+
 class MonthlyFormForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Đơn vị"), queryset=Channel.objects.none())
     month = MonthField(label=_("Tháng"))
     platform = forms.ChoiceField(label=_("Nền tảng"), choices=Channel.Platform.choices)
-    articles = forms.IntegerField(label=_("Tin bài"), min_value=0, initial=0)
-    photos = forms.IntegerField(label=_("Ảnh"), min_value=0, initial=0)
-    videos = forms.IntegerField(label=_("Video"), min_value=0, initial=0)
-    livestreams = forms.IntegerField(label=_("Trực tiếp"), min_value=0, initial=0)
-    others = forms.IntegerField(label=_("Khác"), min_value=0, initial=0)
+    articles = forms.IntegerField(
+        label=_("Tin bài"), min_value=0, initial=0, error_messages=NUMBER_ERRORS
+    )
+    photos = forms.IntegerField(
+        label=_("Ảnh"), min_value=0, initial=0, error_messages=NUMBER_ERRORS
+    )
+    videos = forms.IntegerField(
+        label=_("Video"), min_value=0, initial=0, error_messages=NUMBER_ERRORS
+    )
+    livestreams = forms.IntegerField(
+        label=_("Trực tiếp"), min_value=0, initial=0, error_messages=NUMBER_ERRORS
+    )
+    others = forms.IntegerField(
+        label=_("Khác"), min_value=0, initial=0, error_messages=NUMBER_ERRORS
+    )
     reach = forms.IntegerField(
         label=_("Tổng lượt tiếp cận"),
         min_value=0,
         required=False,
+        error_messages=NUMBER_ERRORS,
         help_text=_("Để trống nếu không có số liệu (khác với 0)."),
     )
     note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea)

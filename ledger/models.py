@@ -12,7 +12,9 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from registry.models import Channel
 from units.models import Unit
@@ -40,6 +42,16 @@ def _non_negative(prefix: str, fields: tuple[str, ...]) -> list[models.CheckCons
         )
         for f in fields
     ]
+
+
+FORMAT_LABELS = {
+    "meta": _("Meta Business Suite"),
+    "youtube": _("YouTube Studio"),
+    "tiktok": _("TikTok Studio"),
+    "bantin_template": _("Mẫu nhập liệu Bantin"),
+    "api": _("API"),
+    "demo": _("Dữ liệu mẫu"),
+}
 
 
 class ImportBatch(models.Model):
@@ -100,6 +112,23 @@ class ImportBatch(models.Model):
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Runs of this batch started by the worker; an interrupted run is retried once.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # A reporter asked an editor to confirm the file's page for the channel (the editor's
+    # queue: ledger.selectors.pending_page_confirmations_for).
+    confirm_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người nhờ xác nhận"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    confirm_requested_at = models.DateTimeField(_("nhờ xác nhận lúc"), null=True, blank=True)
+    # Why the whole file was refused (ImportRefused.code): the page shows the next step.
+    refusal_code = models.CharField(max_length=40, blank=True)
+    # The uploader's language: the worker writes the batch's messages in it.
+    language = models.CharField(max_length=8, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -124,6 +153,38 @@ class ImportBatch(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status not in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def format_label(self) -> str:
+        """The import format by its name for people (never the code)."""
+        return str(FORMAT_LABELS.get(self.format, self.format))
+
+    @property
+    def outcome(self) -> tuple[str, str]:
+        """The status badge: (tone, label), following what the rows became. A finished
+        import that took no row is not a success, whatever its status says."""
+        if self.status == self.Status.DONE:
+            if self.rows_read and not self.accepted:
+                return "danger", str(_("Không nhận dòng nào"))
+            if not self.rows_read:
+                return "danger", str(_("File không có dòng số liệu"))
+            if self.rejected:
+                return "warn", str(
+                    ngettext(
+                        "Đã nhập, %(count)s dòng bị loại",
+                        "Đã nhập, %(count)s dòng bị loại",
+                        self.rejected,
+                    )
+                    % {"count": number_format(self.rejected, force_grouping=True)}
+                )
+            return "ok", str(self.Status.DONE.label)
+        tones: dict[str, str] = {
+            self.Status.REFUSED: "danger",
+            self.Status.FAILED: "danger",
+            self.Status.NEEDS_CHANNEL: "warn",
+            self.Status.DUPLICATE: "warn",
+        }
+        return tones.get(self.status, ""), str(self.get_status_display())
 
 
 class RowRejection(models.Model):

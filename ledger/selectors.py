@@ -38,6 +38,43 @@ def batches_visible_to(user: Any) -> QuerySet[ImportBatch]:
     return ImportBatch.objects.filter(q).select_related("channel", "unit", "created_by")
 
 
+def pending_page_confirmations_for(user: Any) -> QuerySet[ImportBatch]:
+    """Imports a reporter asked an editor to finish: the file's page (its name and ID) must
+    be confirmed as the chosen channel. Those this user may confirm (an editor or above
+    over the channel's unit), oldest request first. Each links to ``ledger:batch``."""
+    qs = ImportBatch.objects.filter(
+        status=ImportBatch.Status.NEEDS_CHANNEL,
+        channel__isnull=False,
+        confirm_requested_at__isnull=False,
+    )
+    if not (getattr(user, "is_superuser", False) and getattr(user, "is_active", False)):
+        membership = membership_of(user)
+        if membership is None or Role.RANK[str(membership.role)] < Role.RANK[Role.EDITOR]:
+            return ImportBatch.objects.none()
+        qs = qs.filter(subtree_q(membership.unit, field="channel__unit"))
+    return qs.select_related("channel", "unit", "confirm_requested_by").order_by(
+        "confirm_requested_at", "pk"
+    )
+
+
+def page_confirmers_of(unit: Unit) -> list[str]:
+    """Who may confirm a page for ``unit``'s channels: the editors and administrators of
+    the unit and of the units above it (their user names, nearest unit first)."""
+    from accounts.models import Membership
+
+    paths = [unit.path[: i + 1] for i, ch in enumerate(unit.path) if ch == "/"]
+    rows = (
+        Membership.objects.filter(
+            unit__path__in=paths,
+            role__in=(Role.EDITOR, Role.ADMINISTRATOR),
+            user__is_active=True,
+        )
+        .order_by("-unit__path", "user__username")
+        .values_list("user__username", flat=True)
+    )
+    return list(rows[:5])
+
+
 def posts_visible_to(user: Any) -> QuerySet[Post]:
     q = _scope_q(user)
     if q is None:

@@ -30,7 +30,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from core.audit import audit
@@ -57,6 +58,7 @@ from ledger.models import (
     UnitMonthReport,
     UnitMonthStat,
 )
+from ledger.refusals import describe_page, platform_label, platform_mismatch_message
 from registry.models import Channel
 from units.models import Unit, path_codes
 
@@ -127,6 +129,15 @@ class ImportResult:
 
 class _Rollback(Exception):  # noqa: N818
     """Raised inside the atomic block to undo a dry run."""
+
+
+class _AlreadyImported(Exception):  # noqa: N818
+    """The same file for the same channel was imported while this import waited for the
+    channel: its transaction undoes itself and the caller answers as for a duplicate."""
+
+    def __init__(self, previous: ImportBatch) -> None:
+        super().__init__(previous.pk)
+        self.previous = previous
 
 
 # --------------------------------------------------------------------------- helpers
@@ -259,41 +270,48 @@ def _resolve_channel(
     confirm_channel: bool,
 ) -> _Resolved:
     ref = (first.channel_ref or "").strip() if first else ""
+    ref_of_row = ref
     platform = first.platform if first else None
     if fmt not in IDENTIFIED_FORMATS:
         ref = ""
+    name = (first.channel_name or "") if first else ""
     if channel is not None:
         _ensure_can_import(acting_user, channel)
-        if platform and fmt != "bantin_template" and channel.platform != platform:
+        # A template's rows may name their own channels; one whose first row names none
+        # takes the chosen channel, so its platform must be the channel's.
+        own_rows = fmt == "bantin_template" and bool(ref_of_row)
+        if platform and not own_rows and channel.platform != platform:
             raise ImportRefused(
-                _("File này là số liệu %(file)s nhưng kênh đã chọn là %(chosen)s.")
-                % {"file": platform, "chosen": channel.get_platform_display()},
+                platform_mismatch_message(platform, channel),
                 "platform_mismatch",
+                platform=platform,
             )
         if ref and not _channel_matches(channel, ref):
+            page = describe_page(platform or channel.platform, ref, name)
             if channel.external_id:
                 raise ImportRefused(
                     _(
-                        "File này thuộc kênh có mã %(ref)s, không phải kênh đã chọn "
-                        "(%(channel)s, mã %(id)s)."
+                        "File này là của %(page)s, không phải của kênh đã chọn %(channel)s "
+                        "(mã %(id)s). Hãy nhập lại và chọn đúng kênh của trang này; nếu trang "
+                        "chưa có trong danh sách kênh, nhờ biên tập viên của đơn vị đăng ký "
+                        "kênh trước."
                     )
-                    % {"ref": ref, "channel": channel, "id": channel.external_id},
+                    % {"page": page, "channel": channel, "id": channel.external_id},
                     "channel_mismatch",
+                    ref=ref,
+                    name=name,
                 )
             if not confirm_channel:
                 raise ImportRefused(
                     _(
-                        "File này thuộc trang có mã %(ref)s (%(name)s). Kênh %(channel)s "
-                        "chưa có mã này: hãy xác nhận đây đúng là kênh của file."
+                        "File này là của %(page)s, nhưng kênh %(channel)s chưa được ghi mã "
+                        "này. Hãy so sánh hai bên: nếu đúng là một, biên tập viên của đơn vị "
+                        "xác nhận và file được nhập tiếp; nếu không, nhập lại với đúng kênh."
                     )
-                    % {
-                        "ref": ref,
-                        "name": first.channel_name or "?" if first else "?",
-                        "channel": channel,
-                    },
+                    % {"page": page, "channel": channel},
                     "confirm_channel",
                     ref=ref,
-                    name=(first.channel_name or "") if first else "",
+                    name=name,
                 )
             return _Resolved(channel=channel, confirm_ref=ref)
         return _Resolved(channel=channel)
@@ -306,15 +324,18 @@ def _resolve_channel(
             return _Resolved(channel=found)
         raise ImportRefused(
             _(
-                "Không tìm thấy kênh đã đăng ký có mã %(ref)s (%(name)s). Hãy đăng ký kênh "
-                "trước, hoặc chọn kênh khi nhập để ghi nhận mã này cho kênh."
+                "%(page)s chưa có trong danh sách kênh chính thức. Nếu đây là kênh của đơn "
+                "vị: nhập lại và chọn kênh đó ở ô “Kênh” (biên tập viên sẽ xác nhận mã trang), "
+                "hoặc nhờ biên tập viên đăng ký kênh trước."
             )
-            % {"ref": ref, "name": (first.channel_name if first else "") or "?"},
+            % {"page": capfirst(describe_page(platform, ref, name))},
             "channel_unknown",
             ref=ref,
+            name=name,
         )
     raise ImportRefused(
-        _("File này không cho biết kênh nào: hãy chọn kênh khi nhập."), "channel_required"
+        _("File này không ghi là của kênh nào: hãy nhập lại và chọn kênh ở ô “Kênh”."),
+        "channel_required",
     )
 
 
@@ -333,9 +354,12 @@ class _TemplateChannels:
             if self.default is None:
                 return _("Dòng không ghi kênh và chưa chọn kênh khi nhập.")
             if self.default.platform != row.platform:
-                return _("Nền tảng %(row)s khác nền tảng của kênh đã chọn (%(channel)s).") % {
-                    "row": row.platform,
-                    "channel": self.default.platform,
+                return _(
+                    "Dòng này là số liệu %(row)s, nhưng kênh đã chọn là %(channel)s: ghi kênh "
+                    "%(row)s của đơn vị vào cột “Kênh”."
+                ) % {
+                    "row": platform_label(row.platform),
+                    "channel": self.default,
                 }
             return self.default
         key = (row.platform, ref)
@@ -356,11 +380,14 @@ class _TemplateChannels:
             if canon is not None:
                 found = _find_channel(canon.platform, canon.identifier)
         if found is None:
-            return _("Kênh %(ref)s chưa được đăng ký.") % {"ref": ref[:100]}
+            return _(
+                "Kênh %(ref)s chưa có trong danh sách kênh chính thức: nhờ biên tập viên của "
+                "đơn vị đăng ký kênh, rồi nhập lại file."
+            ) % {"ref": ref[:100]}
         if found.platform != platform:
-            return _("Kênh %(ref)s không thuộc nền tảng %(platform)s.") % {
+            return _("Kênh %(ref)s không phải kênh %(platform)s.") % {
                 "ref": ref[:100],
-                "platform": platform,
+                "platform": platform_label(platform),
             }
         if not can_import_to(self.user, found):
             return _("Bạn không có quyền nhập số liệu cho kênh %(ref)s.") % {"ref": ref[:100]}
@@ -1471,9 +1498,7 @@ def _import_once(
 
             if home_unit(acting_user) is None:
                 raise PermissionDenied
-        previous = ImportBatch.objects.filter(
-            channel=target, sha256=sha, status=ImportBatch.Status.DONE
-        ).first()
+        previous = _previous_import(target, sha)
         if previous is not None:
             return _duplicate_result(previous, batch=batch, dry_run=dry_run)
 
@@ -1499,11 +1524,19 @@ def _import_once(
                 progress=progress,
                 as_of=today,
             )
+        except _AlreadyImported as exc:
+            return _duplicate_result(exc.previous, batch=batch, dry_run=dry_run)
         except BaseException:
             if stored and not ImportBatch.objects.filter(original=stored).exists():
                 (Path(settings.MEDIA_ROOT) / stored).unlink(missing_ok=True)
             raise
         return result
+
+
+def _previous_import(channel: Channel | None, sha: str) -> ImportBatch | None:
+    return ImportBatch.objects.filter(
+        channel=channel, sha256=sha, status=ImportBatch.Status.DONE
+    ).first()
 
 
 def _duplicate_result(
@@ -1562,6 +1595,11 @@ def _run_ingest(
     if channel is not None:
         # One import at a time per channel: the deltas read the posts' current values.
         channel = Channel.objects.select_for_update().select_related("unit").get(pk=channel.pk)
+        # Checked again now that this import holds the channel: the same file sent twice
+        # at once must not become two imports (nor an IntegrityError).
+        previous = _previous_import(channel, sha)
+        if previous is not None:
+            raise _AlreadyImported(previous)
     if confirm_ref and channel is not None:
         _set_external_id(acting_user=acting_user, channel=channel, external_id=confirm_ref)
     unit = channel.unit if channel is not None else home_unit(acting_user)
@@ -1596,8 +1634,8 @@ def _run_ingest(
         def channel_for(row: Row) -> Channel | str:
             if row.platform != wanted_platform:
                 return _("Dòng này là số liệu %(row)s, không phải %(channel)s.") % {
-                    "row": row.platform,
-                    "channel": wanted_platform,
+                    "row": platform_label(row.platform),
+                    "channel": platform_label(wanted_platform),
                 }
             ref = row.channel_ref
             if not identified or not ref:
@@ -1768,28 +1806,29 @@ def posts_upsert(
         default=str,
     ).encode()
     sha = hashlib.sha256(payload + as_of.isoformat().encode()).hexdigest()
-    previous = ImportBatch.objects.filter(
-        channel=channel, sha256=sha, status=ImportBatch.Status.DONE
-    ).first()
+    previous = _previous_import(channel, sha)
     if previous is not None:
         return _duplicate_result(previous, batch=None, dry_run=False)
     rows = (_validate_input(i, p, channel.platform) for i, p in enumerate(posts))
-    return _run_ingest(
-        acting_user=acting_user,
-        fmt=source_name,
-        rows=rows,
-        ctx=None,
-        channel=channel,
-        confirm_ref="",
-        filename=f"{source_name}:{as_of.isoformat()}",
-        sha=sha,
-        size=len(payload),
-        stored="",
-        dry_run=False,
-        batch=None,
-        progress=None,
-        as_of=as_of,
-    )
+    try:
+        return _run_ingest(
+            acting_user=acting_user,
+            fmt=source_name,
+            rows=rows,
+            ctx=None,
+            channel=channel,
+            confirm_ref="",
+            filename=f"{source_name}:{as_of.isoformat()}",
+            sha=sha,
+            size=len(payload),
+            stored="",
+            dry_run=False,
+            batch=None,
+            progress=None,
+            as_of=as_of,
+        )
+    except _AlreadyImported as exc:
+        return _duplicate_result(exc.previous, batch=None, dry_run=False)
 
 
 # --------------------------------------------------------------------------- web/API queue
@@ -1822,15 +1861,9 @@ def import_enqueue(
                 % {"cap": round(max_import_bytes() / 1048576)}
             }
         )
-    pending_dir = Path(settings.MEDIA_ROOT) / "ledger" / "pending"
-    pending_dir.mkdir(parents=True, exist_ok=True)
-    import uuid
+    from ledger.uploads import keep_upload
 
-    suffix = "".join(Path(filename).suffixes[-1:])[:10].lower()
-    pending = pending_dir / f"{uuid.uuid4().hex}{suffix}"
-    with pending.open("wb") as fh:
-        for chunk in upload.chunks():
-            fh.write(chunk)
+    pending = keep_upload(upload, filename)
     with transaction.atomic():
         batch = ImportBatch.objects.create(
             channel=channel,
@@ -1841,6 +1874,7 @@ def import_enqueue(
             created_by=acting_user,
             status=ImportBatch.Status.QUEUED,
             pending_path=str(pending),
+            language=translation.get_language() or "",
         )
         audit(acting_user, "ledger.import_queued", batch, after={"filename": batch.filename})
     from ledger.tasks import run_import
@@ -1873,10 +1907,19 @@ def import_confirm_channel(*, acting_user: Any, batch: ImportBatch) -> ImportBat
 
 def import_batch_run(*, batch_id: int, confirm_channel: bool = False) -> None:
     """The worker's side: run a queued batch, recording the outcome on the batch row."""
-    batch = ImportBatch.objects.select_related("channel", "created_by").get(pk=batch_id)
-    if batch.status not in (ImportBatch.Status.QUEUED, ImportBatch.Status.NEEDS_CHANNEL):
+    waiting = (ImportBatch.Status.QUEUED, ImportBatch.Status.NEEDS_CHANNEL)
+    # Claimed in one statement: two workers given the same batch run it once.
+    if not ImportBatch.objects.filter(pk=batch_id, status__in=waiting).update(
+        status=ImportBatch.Status.RUNNING
+    ):
         return
-    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING)
+    batch = ImportBatch.objects.select_related("channel", "created_by").get(pk=batch_id)
+    # The messages and rejected rows are written in the language of the uploader.
+    with translation.override(batch.language or settings.LANGUAGE_CODE):
+        _batch_run(batch, confirm_channel=confirm_channel)
+
+
+def _batch_run(batch: ImportBatch, *, confirm_channel: bool) -> None:
     pending = Path(batch.pending_path)
     write_progress(batch.pk, 0)
     try:
@@ -1898,6 +1941,7 @@ def import_batch_run(*, batch_id: int, confirm_channel: bool = False) -> None:
         ImportBatch.objects.filter(pk=batch.pk).update(
             status=status,
             message=exc.message,
+            refusal_code=exc.code[:40],
             file_channel_ref=str(exc.details.get("ref", ""))[:200],
             file_channel_name=str(exc.details.get("name", ""))[:200],
             finished_at=timezone.now(),
@@ -1907,7 +1951,10 @@ def import_batch_run(*, batch_id: int, confirm_channel: bool = False) -> None:
         return
     except PermissionDenied as exc:
         ImportBatch.objects.filter(pk=batch.pk).update(
-            status=ImportBatch.Status.REFUSED, message=str(exc), finished_at=timezone.now()
+            status=ImportBatch.Status.REFUSED,
+            message=str(exc),
+            refusal_code="forbidden",
+            finished_at=timezone.now(),
         )
         pending.unlink(missing_ok=True)
         return
@@ -2103,16 +2150,19 @@ def monthly_form_unlock(*, acting_user: Any, form: MonthlyForm) -> MonthlyForm:
 def _form_to_stats(form: MonthlyForm, sign: int) -> None:
     by_key: dict[StatKey, dict[str, int]] = {}
     unit_id, month, platform = form.unit_id, form.month, form.platform
+    # A form's reach covers all its items but is not broken down by content type: each
+    # item row says its items have a reach (so no row has more posts with reach than
+    # posts), and the reach itself sits in the "unspecified" row (docs/reports.md).
     for name, content_type in MonthlyForm.CONTENT_TYPE_OF.items():
         count = getattr(form, name)
         if count:
             delta = dict.fromkeys(UnitMonthStat.SUMS, 0)
             delta["posts"] = sign * count
+            delta["posts_with_reach"] = sign * count if form.reach is not None else 0
             by_key[(unit_id, month, platform, content_type)] = delta
-    if form.reach is not None:
+    if form.reach:
         delta = dict.fromkeys(UnitMonthStat.SUMS, 0)
         delta["reach"] = sign * form.reach
-        delta["posts_with_reach"] = sign * form.total_items
         by_key[(unit_id, month, platform, UnitMonthStat.UNSPECIFIED)] = delta
     _apply_stats(by_key, UnitMonthStat.Source.FORM, touched={(unit_id, month, platform)}, rollup={})
     report, _created = UnitMonthReport.objects.get_or_create(unit_id=unit_id, month=month)
@@ -2145,11 +2195,12 @@ def recompute_stats() -> dict[tuple[int, date, str, str, str], dict[str, int]]:
                 key = (form.unit_id, form.month, form.platform, content_type, "form")
                 target = out.setdefault(key, dict.fromkeys(UnitMonthStat.SUMS, 0))
                 target["posts"] += getattr(form, name)
-        if form.reach is not None:
+                if form.reach is not None:
+                    target["posts_with_reach"] += getattr(form, name)
+        if form.reach:
             key = (form.unit_id, form.month, form.platform, UnitMonthStat.UNSPECIFIED, "form")
             target = out.setdefault(key, dict.fromkeys(UnitMonthStat.SUMS, 0))
             target["reach"] += form.reach
-            target["posts_with_reach"] += form.total_items
     return {k: v for k, v in out.items() if any(v.values())}
 
 

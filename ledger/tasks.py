@@ -1,4 +1,4 @@
-"""Background work of the ledger, run by the django-tasks database worker."""
+"""Background work of the ledger, run by the worker (``manage.py worker``)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,14 @@ from django_tasks import task
 
 @task()
 def run_import(batch_id: int, confirm_channel: bool = False) -> None:
+    from ledger.recovery import running, timed_out
     from ledger.services import import_batch_run
+    from ledger.worker import TaskTimeLimit
 
-    import_batch_run(batch_id=batch_id, confirm_channel=confirm_channel)
+    # The run lock tells the recovery that this batch is in hand (ledger/recovery.py).
+    with running(batch_id):
+        try:
+            import_batch_run(batch_id=batch_id, confirm_channel=confirm_channel)
+        except TaskTimeLimit as exc:
+            timed_out(batch_id, exc.seconds)
+            raise

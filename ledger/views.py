@@ -8,14 +8,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.forms import add_service_errors
 from core.permissions import Role, has_role
-from ledger import selectors, services
+from ledger import approvals, confirmations, forms_grid, selectors, services
 from ledger.formats.bantin_template import write_template_csv, write_template_xlsx
-from ledger.forms import ImportUploadForm, MonthlyFormForm
+from ledger.forms import ImportUploadForm, MonthField, MonthlyFormForm
 from ledger.models import ImportBatch, MonthlyForm
 
 
@@ -70,6 +73,8 @@ def _batch(request: HttpRequest, pk: int) -> ImportBatch:
 @login_required
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch(request, pk)
+    waiting = batch.status == ImportBatch.Status.NEEDS_CHANNEL and batch.channel is not None
+    channel_unit = batch.channel.unit if batch.channel is not None else batch.unit
     return render(
         request,
         "ledger/batch.html",
@@ -77,9 +82,17 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "batch": batch,
             "rows_done": services.read_progress(batch.pk),
             "rejections": batch.rejections.all()[:1000],
-            "can_confirm": batch.status == ImportBatch.Status.NEEDS_CHANNEL
+            "comparison": confirmations.page_comparison(batch) if waiting else [],
+            "can_confirm": waiting
             and batch.channel is not None
             and services.can_confirm_channel(request.user, batch.channel),
+            "can_request": waiting
+            and batch.confirm_requested_at is None
+            and has_role(request.user, channel_unit, Role.REPORTER),
+            "can_register": has_role(request.user, channel_unit, Role.EDITOR),
+            "confirmers": selectors.page_confirmers_of(channel_unit)
+            if waiting or batch.status == ImportBatch.Status.REFUSED
+            else [],
         },
     )
 
@@ -106,10 +119,55 @@ def batch_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     if not services.can_confirm_channel(request.user, batch.channel):
         raise PermissionDenied
     try:
-        services.import_confirm_channel(acting_user=request.user, batch=batch)
+        confirmations.page_confirm(
+            acting_user=request.user, batch=batch, confirmed=request.POST.get("confirm") == "yes"
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã ghi mã trang cho kênh; file đang được nhập tiếp."))
+    return redirect("ledger:batch", pk=batch.pk)
+
+
+@login_required
+@require_POST
+def batch_request_confirmation(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch(request, pk)
+    if batch.channel is None or not services.can_import_to(request.user, batch.channel):
+        raise PermissionDenied
+    try:
+        confirmations.page_confirmation_request(acting_user=request.user, batch=batch)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Đã gửi cho biên tập viên; lô này nằm trong danh sách chờ xác nhận của họ."),
+        )
+    return redirect("ledger:batch", pk=batch.pk)
+
+
+@login_required
+@require_POST
+def batch_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch(request, pk)
+    if batch.channel is None or not services.can_confirm_channel(request.user, batch.channel):
+        raise PermissionDenied
+    try:
+        confirmations.page_confirmation_decline(acting_user=request.user, batch=batch)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("ledger:batch", pk=batch.pk)
+
+
+@login_required
+def confirmations_list(request: HttpRequest) -> HttpResponse:
+    """The editor's queue of page confirmations reporters asked for."""
+    return render(
+        request,
+        "ledger/confirmations.html",
+        {"batches": selectors.pending_page_confirmations_for(request.user)[:200]},
+    )
 
 
 @login_required
@@ -124,33 +182,124 @@ def template_download(request: HttpRequest, kind: str) -> FileResponse:
 
 @login_required
 def forms_list(request: HttpRequest) -> HttpResponse:
+    statuses = dict(MonthlyForm.Status.choices)
+    status = request.GET.get("status", "")
     forms = selectors.forms_visible_to(request.user).order_by("-month", "unit__path", "platform")
+    if status in statuses:
+        forms = forms.filter(status=status)
+    approvable = set(
+        approvals.forms_awaiting_approval_by(request.user).values_list("pk", flat=True)
+    )
     return render(
         request,
         "ledger/forms.html",
         {
             "forms": forms[:300],
+            "status": status,
+            "statuses": statuses.items(),
+            "approvable": approvable,
             "can_fill": selectors.units_reportable_by(request.user).exists(),
         },
     )
 
 
 @login_required
+@require_POST
+def forms_approve(request: HttpRequest) -> HttpResponse:
+    """Approve the ticked forms, each one audited; those not the user's are skipped."""
+    ids = [int(i) for i in request.POST.getlist("form") if i.isdigit()]
+    waiting = approvals.forms_awaiting_approval_by(request.user)
+    if not waiting.exists():
+        raise PermissionDenied
+    result = approvals.monthly_forms_approve_bulk(
+        acting_user=request.user, forms=list(waiting.filter(pk__in=ids))
+    )
+    if result.approved:
+        count = len(result.approved)
+        messages.success(
+            request,
+            ngettext("Đã duyệt %(count)s báo cáo.", "Đã duyệt %(count)s báo cáo.", count)
+            % {"count": count},
+        )
+    for form, reason in result.skipped:
+        messages.error(request, f"{form}: {reason}")
+    if not result.approved and not result.skipped:
+        messages.error(request, _("Chưa chọn báo cáo nào để duyệt."))
+    return redirect(f"{reverse('ledger:forms')}?status={MonthlyForm.Status.SUBMITTED}")
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def form_new(request: HttpRequest) -> HttpResponse:
-    if not selectors.units_reportable_by(request.user).exists():
+    """The unit's month on one screen: a row per platform."""
+    reportable = selectors.units_reportable_by(request.user)
+    if not reportable.exists():
         raise PermissionDenied
-    form = MonthlyFormForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            saved = services.monthly_form_save(acting_user=request.user, **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
+    source = request.POST if request.method == "POST" else request.GET
+    unit = forms_grid.default_unit(request.user, reportable)
+    if source.get("unit"):
+        unit = get_object_or_404(reportable, pk=source.get("unit", "").strip() or 0)
+    month_field = MonthField(required=False)
+    try:
+        month = month_field.clean(source.get("month")) or forms_grid.last_closed_month()
+    except ValidationError:
+        month = forms_grid.last_closed_month()
+    assert unit is not None
+    rows = forms_grid.build_rows(
+        unit=unit, month=month, data=request.POST if request.method == "POST" else None
+    )
+    errors: list[str] = []
+    if request.method == "POST":
+        editable = [r for r in rows if r.form is not None]
+        if all(r.form.is_valid() for r in editable if r.form is not None):
+            values = {
+                r.platform: r.form.cleaned_data
+                for r in editable
+                if r.form is not None and (r.existing is not None or not r.form.is_blank())
+            }
+            submit = request.POST.get("action") == "submit"
+            try:
+                if submit and not values and not any(r.existing for r in editable):
+                    raise ValidationError(_("Hãy điền số liệu của ít nhất một nền tảng."))
+                saved = forms_grid.monthly_forms_save_month(
+                    acting_user=request.user, unit=unit, month=month, rows=values, submit=submit
+                )
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    by_platform = {r.platform: r for r in rows}
+                    for key, messages_ in exc.message_dict.items():
+                        if key in by_platform:
+                            by_platform[key].errors.extend(messages_)
+                        else:
+                            errors.extend(messages_)
+                else:
+                    errors.extend(exc.messages)
+            else:
+                if submit:
+                    messages.success(
+                        request,
+                        _("Đã gửi báo cáo tháng %(month)s lên đơn vị cấp trên duyệt.")
+                        % {"month": f"{month:%m/%Y}"},
+                    )
+                elif saved:
+                    messages.success(request, _("Đã lưu bản nháp báo cáo tháng."))
+                query = urlencode({"unit": str(unit.pk), "month": f"{month:%Y-%m}"})
+                return redirect(f"{reverse('ledger:form_new')}?{query}")
         else:
-            messages.success(request, _("Đã lưu bản nháp báo cáo tháng."))
-            return redirect("ledger:form", pk=saved.pk)
-    return render(request, "ledger/form_edit.html", {"form": form, "monthly": None})
+            errors.append(_("Có ô chưa đúng: xem các dòng được đánh dấu bên dưới."))
+    return render(
+        request,
+        "ledger/form_grid.html",
+        {
+            "unit": unit,
+            "month": month,
+            "month_value": f"{month:%Y-%m}",
+            "units": reportable.order_by("path")[:500],
+            "rows": rows,
+            "errors": errors,
+            "has_draft": any(r.existing is not None and r.existing.is_editable for r in rows),
+        },
+    )
 
 
 def _monthly(request: HttpRequest, pk: int) -> MonthlyForm:

@@ -195,10 +195,14 @@ def by_child(unit: Unit, period: Period, children: list[Unit]) -> dict[int, dict
 
 
 def totals_of(acc: dict[str, int] | None) -> dict[str, Any]:
+    """The shown figures of summed aggregate rows. Every row has ``posts_with_reach ≤
+    posts`` (a form's items carry its reach flag, its reach sits in a row of no posts), so
+    ``posts_without_reach`` is never negative; reach is known when some post or form gave
+    one (a form may give reach without items)."""
     acc = acc or _empty()
     return {
         "posts": acc["posts"],
-        "reach": acc["reach"] if acc["posts_with_reach"] else None,
+        "reach": acc["reach"] if acc["posts_with_reach"] or acc["reach"] else None,
         "views": acc["views"] if acc["posts_with_views"] else None,
         "engagements": acc["engagements"],
         "posts_without_reach": acc["posts"] - acc["posts_with_reach"],

@@ -9,7 +9,7 @@ from units.models import Unit
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "kind", "parent", "level", "official")
+    list_display = ("code", "name", "authority_name", "kind", "parent", "level", "official")
     list_filter = ("kind", "official", "level")
     search_fields = ("code", "name")
     readonly_fields = ("path", "level", "official")
@@ -20,6 +20,10 @@ class UnitAdmin(admin.ModelAdmin):
 
         if change:
             services.unit_rename(acting_user=request.user, unit=obj, name=obj.name)
+            if "authority_name" in form.changed_data and not obj.is_administrative:
+                services.unit_set_authority_name(
+                    acting_user=request.user, unit=obj, authority_name=obj.authority_name
+                )
         else:
             # Superusers operate the installation; they act through the same service.
             saved = services.unit_create(
@@ -28,5 +32,6 @@ class UnitAdmin(admin.ModelAdmin):
                 code=obj.code,
                 name=obj.name,
                 kind=obj.kind,
+                authority_name=obj.authority_name,
             )
             obj.pk = saved.pk

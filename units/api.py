@@ -15,6 +15,7 @@ router = Router(tags=["units"])
 class UnitOut(Schema):
     code: str
     name: str
+    authority_name: str
     kind: str
     parent: str | None
     path: str
@@ -29,6 +30,7 @@ class UnitIn(Schema):
     code: str
     name: str
     kind: str
+    authority_name: str = ""
 
 
 @router.get("", response=list[UnitOut])
@@ -58,5 +60,6 @@ def create_child(request: HttpRequest, code: str, payload: UnitIn) -> Status:
         code=payload.code,
         name=payload.name,
         kind=payload.kind,
+        authority_name=payload.authority_name,
     )
     return Status(201, unit)

@@ -18,3 +18,11 @@ class UnitCreateForm(forms.Form):
     )
     name = forms.CharField(label=_("Tên đơn vị"), max_length=200)
     kind = forms.ChoiceField(label=_("Loại"), choices=CHILD_KINDS)
+    authority_name = forms.CharField(
+        label=_("Tên cơ quan khi công bố"),
+        max_length=255,
+        required=False,
+        help_text=_(
+            "Ví dụ “Sở Văn hóa, Thể thao và Du lịch tỉnh Quảng Ninh”. Để trống: dùng tên đơn vị."
+        ),
+    )

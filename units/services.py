@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.permissions import Role, ensure_role
-from units.models import PATH_SEPARATOR, Unit
+from units.models import PATH_SEPARATOR, Unit, default_authority_name
 from units.selectors import normalise_code
 
 
@@ -43,7 +43,15 @@ class UnitFileError(ValueError):
 
 
 @transaction.atomic
-def unit_create(*, acting_user: Any, parent: Unit, code: str, name: str, kind: str) -> Unit:
+def unit_create(
+    *,
+    acting_user: Any,
+    parent: Unit,
+    code: str,
+    name: str,
+    kind: str,
+    authority_name: str = "",
+) -> Unit:
     """An administrator adds a department, agency or organisation under their unit."""
     if parent is None:
         raise ValidationError({"parent": _("Cần chọn đơn vị cấp trên.")})
@@ -59,10 +67,16 @@ def unit_create(*, acting_user: Any, parent: Unit, code: str, name: str, kind: s
         parent=parent,
         path=Unit.build_path(parent, code.strip()),
         level=parent.level + 1,
+        authority_name=" ".join(authority_name.split()) or default_authority_name(kind, name),
     )
     unit.full_clean()
     unit.save()
-    audit(acting_user, "unit.create", unit, after={"code": unit.code, "name": unit.name})
+    audit(
+        acting_user,
+        "unit.create",
+        unit,
+        after={"code": unit.code, "name": unit.name, "authority_name": unit.authority_name},
+    )
     return unit
 
 
@@ -74,6 +88,40 @@ def unit_rename(*, acting_user: Any, unit: Unit, name: str) -> Unit:
     unit.full_clean()
     unit.save(update_fields=["name", "updated_at"])
     audit(acting_user, "unit.rename", unit, before=before, after={"name": unit.name})
+    return unit
+
+
+@transaction.atomic
+def unit_set_authority_name(*, acting_user: Any, unit: Unit, authority_name: str) -> Unit:
+    """A department's administrator names the authority it publishes as.
+
+    Provinces, communes, wards and special zones speak as their UBND, named from the
+    official list, so their authority name is not edited by hand.
+    """
+    ensure_role(acting_user, unit, Role.ADMINISTRATOR)
+    if unit.is_administrative:
+        raise ValidationError(
+            {
+                "authority_name": _(
+                    "Tên cơ quan của tỉnh, xã, phường, đặc khu theo danh mục chính thức, "
+                    "không sửa tay."
+                )
+            }
+        )
+    value = " ".join(authority_name.split())
+    if not value:
+        raise ValidationError({"authority_name": _("Tên cơ quan không được để trống.")})
+    before = {"authority_name": unit.authority_name}
+    unit.authority_name = value
+    unit.full_clean()
+    unit.save(update_fields=["authority_name", "updated_at"])
+    audit(
+        acting_user,
+        "unit.set_authority_name",
+        unit,
+        before=before,
+        after={"authority_name": unit.authority_name},
+    )
     return unit
 
 
@@ -159,14 +207,16 @@ def units_load_official(
                 path=path,
                 level=level,
                 official=True,
+                authority_name=default_authority_name(kind, name),
             )
             to_create.append(unit)
             stats.created += 1
-        elif (unit.name, unit.kind, unit.path, unit.parent_id) != (
+        elif (unit.name, unit.kind, unit.path, unit.parent_id, unit.authority_name) != (
             name,
             kind,
             path,
             parent.pk if parent else None,
+            default_authority_name(kind, name),
         ):
             if unit.path != path:
                 moved.append((unit, unit.path))
@@ -177,6 +227,7 @@ def units_load_official(
                 level,
                 parent,
             )
+            unit.authority_name = default_authority_name(kind, name)
             to_update.append(unit)
             stats.updated += 1
         else:
@@ -194,7 +245,9 @@ def units_load_official(
     Unit.objects.bulk_create(to_create, batch_size=500)
     if to_update:
         Unit.objects.bulk_update(
-            to_update, ["name", "kind", "path", "level", "parent"], batch_size=500
+            to_update,
+            ["name", "kind", "path", "level", "parent", "authority_name"],
+            batch_size=500,
         )
     if moved:
         # Communes move between provinces: disjoint subtrees, one roll-up write.

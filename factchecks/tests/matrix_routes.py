@@ -59,6 +59,23 @@ def _a_published(w: Any) -> Any:
     return w.cache["fc_a_pub"]
 
 
+def _pending(w: Any, which: str) -> Any:
+    """A verdict-changing correction proposed by the province's editor."""
+    from factchecks import services
+
+    key = f"fc_pending_{which}"
+    if key not in w.cache:
+        fc = _b_published(w) if which == "b" else _a_published(w)
+        w.cache[key] = services.factcheck_correct(
+            acting_user=w.province_users["editor"],
+            factcheck=fc,
+            what_changed="Đổi kết luận",
+            reason="Văn bản mới",
+            verdict="true",
+        )
+    return w.cache[key]
+
+
 def _suggestion(w: Any, unit: Any, key: str, text: str) -> Any:
     from factchecks import services
 
@@ -135,6 +152,16 @@ EDITOR_ROUTES: dict[str, Route] = {
         _b_published,
         _a_published,
         data=lambda w: {"what_changed": "x", "reason": "y", "claim_short": "z"},
+    ),
+    "factchecks:correction_approve": scoped(
+        lambda w: f"/factchecks/{_b_published(w).pk}/corrections/{_pending(w, 'b').pk}/approve/",
+        method="POST",
+        write=True,
+        own_url=lambda w: (
+            f"/factchecks/{_a_published(w).pk}/corrections/{_pending(w, 'a').pk}/approve/"
+        ),
+        min_role="editor",
+        secret=lambda w: B_SECRET,
     ),
     "factchecks:withdraw": _write(
         "withdraw", _b_published, _a_published, data=lambda w: {"reason": "x"}

@@ -17,14 +17,16 @@ REVIEWED_FIELDS = {
     "FactCheck": {
         "id", "unit", "claim_short", "claim_text", "first_seen", "platforms", "verdict",
         "explanation", "explanation_html", "topics", "status", "search_text",
-        "author", "reviewer",  # the office's own editors, not the claim's spreaders
+        "author", "reviewer", "last_editor",  # the office's own editors, not the spreaders
         "created_at", "updated_at", "submitted_at", "published_at", "withdrawn_at",
-        "withdrawal_reason", "sources", "corrections",
+        "withdrawal_reason", "sources", "corrections", "pending_corrections",
     },
     "Source": {"id", "factcheck", "position", "title", "publisher", "url", "accessed_on",
                "archive_url"},
     "Correction": {"id", "factcheck", "created_at", "what_changed", "reason", "changed_fields",
-                   "made_by"},
+                   "made_by", "approved_by"},
+    "PendingCorrection": {"id", "factcheck", "created_at", "what_changed", "reason",
+                          "proposed", "made_by"},
     # contact: the suggesting person's own, optional, for the reply
     "Suggestion": {"id", "unit", "claim_text", "platform", "contact", "status", "created_at",
                    "handled_at", "handled_by"},

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from core.models import AuditEvent
 from core.text import fold
 from factchecks import services
-from factchecks.models import Correction, FactCheck
+from factchecks.models import Correction, FactCheck, PendingCorrection
 from factchecks.tests.factories import draft, published, source
 from factchecks.text import render_markdown
 
@@ -91,13 +91,15 @@ def test_a_published_factcheck_changes_only_by_correction(world: Any) -> None:
             verdict="true",
             explanation="x",
         )
-    correction = services.factcheck_correct(
+    proposed = services.factcheck_correct(
         acting_user=author,
         factcheck=fc,
         what_changed="Kết luận đổi thành Phần lớn sai.",
         reason="Có văn bản mới.",
         verdict="mostly_false",
     )
+    assert isinstance(proposed, PendingCorrection)  # a new verdict: a second editor approves
+    correction = services.correction_approve(acting_user=reviewer, pending=proposed)
     fc.refresh_from_db()
     assert fc.verdict == "mostly_false"
     assert correction.changed_fields == ["verdict"]

@@ -97,6 +97,10 @@ def test_correction_and_withdrawal_pages(world: Any, client: Client) -> None:
         },
     )
     assert response.status_code == 302
+    second = Client()  # a new verdict waits for a second editor
+    second.force_login(world.users_a["administrator"])
+    pending = fc.pending_corrections.get()
+    second.post(f"/factchecks/{fc.pk}/corrections/{pending.pk}/approve/")
     c = Correction.objects.get()
     assert sorted(c.changed_fields) == ["sources", "verdict"]
     public = client.get(f"/p/kiem-chung/{fc.pk}/").content.decode()

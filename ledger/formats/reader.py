@@ -20,6 +20,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO, cast
 
+from . import xlsx_book
 from .base import FileRefused, norm_header
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
@@ -590,11 +591,9 @@ def _cell_text(value: object) -> str:
     return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
-def _load_workbook(path: Path):  # type: ignore[no-untyped-def]
-    import openpyxl
-
+def _load_workbook(path: Path, filename: str):  # type: ignore[no-untyped-def]
     try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+        return xlsx_book.load_workbook(path, filename)
     except FileRefused:
         raise
     except Exception as exc:  # openpyxl raises many kinds on damaged files
@@ -608,7 +607,7 @@ def _load_workbook(path: Path):  # type: ignore[no-untyped-def]
 def _open_xlsx(path: Path, filename: str, recognise: Recognise, max_rows: int, cap: int) -> Table:
     with _open_zip(path) as zf:
         _check_zip(zf, cap)
-    wb = _load_workbook(path)
+    wb = _load_workbook(path, filename)
     found: tuple[str, int, list[str]] | None = None
     seen: list[list[str]] = []
     try:
@@ -643,7 +642,7 @@ def _open_xlsx(path: Path, filename: str, recognise: Recognise, max_rows: int, c
     width = len(raw_header)
 
     def rows(normalise: bool) -> Iterator[tuple[int, list[str]]]:
-        book = _load_workbook(path)
+        book = _load_workbook(path, filename)
         count = 0
         try:
             ws = book[sheet]

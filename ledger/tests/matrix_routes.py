@@ -36,6 +36,26 @@ def _batch(w: Any, side: str) -> Any:
     return w.cache[key]
 
 
+def _waiting(w: Any, side: str) -> Any:
+    """A batch of the side's channel waiting for an editor to confirm its page."""
+    from django.utils import timezone
+
+    from ledger.models import ImportBatch
+
+    key = f"ledger_waiting_{side}"
+    if key not in w.cache:
+        channel = _channel(w, side)
+        w.cache[key] = ImportBatch.objects.create(
+            channel=channel,
+            unit=channel.unit,
+            filename=f"cho-xac-nhan-{side}.csv",
+            status=ImportBatch.Status.NEEDS_CHANNEL,
+            file_channel_ref="123",
+            confirm_requested_at=timezone.now(),
+        )
+    return w.cache[key]
+
+
 def _form(w: Any, side: str) -> Any:
     from ledger.models import MonthlyForm
 
@@ -82,6 +102,24 @@ ROUTES = {
         own_url=lambda w: f"/ledger/imports/{_batch(w, 'a').pk}/confirm/",
         min_role="reporter",
     ),
+    "ledger:batch_request_confirmation": scoped(
+        lambda w: f"/ledger/imports/{_batch(w, 'b').pk}/request-confirmation/",
+        method="POST",
+        write=True,
+        own_url=lambda w: f"/ledger/imports/{_batch(w, 'a').pk}/request-confirmation/",
+        min_role="reporter",
+    ),
+    "ledger:batch_decline": scoped(
+        lambda w: f"/ledger/imports/{_batch(w, 'b').pk}/decline/",
+        method="POST",
+        write=True,
+        own_url=lambda w: f"/ledger/imports/{_batch(w, 'a').pk}/decline/",
+        min_role="editor",
+    ),
+    "ledger:confirmations": listing(
+        lambda w: (_waiting(w, "b"), "/ledger/confirmations/")[1],
+        secret=lambda w: "cho-xac-nhan-b",
+    ),
     "ledger:template": login_only(lambda w: "/ledger/template.csv"),
     "ledger:forms": listing(
         lambda w: (_form(w, "b"), "/ledger/forms/")[1], secret=lambda w: w.commune_b.name
@@ -93,15 +131,21 @@ ROUTES = {
         data=lambda w: {
             "unit": w.commune_b.pk,
             "month": "2026-01",
-            "platform": "website",
-            "articles": 1,
-            "photos": 0,
-            "videos": 0,
-            "livestreams": 0,
-            "others": 0,
+            "website-articles": 1,
+            "action": "submit",
         },
         secret=lambda w: w.commune_b.name,
         effect=_b_wrote,
+    ),
+    "ledger:forms_approve": listing(
+        lambda w: "/ledger/forms/approve/",
+        method="POST",
+        min_role="administrator",
+        data=lambda w: {"form": _form(w, "b").pk},
+        secret=lambda w: w.commune_b.name,
+        effect=lambda w: (
+            _form(w, "b").__class__.objects.filter(pk=_form(w, "b").pk, status="approved").exists()
+        ),
     ),
     "ledger:form": scoped(
         lambda w: f"/ledger/forms/{_form(w, 'b').pk}/", secret=lambda w: w.commune_b.name

@@ -10,7 +10,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Sum
 
-from ledger import services
+from core.models import AuditEvent
+from ledger import selectors, services
 from ledger.models import ImportBatch, MonthlyForm, Post, UnitMonthReport, UnitMonthStat
 from ledger.selectors import month_totals
 from ledger.tests.factories import SHARED, make_channel
@@ -65,20 +66,59 @@ def test_upload_asks_to_confirm_the_page_id_once(world: Any, login: Any) -> None
     assert batch.file_channel_ref == "100064812345678"
     assert not Post.objects.exists()
     page = client.get(f"/ledger/imports/{batch.pk}/").content.decode()
-    assert "100064812345678" in page
-    # A reporter may not write the registry: an editor of the unit confirms.
-    assert "Đúng, đây là kênh của file" not in page
-    assert "hãy nhờ biên tập viên mở lô này" in page  # and is told who can
-    assert client.post(f"/ledger/imports/{batch.pk}/confirm/").status_code == 403
-    client = login(world.users_a["editor"])
+    # The file's page and the channel side by side, the differing ID highlighted.
+    assert "Trang trong file và kênh đã chọn" in page
+    assert 'class="ledger-differs"' in page and "100064812345678" in page
+    assert "(?)" not in page
+    # A reporter may not write the registry: they ask an editor, who finds it queued.
+    assert 'name="confirm"' not in page
+    assert "Nhờ biên tập viên xác nhận" in page
+    assert (
+        client.post(f"/ledger/imports/{batch.pk}/confirm/", {"confirm": "yes"}).status_code == 403
+    )
+    editor = world.users_a["editor"]
+    assert not selectors.pending_page_confirmations_for(editor).exists()
+    client.post(f"/ledger/imports/{batch.pk}/request-confirmation/")
+    assert list(selectors.pending_page_confirmations_for(editor)) == [batch]
+    assert not selectors.pending_page_confirmations_for(world.users_b["editor"]).exists()
+    assert not selectors.pending_page_confirmations_for(world.users_a["reporter"]).exists()
+    assert AuditEvent.objects.filter(
+        action="ledger.confirm_request", unit_path=world.commune_a.path
+    ).exists()
     page = client.get(f"/ledger/imports/{batch.pk}/").content.decode()
-    assert "Đúng, đây là kênh của file" in page
-    assert "hãy nhờ biên tập viên mở lô này" not in page
+    assert "Đã nhờ biên tập viên xác nhận" in page
+    client = login(editor)
+    assert batch.filename in client.get("/ledger/confirmations/").content.decode()
+    page = client.get(f"/ledger/imports/{batch.pk}/").content.decode()
+    assert 'name="confirm"' in page
+    # Binding the ID takes the explicit tick.
     client.post(f"/ledger/imports/{batch.pk}/confirm/")
+    channel.refresh_from_db()
+    assert channel.external_id == "" and not Post.objects.exists()
+    client.post(f"/ledger/imports/{batch.pk}/confirm/", {"confirm": "yes"})
     batch.refresh_from_db()
     channel.refresh_from_db()
     assert batch.status == "done" and channel.external_id == "100064812345678"
     assert Post.objects.filter(channel=channel).count() == 10
+    assert not selectors.pending_page_confirmations_for(editor).exists()
+
+
+def test_editor_declines_a_page_and_the_reporter_is_told_what_next(world: Any, login: Any) -> None:
+    channel = make_channel(world.commune_a, "facebook", "minhchau")
+    reporter = login(world.users_a["reporter"])
+    upload(reporter, META, channel)
+    batch = ImportBatch.objects.get()
+    reporter.post(f"/ledger/imports/{batch.pk}/request-confirmation/")
+    assert reporter.post(f"/ledger/imports/{batch.pk}/decline/").status_code == 403
+    login(world.users_a["editor"]).post(f"/ledger/imports/{batch.pk}/decline/")
+    batch.refresh_from_db()
+    channel.refresh_from_db()
+    assert batch.status == "refused" and channel.external_id == ""
+    page = reporter.get(f"/ledger/imports/{batch.pk}/").content.decode()
+    assert "Làm gì tiếp" in page and "không phải của kênh" in page
+    assert AuditEvent.objects.filter(
+        action="ledger.confirm_decline", unit_path=world.commune_a.path
+    ).exists()
 
 
 def test_refused_upload_says_why_and_writes_nothing(world: Any, login: Any, tmp_path: Path) -> None:
@@ -192,13 +232,8 @@ def _form_flow(world: Any, client_for: Any, **values: Any) -> MonthlyForm:
     data = {
         "unit": world.commune_a.pk,
         "month": "2026-02",
-        "platform": "facebook",
-        "articles": 0,
-        "photos": 0,
-        "videos": 0,
-        "livestreams": 0,
-        "others": 0,
-        **values,
+        "action": "save",
+        **{f"facebook-{k}": v for k, v in values.items()},
     }
     response = reporter.post("/ledger/forms/new/", data)
     assert response.status_code == 302, response.content.decode()
@@ -273,20 +308,11 @@ def test_monthly_form_flow_and_double_counting_rule(world: Any, client: Any) -> 
 
 def test_form_validation_and_flag(world: Any, client: Any) -> None:
     client.force_login(world.users_a["reporter"])
-    data = {
-        "unit": world.commune_a.pk,
-        "month": "2026-02",
-        "platform": "zalo",
-        "articles": -1,
-        "photos": 0,
-        "videos": 0,
-        "livestreams": 0,
-        "others": 0,
-    }
+    data = {"unit": world.commune_a.pk, "month": "2026-02", "zalo-articles": -1}
     response = client.post("/ledger/forms/new/", data)
-    assert response.status_code == 200 and "Tin bài" in response.content.decode()
+    assert response.status_code == 200 and "Không được nhỏ hơn 0." in response.content.decode()
     assert not MonthlyForm.objects.exists()
-    data.update(articles=0, reach=500)
+    data.update({"zalo-articles": 0, "zalo-reach": 500})
     client.post("/ledger/forms/new/", data)
     form = MonthlyForm.objects.get()
     assert form.flagged
@@ -310,3 +336,30 @@ def test_posts_with_a_nul_character_are_rejected_not_stored(world: Any) -> None:
     assert (result.accepted, result.rejected) == (1, 3)
     assert [e["field"] for e in result.errors] == ["post_id", "caption", "extras"]
     assert list(Post.objects.filter(channel=channel).values_list("post_id", flat=True)) == ["ok"]
+
+
+@pytest.mark.parametrize(
+    ("rows_read", "accepted", "tone", "label"),
+    [
+        (4, 4, "ok", "Đã nhập"),
+        (4, 1, "warn", "Đã nhập, 3 dòng bị loại"),
+        (4, 0, "danger", "Không nhận dòng nào"),
+    ],
+)
+def test_status_badge_follows_the_rows(
+    world: Any, login: Any, rows_read: int, accepted: int, tone: str, label: str
+) -> None:
+    channel = make_channel(world.commune_a, "facebook", "minhchau", external_id="1")
+    batch = ImportBatch.objects.create(
+        channel=channel,
+        unit=channel.unit,
+        filename="f.csv",
+        status="done",
+        rows_read=rows_read,
+        accepted=accepted,
+        rejected=rows_read - accepted,
+    )
+    client = login(world.users_a["reporter"])
+    badge = f'<span class="badge {tone}">{label}</span>'
+    assert badge in client.get(f"/ledger/imports/{batch.pk}/").content.decode()
+    assert badge in client.get("/ledger/").content.decode()
