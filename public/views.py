@@ -29,7 +29,9 @@ def check(request: HttpRequest) -> HttpResponse:
     limited = bool(q) and not lookup_allowed(request)
     result = selectors.lookup(q) if q and not limited else None
     context = {"q": q, "result": result, "rate_message": RATE_MESSAGE if limited else None}
-    template = "public/_check_result.html" if getattr(request, "htmx", False) else "public/check.html"
+    template = (
+        "public/_check_result.html" if getattr(request, "htmx", False) else "public/check.html"
+    )
     # Limited: the same friendly page, but a 429 that clients and crawlers understand.
     response = render(request, template, context, status=429 if limited else 200)
     if limited:
