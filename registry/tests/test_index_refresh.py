@@ -54,28 +54,28 @@ def test_lookups_answer_from_the_previous_snapshot_while_a_base_is_built(
 
     def slow_build(state: tuple[int, str], *, background: bool = False) -> Any:
         started.set()
-        assert release.wait(20)  # a base that takes as long as the test wants
+        assert release.wait(120)  # a base that takes as long as the test wants
         return real_build(state, background=background)
 
     monkeypatch.setattr(index, "build", slow_build)
     monkeypatch.setattr(index, "_release_for_tests", release, raising=False)
     monkeypatch.setattr(index, "MAX_AGE_SECONDS", 0.0)  # every round: a new base is due
     builds = index.builds
-    assert started.wait(5), "the refresher did not start a rebuild"
+    assert started.wait(30), "the refresher did not start a rebuild"
 
-    # The rebuild is held in the thread for up to 20 s: a lookup that waited for it would take
-    # that long (the machine may be loaded, so the bound is loose, not a latency figure).
+    # The rebuild is held in the thread for up to 120 s: a lookup that waited for it would
+    # take that long (the machine may be loaded: the bound is loose, not a latency figure).
     for q in ("facebook.com/ubndcoto", "facebook.com/ubndc0to", "Cô Tô"):
         status, took = status_of(q)
-        assert took < 10, (q, took)
+        assert took < 30, (q, took)
     assert status_of("facebook.com/ubndcoto")[0] == "official"
     # a write is applied over the previous base at once, without waiting for the new one
     make_channel(world.commune_b, "https://halong.quangninh.gov.vn/", verified=True)
-    assert wait_for(lambda: status_of("halong.quangninh.gov.vn")[0] == "official", 5.0)
+    assert wait_for(lambda: status_of("halong.quangninh.gov.vn")[0] == "official", 30.0)
     assert not release.is_set() and index.builds == builds  # the base is still being built
 
     release.set()
-    assert wait_for(lambda: index.builds > builds), "the new base was never swapped in"
+    assert wait_for(lambda: index.builds > builds, 60.0), "the new base was never swapped in"
     assert status_of("halong.quangninh.gov.vn")[0] == "official"
 
 
@@ -93,5 +93,6 @@ def test_another_process_write_is_seen_within_the_check_interval(
     version = RegistryVersion.objects.get(pk=1).version
     Channel.objects.filter(pk=channel.pk).update(status="verified", change_seq=version)
     builds = index.builds
-    assert wait_for(lambda: status_of("halong.quangninh.gov.vn")[0] == "official", 3.0)
+    # within CHECK_SECONDS (0.05 s here) plus an overlay refresh; loose on a loaded machine
+    assert wait_for(lambda: status_of("halong.quangninh.gov.vn")[0] == "official", 20.0)
     assert index.builds == builds  # an overlay refresh, not a full rebuild
