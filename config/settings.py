@@ -44,7 +44,6 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "t
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -72,6 +71,9 @@ INSTALLED_APPS = [
     "csp",
     "security",
     "connectors",
+    # Last, so that Bantin's registration/ templates (password reset, change) win over the
+    # admin's, which would show a new user Django's admin look.
+    "django.contrib.admin",
 ]
 
 MIDDLEWARE = [

@@ -22,3 +22,12 @@ def home(request: HttpRequest) -> HttpResponse:
             "kind_counts": selectors.kind_counts(unit),
         },
     )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page in Bantin's layout. No context processors: the database may be the fault."""
+    from django.conf import settings
+    from django.template import loader
+
+    template = loader.get_template("500.html")
+    return HttpResponse(template.render({"bantin_name": settings.BANTIN["SITE_NAME"]}), status=500)

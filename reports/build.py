@@ -6,9 +6,12 @@ from typing import Any
 
 from django.utils import timezone
 
-from reports import charts, documents, selectors
+from reports import charts, selectors
+from reports.model import ReportData
 from reports.models import ReportNarrative
 from reports.periods import Period
+from reports.render.docx import render_docx
+from reports.render.xlsx import render_xlsx
 from units.models import Unit
 
 _PREFIXES = ("Thành phố ", "Tỉnh ", "Xã ", "Phường ", "Đặc khu ")
@@ -52,6 +55,25 @@ def document_defaults(unit: Unit) -> dict[str, Any]:
     }
 
 
+def file_name(unit: Unit, period: Period, fmt: str) -> str:
+    """bao-cao-22-2026-Q3-ky-thong-ke.docx: the unit, the period and the convention, so the
+    calendar and administrative downloads of one period never overwrite each other."""
+    convention = "ky-thong-ke" if period.convention == "administrative" else "lich"
+    code = period.code.replace(":", "_")
+    return f"bao-cao-{unit.code}-{code}-{convention}.{fmt}"
+
+
+def default_recipients(unit: Unit) -> list[str]:
+    """The "Nơi nhận" when the editor gave none: the body above (to which the report goes) and
+    the issuer's own archive. Never "Như trên": the report has no "Kính gửi" to point at."""
+    out = []
+    parent = unit.parent
+    if parent is not None:
+        out.append(f"{parent.authority_name or parent.name} (để báo cáo);")
+    out.append("Lưu: VT, ….")
+    return out
+
+
 def narrative_for(unit: Unit, period: Period) -> ReportNarrative | None:
     return ReportNarrative.objects.filter(
         unit=unit, period_code=period.code, convention=period.convention
@@ -72,7 +94,7 @@ def report_data(unit: Unit, period: Period) -> dict[str, Any]:
     }
     doc["signer_name"] = narrative.signer_name if narrative else ""
     recipients = narrative.recipients.splitlines() if narrative and narrative.recipients else []
-    doc["recipients"] = [r for r in recipients if r.strip()] or ["Như trên;", "Lưu: VT."]
+    doc["recipients"] = [r for r in recipients if r.strip()] or default_recipients(unit)
     data["document"] = doc
     data["narrative"] = {
         "limitations": narrative.limitations if narrative else "",
@@ -80,6 +102,7 @@ def report_data(unit: Unit, period: Period) -> dict[str, Any]:
         "recommendations": narrative.recommendations if narrative else "",
     }
     data["unit"]["place"] = place_name(unit)
+    data["unit"]["authority_name"] = unit.authority_name  # who speaks: "UBND tỉnh Quảng Ninh"
     data["unit"]["parent_name"] = unit.parent.name if unit.parent_id else None  # type: ignore[union-attr]
     data["generated_on"] = timezone.localdate().isoformat()
     return data
@@ -109,18 +132,27 @@ def chart_specs(data: dict[str, Any], *, lang: str = "vi") -> dict[str, dict[str
     return {
         "trend": charts.trend_chart(data["monthly"], lang=lang),
         "platforms": charts.platform_chart(data["by_platform"], lang=lang),
-        "content_types": charts.content_type_chart(data["by_content_type"], lang=lang),
     }
 
 
-def build_docx(data: dict[str, Any]) -> bytes:
-    specs = chart_specs(data)
-    pngs = [
-        ("Số tin bài và lượt tiếp cận theo tháng", charts.render_png(specs["trend"])),
-        ("Số tin bài theo nền tảng", charts.render_png(specs["platforms"])),
-    ]
-    return documents.build_docx(data, charts=pngs)
+CHART_CAPTIONS = {
+    "trend": "Số bài viết và lượt tiếp cận theo tháng",
+    "platforms": "Số bài viết theo nền tảng",
+}
 
 
-def build_xlsx(data: dict[str, Any]) -> bytes:
-    return documents.build_xlsx(data)
+def _model(data: dict[str, Any] | ReportData) -> ReportData:
+    return data if isinstance(data, ReportData) else ReportData.from_dict(data)
+
+
+def build_docx(data: dict[str, Any], *, with_charts: bool = True) -> bytes:
+    """The .docx of a report (``report_data``), its charts rendered to PNG."""
+    pngs = {}
+    if with_charts and data.get("monthly") is not None:
+        specs = chart_specs(data)
+        pngs = {k: (CHART_CAPTIONS[k], charts.render_png(spec)) for k, spec in specs.items()}
+    return render_docx(_model(data), charts=pngs)
+
+
+def build_xlsx(data: dict[str, Any] | ReportData) -> bytes:
+    return render_xlsx(_model(data))

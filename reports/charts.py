@@ -108,8 +108,8 @@ _TEXT = {
         "platform": "Nền tảng",
         "content_type": "Loại nội dung",
         "no_data": "không có số liệu",
-        "thousand": " N",
-        "million": " tr",
+        "thousand": " nghìn",
+        "million": " triệu",
         "billion": " tỷ",
         "trend_title": "Số bài viết và lượt tiếp cận theo tháng",
         "reach_note": "Lượt tiếp cận cộng từ các bài, không phải số người",
@@ -150,12 +150,14 @@ def _t(lang: str) -> dict[str, str]:
 
 
 def _compact_expr(lang: str, field: str = "datum.value") -> str:
-    """A Vega expression that writes 1.250.000 as "1,3 tr" (vi) / "1.3M" (en) on axes."""
+    """A Vega expression that writes 1.250.000 as "1,3 triệu" (vi) / "1.3M" (en) on axes,
+    as ``formatting.format_axis_vi`` does: every tick from 1.000 up in words, so an axis never
+    mixes "5.000" with "10 nghìn"."""
     t = _t(lang)
     return (
         f"abs({field}) >= 1e9 ? format({field} / 1e9, ',.1~f') + '{t['billion']}' : "
         f"abs({field}) >= 1e6 ? format({field} / 1e6, ',.1~f') + '{t['million']}' : "
-        f"abs({field}) >= 1e4 ? format({field} / 1e3, ',.1~f') + '{t['thousand']}' : "
+        f"abs({field}) >= 1e3 ? format({field} / 1e3, ',.1~f') + '{t['thousand']}' : "
         f"format({field}, ',d')"
     )
 
@@ -198,13 +200,15 @@ def _int(value: Any) -> int | None:
 def trend_chart(months: list[dict[str, Any]], *, lang: str = "vi") -> dict[str, Any]:
     """Posts (bars, left axis) and reach (line, right axis) per month.
 
-    ``months``: ``[{"month": "2026-01", "posts": int, "reach": int}]`` in order. The x axis
-    shows "Th1/2026" (vi locale) / "Jan/2026" (en locale).
+    ``months``: ``[{"month": "2026-01", "label": "T1/2026", "posts": int, "reach": int}]``
+    in order; the x axis shows each month's ``label`` (the reporting month's, under Decree
+    09), as the tables do.
     """
     t = _t(lang)
     values = [
         {
             "month": str(row["month"]),
+            "month_label": str(row.get("label") or _month_label(str(row["month"]))),
             "posts": _int(row.get("posts")) or 0,
             "reach": _int(row.get("reach")),
             "series_posts": t["posts"],
@@ -215,23 +219,17 @@ def trend_chart(months: list[dict[str, Any]], *, lang: str = "vi") -> dict[str, 
     data = alt.Data(values=values)
     label_angle = 0 if len(values) <= 4 else -45
     x = alt.X(
-        "month:O",
+        "month_label:O",
         title=None,
         sort=None,
-        axis=alt.Axis(
-            labelExpr="utcFormat(toDate(datum.value + '-01'), '%b/%Y')",
-            labelAngle=label_angle,
-            labelOverlap=True,
-        ),
+        axis=alt.Axis(labelAngle=label_angle, labelOverlap=True),
     )
     tooltip = [
         alt.Tooltip("month_label:N", title=t["month"]),
         alt.Tooltip("posts:Q", title=t["posts"], format=",d"),
         alt.Tooltip("reach:Q", title=t["reach"], format=",d"),
     ]
-    base = alt.Chart(data).transform_calculate(
-        month_label="utcFormat(toDate(datum.month + '-01'), '%B/%Y')"
-    )
+    base = alt.Chart(data)
     color = alt.Color(
         "series:N",
         title=None,
@@ -246,7 +244,9 @@ def trend_chart(months: list[dict[str, Any]], *, lang: str = "vi") -> dict[str, 
             y=alt.Y(
                 "posts:Q",
                 title=t["posts"],
-                axis=alt.Axis(format=",d", titleColor=_POSTS_COLOR, tickMinStep=1),
+                axis=alt.Axis(
+                    labelExpr=_compact_expr(lang), titleColor=_POSTS_COLOR, tickMinStep=1
+                ),
             ),
             color=color,
             tooltip=tooltip,
@@ -278,6 +278,11 @@ def trend_chart(months: list[dict[str, Any]], *, lang: str = "vi") -> dict[str, 
         )
     )
     return _finish(chart)
+
+
+def _month_label(month: str) -> str:
+    year, _, mon = month.partition("-")
+    return f"T{int(mon)}/{year}" if mon.isdigit() else month
 
 
 def _escape(text: str) -> str:

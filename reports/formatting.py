@@ -16,7 +16,9 @@ __all__ = [
     "clean_text",
     "format_change_vi",
     "format_date_vi",
+    "format_axis_vi",
     "format_month_vi",
+    "month_label_vi",
     "format_number_vi",
     "format_percent_vi",
     "format_place_date_vi",
@@ -154,3 +156,23 @@ def format_place_date_vi(place: str, d: date | datetime | str) -> str:
     text = f"ngày {day.day:02d} tháng {month} năm {day.year}"
     place = clean_text(place).strip()
     return f"{place}, {text}" if place else text.capitalize()
+
+
+def month_label_vi(month: date) -> str:
+    """A month's short label: "T1/2026" (a reporting month under Decree 09 is labelled the
+    same: T7/2026 = 15/06–14/07/2026)."""
+    return f"T{month.month}/{month.year}"
+
+
+AXIS_UNITS_VI = ((1e9, " tỷ"), (1e6, " triệu"), (1e3, " nghìn"))
+
+
+def format_axis_vi(value: int | float | None) -> str:
+    """A chart axis tick: "500", "5 nghìn", "1,5 triệu", "2 tỷ" (the same words on every
+    tick, so an axis never mixes "5.000" with "10 nghìn")."""
+    if value is None:
+        return DASH
+    for size, word in AXIS_UNITS_VI:
+        if abs(value) >= size:
+            return format_number_vi(float(value) / size) + word
+    return format_number_vi(int(value))

@@ -241,6 +241,7 @@ def summary(unit: Unit, period: Period) -> dict[str, Any]:
             own[f] -= acc[f]
 
     completeness, reported_by_child = _completeness(unit, period, children)
+    channels_total, channels_by_child = _active_channels_by_child(unit, period, children)
     previous = period.previous_year()
     prev_total = _merge(grouped(unit, previous, ()).values())
 
@@ -254,7 +255,7 @@ def summary(unit: Unit, period: Period) -> dict[str, Any]:
             "convention": period.convention,
             "label": period.label_vi(),
         },
-        "totals": {**totals_of(total), "active_channels": active_channels(unit, period)},
+        "totals": {**totals_of(total), "active_channels": channels_total},
         "by_platform": [
             {"platform": p, "label": platform_label(p), **totals_of(_merge(rows))}
             for p, rows in sorted(by_platform.items(), key=lambda kv: -_merge(kv[1])["posts"])
@@ -263,11 +264,14 @@ def summary(unit: Unit, period: Period) -> dict[str, Any]:
             {"content_type": c, "label": content_type_label(c), **totals_of(_merge(rows))}
             for c, rows in sorted(by_type.items(), key=lambda kv: -_merge(kv[1])["posts"])
         ],
-        "own": totals_of(own),
+        "own": {**totals_of(own), "active_channels": channels_by_child.get(None, 0)},
         "children": [
             {
                 "unit": {"code": c.code, "name": c.name, "kind": c.kind},
-                "totals": totals_of(child_totals.get(c.pk)),
+                "totals": {
+                    **totals_of(child_totals.get(c.pk)),
+                    "active_channels": channels_by_child.get(c.pk, 0),
+                },
                 "reported_months": reported_by_child.get(c.pk, 0),
             }
             for c in children
@@ -358,12 +362,34 @@ def active_channels(unit: Unit, period: Period) -> int:
     return Channel.objects.filter(subtree_q(unit)).filter(Exists(published)).count()
 
 
+def _active_channels_by_child(
+    unit: Unit, period: Period, children: list[Unit]
+) -> tuple[int, dict[int | None, int]]:
+    """Active channels (see :func:`active_channels`) in all, and per direct child (None:
+    the unit's own), from one query."""
+    published = Post.objects.filter(channel=OuterRef("pk")).filter(_post_window(period))
+    paths = (
+        Channel.objects.filter(subtree_q(unit))
+        .filter(Exists(published))
+        .values_list("unit__path", flat=True)
+    )
+    by_code = {c.code: c.pk for c in children}
+    prefix = len(unit.path)
+    out: dict[int | None, int] = defaultdict(int)
+    total = 0
+    for path in paths:
+        head = path[prefix:].split("/", 1)[0]
+        out[by_code.get(head) if head else None] += 1
+        total += 1
+    return total, dict(out)
+
+
 def monthly(unit: Unit, period: Period) -> list[dict[str, Any]]:
     rows = grouped(unit, period, ("month",))
     out = []
     for y, m in period.months():
         acc = rows.get((date(y, m, 1),), _empty())
-        out.append({"month": f"{y:04d}-{m:02d}", **totals_of(acc)})
+        out.append({"month": f"{y:04d}-{m:02d}", "label": f"T{m}/{y}", **totals_of(acc)})
     return out
 
 

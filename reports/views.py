@@ -17,7 +17,9 @@ from django.views.decorators.http import require_POST
 from core.permissions import Role, has_role, home_unit
 from reports import build, services
 from reports.forms import NarrativeForm, PeriodForm
+from reports.model import ReportData
 from reports.periods import Period, PeriodError, parse_period
+from reports.render.html import page_sections
 from units.models import Unit
 from units.selectors import units_visible_to
 
@@ -75,19 +77,19 @@ def report_page(request: HttpRequest, code: str) -> HttpResponse:
     if period is None:
         return render(request, "reports/report.html", context, status=400)
     data = build.report_data(unit, period)
-    sort = request.GET.get("sort", "-posts")
+    sort = request.GET.get("sort", "")  # by default in name order, as in the documents
     data["children"] = _sorted_children(data["children"], sort)
-    query = {"period": period.code, "convention": period.convention}
-    totals, previous = data["totals"], data["previous_year"]
+    query = urlencode({"period": period.code, "convention": period.convention})
+    model = ReportData.from_dict(data)
     context.update(
         data=data,
         sort=sort,
-        query=urlencode(query),
-        change={
-            key: _change(totals[key], previous[key])
-            for key in ("posts", "reach", "views", "engagements")
-        },
-        charts=build.chart_specs(data, lang=get_language() or "vi"),
+        current_sort=sort,
+        sortable=True,
+        query=query,
+        sections=page_sections(
+            model, query=query, charts=build.chart_specs(data, lang=get_language() or "vi")
+        ),
         narrative_form=NarrativeForm(instance=build.narrative_for(unit, period)),
         can_edit=has_role(request.user, unit, Role.EDITOR),
         ancestors=units_visible_to(request.user).filter(code__in=unit.ancestor_codes()),
@@ -95,12 +97,6 @@ def report_page(request: HttpRequest, code: str) -> HttpResponse:
         period_label=period.label_vi() if (get_language() or "vi") == "vi" else period.label_en(),
     )
     return render(request, "reports/report.html", context)
-
-
-def _change(now: int | None, before: int | None) -> float | None:
-    if now is None or not before:
-        return None
-    return round((now - before) / before * 100, 1)
 
 
 @login_required
@@ -134,7 +130,6 @@ def report_download(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     if period is None:
         return HttpResponse(_("Kỳ báo cáo không hợp lệ."), status=400)
     data = build.report_data(unit, period)
-    name = f"bao-cao-{unit.code}-{period.code.replace(':', '_')}"
     if fmt == "docx":
         body = build.build_docx(data)
         content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -142,5 +137,5 @@ def report_download(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
         body = build.build_xlsx(data)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="{build.file_name(unit, period, fmt)}"'
     return response

@@ -38,3 +38,9 @@ def sort_link(current: str, key: str) -> str:
     if current == f"-{key}":
         return key
     return f"-{key}"
+
+
+@register.filter
+def index(items: Any, i: int) -> Any:
+    """``items[i]`` in a template (a section's column kinds and sort keys)."""
+    return items[i]

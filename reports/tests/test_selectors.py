@@ -70,6 +70,7 @@ def test_calendar_half_year_rolls_up_the_subtree(data: Any) -> None:
         "views": 750,
         "engagements": 0,
         "posts_without_reach": 2,
+        "active_channels": 1,  # the Xlsx's "Số kênh hoạt động", per child
     }
     assert children["22-SVHTTDL"]["reach"] == 1000
     assert s["own"]["posts"] == 1  # the province's own website

@@ -171,6 +171,34 @@ def test_build_report_command_json_docx_xlsx(data: Any, tmp_path: Path) -> None:
         call_command("build_report", "--unit", "22", "--period", "2026-Q5")
 
 
+def test_build_report_writes_a_document_to_standard_output(
+    data: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """``--output -`` writes the .xlsx's bytes to standard output, and no file named "-"."""
+    monkeypatch.chdir(tmp_path)
+    raw = io.BytesIO()
+    stdout = io.TextIOWrapper(raw, encoding="utf-8")
+    call_command(
+        "build_report", "--unit", "22", "--period", "2026-H1", "--format", "xlsx",
+        "--output", "-", stdout=stdout,
+    )  # fmt: skip
+    assert not (tmp_path / "-").exists()
+    wb = openpyxl.load_workbook(io.BytesIO(raw.getvalue()))
+    assert "Tổng hợp" in wb.sheetnames
+
+
+def test_downloads_are_named_by_unit_period_and_convention(data: Any, client: Any) -> None:
+    client.force_login(data.province_users["viewer"])
+    names = set()
+    for convention in ("calendar", "administrative"):
+        r = client.get("/reports/22/download.xlsx", {"period": "2026-Q1", "convention": convention})
+        names.add(r["Content-Disposition"])
+    assert names == {
+        'attachment; filename="bao-cao-22-2026-Q1-lich.xlsx"',
+        'attachment; filename="bao-cao-22-2026-Q1-ky-thong-ke.xlsx"',
+    }
+
+
 def test_report_shows_the_top_hub_items(data: Any, client: Any) -> None:
     from hub.services import republication_record
     from hub.tests.factories import make_item
@@ -201,3 +229,20 @@ def test_report_shows_the_top_hub_items(data: Any, client: Any) -> None:
     page = client.get("/reports/22/", {"period": "2026-H1"}).content.decode()
     assert item.title in page
     assert "8.765" in page
+
+
+def test_document_speaks_as_the_unit_and_names_real_recipients(data: Any) -> None:
+    from reports import build
+    from reports.periods import parse_period
+
+    report = build.report_data(data.commune_a, parse_period("2026-H1"))
+    assert report["document"]["recipients"] == ["UBND tỉnh Quảng Ninh (để báo cáo);", "Lưu: VT, …."]
+    report["document"]["signer_authority"] = "TM. Ủy ban nhân dân\nKT. Chủ tịch"
+    report["document"]["signer_title"] = "Phó Chủ tịch"
+    doc = Document(io.BytesIO(build.build_docx(report, with_charts=False)))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "các kênh thông tin chính thức của UBND đặc khu Cô Tô" in text
+    sign_left, sign_right = doc.tables[-1].rows[0].cells
+    assert "Như trên" not in sign_left.text
+    lines = [p.text for p in sign_right.paragraphs if p.text]
+    assert lines[:3] == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,10 @@ class Command(BaseCommand):
             "--convention", choices=["calendar", "administrative"], default="calendar"
         )
         parser.add_argument("--format", choices=["json", "docx", "xlsx"], default="json")
-        parser.add_argument("--output", type=Path, help="file to write (JSON: default stdout)")
+        parser.add_argument(
+            "--output",
+            help="file to write, or - for standard output (JSON: default standard output)",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         unit = unit_by_code(opts["unit"])
@@ -35,17 +39,29 @@ class Command(BaseCommand):
             period = parse_period(opts["period"], opts["convention"])
         except PeriodError as exc:
             raise CommandError(str(exc)) from exc
-        fmt = opts["format"]
+        fmt, output = opts["format"], opts["output"]
         if fmt == "json":
             text = json.dumps(selectors.summary(unit, period), ensure_ascii=False, indent=2)
-            if opts["output"]:
-                opts["output"].write_text(text + "\n", encoding="utf-8")
+            if output and output != "-":
+                Path(output).write_text(text + "\n", encoding="utf-8")
             else:
                 self.stdout.write(text)
             return
-        if not opts["output"]:
-            raise CommandError("--output is required for docx and xlsx")
+        if not output:
+            raise CommandError(
+                "--output is required for docx and xlsx (a file, or - for standard output); "
+                f"suggested name: {build.file_name(unit, period, fmt)}"
+            )
         data = build.report_data(unit, period)
         body = build.build_docx(data) if fmt == "docx" else build.build_xlsx(data)
-        opts["output"].write_bytes(body)
-        self.stdout.write(f"wrote {opts['output']} ({len(body)} bytes)")
+        if output == "-":
+            # The bytes themselves, not through self.stdout (text, with an ending added).
+            stream = getattr(self.stdout, "_out", sys.stdout)
+            buffer = getattr(stream, "buffer", None)
+            if buffer is None:
+                raise CommandError("standard output does not take bytes here")
+            buffer.write(body)
+            buffer.flush()
+            return
+        Path(output).write_bytes(body)
+        self.stdout.write(f"wrote {output} ({len(body)} bytes)")

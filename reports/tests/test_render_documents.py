@@ -1,4 +1,4 @@
-"""Tests for reports.documents (.docx in the Decree 30/2020 layout, .xlsx) and formatting."""
+"""The .docx (Decree 30/2020 layout) and .xlsx renderers, over the report's sections."""
 
 from __future__ import annotations
 
@@ -16,14 +16,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from openpyxl import load_workbook
 
-from reports.documents import (
-    BODY_STYLE,
-    EMPTY_PLACEHOLDER,
-    SECTION_HEADINGS,
-    build_docx,
-    build_xlsx,
-    split_paragraphs,
-)
+from reports.build import build_xlsx
 from reports.formatting import (
     format_change_vi,
     format_date_vi,
@@ -31,6 +24,9 @@ from reports.formatting import (
     format_percent_vi,
     format_place_date_vi,
 )
+from reports.model import ReportData
+from reports.render.docx import BODY_STYLE, EMPTY_PLACEHOLDER, SECTION_HEADINGS, render_docx
+from reports.render.docx_style import split_paragraphs
 
 PNG_1PX = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
@@ -183,6 +179,13 @@ def sample_data(n_children: int = 12) -> dict[str, Any]:
             "issuing_unit": "ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NINH",
         },
     }
+
+
+def build_docx(data: dict[str, Any], charts: list[tuple[str, bytes]] | None = None) -> bytes:
+    keys = ("trend", "platforms")
+    return render_docx(
+        ReportData.from_dict(data), charts=dict(zip(keys, charts or [], strict=False))
+    )
 
 
 # ---------------------------------------------------------------------------- formatting
@@ -422,9 +425,10 @@ def test_docx_figures_in_vi_format(docx_doc: Any) -> None:
 
 def test_docx_tables(docx_doc: Any) -> None:
     tables = docx_doc.tables
-    # header, platform, content type, children, missing units, top posts, signature
-    assert len(tables) == 7
-    platform = tables[1]
+    # header; headline, monthly, platform, content type, children, missing units, top
+    # posts; signature
+    assert len(tables) == 9
+    platform = tables[3]
     assert [c.text for c in platform.rows[0].cells][:3] == ["STT", "Nền tảng", "Số bài viết"]
     for cell in platform.rows[0].cells:
         assert all(r.font.bold for r in cell.paragraphs[0].runs)
@@ -435,13 +439,14 @@ def test_docx_tables(docx_doc: Any) -> None:
             assert re.fullmatch(r"[\d.]+|—", p.text)
             assert {r.font.size for r in p.runs} <= {Pt(12), Pt(13)}
     assert platform.rows[-1].cells[1].text == "Tổng cộng"
-    children = tables[3]
+    children = tables[5]
     names = [row.cells[1].text for row in children.rows]
     assert '=HYPERLINK("http://x")' in names
+    assert names[1] == "Kênh của chính đơn vị" and names[-1] == "Tổng cộng"
     # the header row repeats on each page
     assert children.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
-    missing = tables[4]
-    assert any("03/2026" in row.cells[2].text for row in missing.rows[1:])
+    missing = tables[6]
+    assert any("T3/2026" in row.cells[3].text for row in missing.rows[1:])
 
 
 def test_docx_signature_block(docx_doc: Any) -> None:
@@ -520,14 +525,15 @@ def workbook() -> Any:
 def test_xlsx_sheets(workbook: Any) -> None:
     assert workbook.sheetnames == [
         "Tổng hợp",
+        "Theo tháng",
         "Theo nền tảng",
         "Theo loại nội dung",
         "Đơn vị cấp dưới",
         "Mức độ đầy đủ",
         "Bài nổi bật",
-        "Theo tháng",
+        "Ghi chú",
     ]
-    for ws in workbook.worksheets:
+    for ws in workbook.worksheets[:-1]:
         assert ws.freeze_panes == "A2"
         assert all(c.font.bold for c in ws[1] if c.value is not None)
         assert ws.column_dimensions["A"].width > 8
@@ -546,8 +552,9 @@ def test_xlsx_numbers_are_numbers(workbook: Any) -> None:
     assert summary["B3"].value == 4037034 and summary["B3"].data_type == "n"
     assert summary["D2"].data_type == "n" and abs(summary["D2"].value - (8057 / 7000 - 1)) < 1e-9
     children = workbook["Đơn vị cấp dưới"]
-    assert children["A2"].value == "00001" and children["A2"].data_type == "s"
-    assert children["C2"].data_type == "n"
+    assert children["A2"].value == "Kênh của chính đơn vị"
+    assert children["B3"].value == 40 and children["B3"].data_type == "n"
+    assert children["G3"].value == 2  # Số kênh hoạt động, filled
 
 
 def test_xlsx_no_formulas(workbook: Any) -> None:
@@ -555,7 +562,7 @@ def test_xlsx_no_formulas(workbook: Any) -> None:
     names = {}
     for row in children.iter_rows(min_row=2):
         # XlsxWriter stores "\r" as Excel's escape "_x000D_", which openpyxl leaves as is.
-        names[row[1].value.replace("_x000D_", "\r")] = row[1]
+        names[str(row[0].value).replace("_x000D_", "\r")] = row[0]
     for evil in EVIL_NAMES:
         cell = names[evil]
         assert cell.data_type == "s", evil
@@ -567,9 +574,10 @@ def test_xlsx_no_formulas(workbook: Any) -> None:
     posts = workbook["Bài nổi bật"]
     assert posts["A3"].value == "=cmd|' /C calc'!A0" and posts["A3"].data_type == "s"
     assert posts["C3"].value == "-2+3"
-    assert posts["D3"].value == "javascript:alert(1)" and posts["D3"].hyperlink is None
-    assert posts["D2"].hyperlink is not None
-    assert posts["E3"].value.date() == date(2026, 3, 1)  # 20:30 UTC → 01/03 in Vietnam
+    assert posts["C3"].hyperlink is None  # javascript: is no link
+    assert posts["C2"].hyperlink is not None
+    assert posts["B2"].value == "Facebook"
+    assert posts["D3"].value.date() == date(2026, 3, 1)  # 20:30 UTC → 01/03 in Vietnam
 
 
 def test_xlsx_raw_xml_has_no_formula_elements() -> None:
@@ -582,17 +590,17 @@ def test_xlsx_raw_xml_has_no_formula_elements() -> None:
 
 def test_xlsx_completeness_and_months(workbook: Any) -> None:
     ws = workbook["Mức độ đầy đủ"]
-    assert ws["D2"].value == "03/2026"
+    assert ws["C2"].value == "T3/2026"
     values = [c.value for c in ws["A"] if c.value]
-    assert "Tỷ lệ" in values
+    assert any("70/72, đạt 97,2%" in str(v) for v in values)
     monthly = workbook["Theo tháng"]
-    assert monthly["A2"].value.date() == date(2026, 1, 1)
+    assert monthly["A2"].value == "T1/2026"
     assert monthly["B2"].data_type == "n"
 
 
 def test_xlsx_empty_report() -> None:
     wb = load_workbook(io.BytesIO(build_xlsx({})))
-    assert len(wb.sheetnames) == 7
+    assert len(wb.sheetnames) == 6  # no children, no completeness
 
 
 # ---------------------------------------------------------------------------- performance
@@ -609,7 +617,7 @@ def test_province_sized_build_time() -> None:
     )
     assert t1 - t0 < 10 and t2 - t1 < 5
     doc = Document(io.BytesIO(docx_blob))
-    assert len(doc.tables[3].rows) == 152  # header + 150 + total
+    assert len(doc.tables[5].rows) == 153  # header + own channels + 150 + total
 
 
 def test_generated_on_defaults_to_today_in_vietnam() -> None:

@@ -1,0 +1,366 @@
+"""The report's typed model: what every rendering (page, .docx, .xlsx) shows.
+
+``ReportData`` holds one object per section; the section definitions
+(``reports/sections/``) read from it, and the renderers (``reports/render/``) only ever see
+rows and columns. ``ReportData.from_dict`` takes the report JSON (``selectors.summary`` plus
+the trend, top posts and document fields of ``build.report_data``), so the API's JSON and
+the documents come from the same figures.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from reports.formatting import clean_text, month_label_vi, to_local_date
+
+METRICS = ("posts", "reach", "views", "engagements", "posts_without_reach")
+
+
+def _int(value: Any) -> int | None:
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _sum(values: Iterable[int | None]) -> int | None:
+    """The sum of the known values; None when none is known (a "—", not a 0)."""
+    known = [v for v in values if v is not None]
+    return sum(known) if known else None
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The figures of one selection of posts and forms (docs/reports.md)."""
+
+    posts: int = 0
+    reach: int | None = None
+    views: int | None = None
+    engagements: int = 0
+    posts_without_reach: int = 0
+
+    @classmethod
+    def of(cls, d: Mapping[str, Any] | None) -> Figures:
+        d = d or {}
+        return cls(
+            posts=_int(d.get("posts")) or 0,
+            reach=_int(d.get("reach")),
+            views=_int(d.get("views")),
+            engagements=_int(d.get("engagements")) or 0,
+            posts_without_reach=_int(d.get("posts_without_reach")) or 0,
+        )
+
+    @classmethod
+    def total(cls, items: Iterable[Figures]) -> Figures:
+        items = list(items)
+        return cls(
+            posts=sum(f.posts for f in items),
+            reach=_sum(f.reach for f in items),
+            views=_sum(f.views for f in items),
+            engagements=sum(f.engagements for f in items),
+            posts_without_reach=sum(f.posts_without_reach for f in items),
+        )
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    code: str
+    name: str
+    place: str = ""
+    parent_name: str | None = None
+    authority_name: str = ""
+
+
+@dataclass(frozen=True)
+class PeriodInfo:
+    code: str
+    kind: str
+    label: str
+    start: date | None
+    end: date | None
+    convention: str = "calendar"
+
+
+@dataclass(frozen=True)
+class Headline:
+    totals: Figures
+    active_channels: int | None
+    previous: Figures | None
+    previous_start: date | None = None
+    previous_end: date | None = None
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    key: str
+    label: str
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    rows: tuple[BreakdownRow, ...]
+
+    @property
+    def total(self) -> Figures:
+        return Figures.total(r.figures for r in self.rows)
+
+
+@dataclass(frozen=True)
+class ChildRow:
+    code: str
+    name: str
+    figures: Figures
+    active_channels: int | None
+    reported_months: int | None
+    own: bool = False  # the unit's own channels, not a child unit
+
+
+@dataclass(frozen=True)
+class Children:
+    rows: tuple[ChildRow, ...]  # the unit's own channels first, then each direct child
+    months: int
+
+    @property
+    def total(self) -> Figures:
+        return Figures.total(r.figures for r in self.rows)
+
+    @property
+    def total_channels(self) -> int | None:
+        return _sum(r.active_channels for r in self.rows)
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    month: date
+    label: str
+    figures: Figures
+    start: date | None = None
+    end: date | None = None
+
+
+@dataclass(frozen=True)
+class Monthly:
+    rows: tuple[MonthRow, ...]
+
+    @property
+    def total(self) -> Figures:
+        return Figures.total(r.figures for r in self.rows)
+
+
+@dataclass(frozen=True)
+class MissingRow:
+    code: str
+    name: str
+    months: tuple[str, ...]  # labels: "T3/2026"
+
+
+@dataclass(frozen=True)
+class Completeness:
+    expected: int
+    reported: int
+    missing: tuple[MissingRow, ...]
+
+    @property
+    def rate(self) -> float | None:
+        return self.reported / self.expected if self.expected else None
+
+
+@dataclass(frozen=True)
+class TopPost:
+    unit: str
+    platform: str  # the platform's label, never its code
+    url: str
+    caption: str
+    published: date | None
+    reach: int | None
+    views: int | None
+
+
+@dataclass(frozen=True)
+class ReportData:
+    unit: UnitInfo
+    period: PeriodInfo
+    generated_on: date
+    headline: Headline
+    by_platform: Breakdown
+    by_content_type: Breakdown
+    children: Children | None
+    monthly: Monthly
+    completeness: Completeness | None
+    top_posts: tuple[TopPost, ...]
+    top_items: tuple[Mapping[str, Any], ...] = ()
+    narrative: Mapping[str, str] = field(default_factory=dict)
+    document: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ReportData:
+        return _from_dict(data)
+
+
+def _date(value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return to_local_date(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _breakdown(rows: Iterable[Mapping[str, Any]], key: str) -> Breakdown:
+    return Breakdown(
+        tuple(
+            BreakdownRow(
+                key=str(r.get(key) or ""),
+                label=clean_text(r.get("label") or r.get(key)),
+                figures=Figures.of(r),
+            )
+            for r in rows
+        )
+    )
+
+
+def _month(text: str) -> date | None:
+    try:
+        y, m = str(text).split("-")[:2]
+        return date(int(y), int(m), 1)
+    except (TypeError, ValueError):
+        return None
+
+
+def _from_dict(data: Mapping[str, Any]) -> ReportData:
+    unit = data.get("unit") or {}
+    period = data.get("period") or {}
+    totals = data.get("totals") or {}
+    previous = data.get("previous_year")
+    prev_period = (previous or {}).get("period") or {}
+    children_in = data.get("children") or []
+    completeness = data.get("completeness")
+    months = len((completeness or {}).get("months") or [])
+    children = None
+    if children_in:
+        rows = [
+            ChildRow(
+                code=str((c.get("unit") or {}).get("code") or ""),
+                name=clean_text(
+                    (c.get("unit") or {}).get("name") or (c.get("unit") or {}).get("code")
+                ),
+                figures=Figures.of(c.get("totals")),
+                active_channels=_int((c.get("totals") or {}).get("active_channels")),
+                reported_months=_int(c.get("reported_months")),
+            )
+            for c in children_in
+        ]
+        own = data.get("own")
+        if own is None:  # a report JSON without the unit's own figures: the remainder
+            parts = Figures.total(r.figures for r in rows)
+            t = Figures.of(totals)
+            own_figures = Figures(
+                posts=max(0, t.posts - parts.posts),
+                reach=None if t.reach is None else max(0, t.reach - (parts.reach or 0)),
+                views=None if t.views is None else max(0, t.views - (parts.views or 0)),
+                engagements=max(0, t.engagements - parts.engagements),
+                posts_without_reach=max(0, t.posts_without_reach - parts.posts_without_reach),
+            )
+        else:
+            own_figures = Figures.of(own)
+        own_row = ChildRow(
+            code=str(unit.get("code") or ""),
+            name="",
+            figures=own_figures,
+            active_channels=_int((own or {}).get("active_channels")),
+            reported_months=None,
+            own=True,
+        )
+        children = Children(rows=(own_row, *rows), months=months)
+    missing = tuple(
+        MissingRow(
+            code=str(m.get("code") or ""),
+            name=clean_text(m.get("name") or m.get("code")),
+            months=tuple(
+                month_label_vi(d) if (d := _month(x)) else clean_text(x)
+                for x in m.get("months_missing") or []
+            ),
+        )
+        for m in (completeness or {}).get("missing") or []
+    )
+    generated = _date(data.get("generated_on")) or datetime.now(_vn()).date()
+    return ReportData(
+        unit=UnitInfo(
+            code=str(unit.get("code") or ""),
+            name=clean_text(unit.get("name")),
+            place=clean_text(unit.get("place")),
+            parent_name=unit.get("parent_name"),
+            authority_name=clean_text(unit.get("authority_name")),
+        ),
+        period=PeriodInfo(
+            code=str(period.get("code") or ""),
+            kind=str(period.get("kind") or ""),
+            label=clean_text(period.get("label")),
+            start=_date(period.get("start")),
+            end=_date(period.get("end")),
+            convention=str(period.get("convention") or "calendar"),
+        ),
+        generated_on=generated,
+        headline=Headline(
+            totals=Figures.of(totals),
+            active_channels=_int(totals.get("active_channels")),
+            previous=Figures.of(previous) if previous else None,
+            previous_start=_date(prev_period.get("start")),
+            previous_end=_date(prev_period.get("end")),
+        ),
+        by_platform=_breakdown(data.get("by_platform") or [], "platform"),
+        by_content_type=_breakdown(data.get("by_content_type") or [], "content_type"),
+        children=children,
+        monthly=Monthly(
+            tuple(
+                MonthRow(
+                    month=d,
+                    label=clean_text(r.get("label")) or month_label_vi(d),
+                    figures=Figures.of(r),
+                    start=_date(r.get("start")),
+                    end=_date(r.get("end")),
+                )
+                for r in data.get("monthly") or []
+                if (d := _month(r.get("month", "")))
+            )
+        ),
+        completeness=(
+            Completeness(
+                expected=_int(completeness.get("expected")) or 0,
+                reported=_int(completeness.get("reported")) or 0,
+                missing=missing,
+            )
+            if completeness
+            else None
+        ),
+        top_posts=tuple(
+            TopPost(
+                unit=clean_text(p.get("unit")),
+                platform=clean_text(p.get("platform_label") or p.get("platform")),
+                url=clean_text(p.get("url")).strip(),
+                caption=clean_text(p.get("caption")),
+                published=_date(p.get("published_at")),
+                reach=_int(p.get("reach")),
+                views=_int(p.get("views")),
+            )
+            for p in data.get("top_posts") or []
+        ),
+        top_items=tuple(data.get("top_items") or ()),
+        narrative=dict(data.get("narrative") or {}),
+        document=dict(data.get("document") or {}),
+    )
+
+
+def _vn() -> Any:
+    from reports.formatting import VN_TZ
+
+    return VN_TZ

@@ -1,0 +1,29 @@
+"""The report's sections, in the order every rendering shows them.
+
+Adding a section: a module here that defines ``SECTION`` (see ``base.Section``), listed
+below, plus its test (docs/contributing.md, "Adding a report section")."""
+
+from __future__ import annotations
+
+from reports.sections import (
+    children,
+    completeness,
+    content_types,
+    headline,
+    monthly,
+    notes,
+    platforms,
+    top_posts,
+)
+from reports.sections.base import Section
+
+SECTIONS: tuple[Section, ...] = (
+    headline.SECTION,
+    monthly.SECTION,
+    platforms.SECTION,
+    content_types.SECTION,
+    children.SECTION,
+    completeness.SECTION,
+    top_posts.SECTION,
+    notes.SECTION,
+)

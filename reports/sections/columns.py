@@ -1,0 +1,77 @@
+"""The figure columns that several sections share (one label and format each)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _l
+
+from reports.model import Figures
+from reports.sections.base import COUNT, Column
+
+
+def figure_columns(
+    figures: Callable[[Any], Figures],
+    href: Callable[[str], Callable[[Any], str | None]] | None = None,
+    *,
+    without_reach: bool = True,
+) -> tuple[Column, ...]:
+    """Posts, reach, views, engagements (and posts without reach) of ``figures(row)``;
+    ``href(metric)`` gives the page's link from a row to the posts its figure sums."""
+
+    def link(metric: str) -> Callable[[Any], str | None] | None:
+        return href(metric) if href else None
+
+    cols = [
+        Column(
+            "posts",
+            _l("Số bài viết"),
+            COUNT,
+            lambda r: figures(r).posts,
+            docx_cm=2.2,
+            href=link("posts"),
+            sort="posts",
+        ),
+        Column(
+            "reach",
+            _l("Lượt tiếp cận"),
+            COUNT,
+            lambda r: figures(r).reach,
+            docx_cm=2.6,
+            xlsx_chars=16,
+            href=link("reach"),
+            sort="reach",
+        ),
+        Column(
+            "views",
+            _l("Lượt xem"),
+            COUNT,
+            lambda r: figures(r).views,
+            docx_cm=2.4,
+            href=link("views"),
+            sort="views",
+        ),
+        Column(
+            "engagements",
+            _l("Lượt tương tác"),
+            COUNT,
+            lambda r: figures(r).engagements,
+            docx_cm=2.3,
+            href=link("engagements"),
+            sort="engagements",
+        ),
+    ]
+    if without_reach:
+        cols.append(
+            Column(
+                "posts_without_reach",
+                _l("Bài không có lượt tiếp cận"),
+                COUNT,
+                lambda r: figures(r).posts_without_reach,
+                docx_cm=2.4,
+                xlsx_chars=16,
+                href=link("posts_without_reach"),
+            )
+        )
+    return tuple(cols)

@@ -1,0 +1,53 @@
+"""Diễn biến theo tháng: posts and reach per month (per reporting month under Decree 09)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from reports.formatting import format_date_vi
+from reports.model import MonthRow, ReportData
+from reports.sections.base import COUNT, TEXT, Column, Section
+
+
+def _label(row: MonthRow) -> str:
+    if row.start and row.end:
+        return f"{row.label} ({format_date_vi(row.start)[:5]}–{format_date_vi(row.end)[:5]})"
+    return row.label
+
+
+def _footnote(data: ReportData) -> str:
+    if data.period.convention == "administrative" and data.period.kind != "range":
+        return _(
+            "Tháng báo cáo theo Nghị định 09/2019/NĐ-CP: tháng báo cáo T7 tính từ ngày 15/6 "
+            "đến hết ngày 14/7."
+        )
+    return ""
+
+
+SECTION = Section(
+    key="monthly",
+    title=_l("Diễn biến theo tháng"),
+    sheet="Theo tháng",
+    table_title=_l("Số bài viết và lượt tiếp cận theo tháng"),
+    chart="trend",
+    columns=(
+        Column("month", _l("Tháng"), TEXT, _label, docx_cm=7.5, xlsx_chars=24),
+        Column("posts", _l("Số bài viết"), COUNT, lambda r: r.figures.posts, docx_cm=4.0),
+        Column(
+            "reach",
+            _l("Lượt tiếp cận"),
+            COUNT,
+            lambda r: r.figures.reach,
+            docx_cm=5.0,
+            xlsx_chars=18,
+        ),
+    ),
+    rows=lambda data: data.monthly.rows,
+    total=lambda data: MonthRow(month=date.min, label="", figures=data.monthly.total),
+    total_label=_l("Tổng cộng"),
+    footnote=_footnote,
+    empty=_l("Chưa có số liệu trong kỳ."),
+)
