@@ -15,6 +15,7 @@ urlpatterns = [
     path("hub/", include("hub.urls")),
     path("factchecks/", include("factchecks.urls")),
     path("security/", include("security.urls")),
+    path("connectors/", include("connectors.urls")),
     # Public pages, no login: /p/... (directory, the official-page check, fact-checks, items)
     path("p/kiem-chung/", include("factchecks.public_urls")),
     path("p/noi-dung/", include("hub.public_urls")),

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import time
 from pathlib import Path
 from typing import IO, Any
@@ -78,6 +79,37 @@ class _Counted(io.RawIOBase):
         return len(data)
 
 
+# An <si> start tag, with or without a namespace prefix (<si>, <x:si xml:space=...>).
+_SI = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,40}:)?si[ \t\r\n/>]")
+_SI_PLAIN = (b"<si>", b"<si/", b"<si ", b"<si\t", b"<si\r", b"<si\n")
+_SI_LONGEST = 48
+
+
+def _count_si(data: bytes) -> int:
+    if b":si" not in data:  # no namespace prefix (as Excel writes): bytes.count, in C
+        return sum(data.count(tag) for tag in _SI_PLAIN)
+    return len(_SI.findall(data))
+
+
+def count_strings(raw: IO[bytes], refuse_bytes: FileRefused, deadline: float) -> int:
+    """The number of <si> elements in a shared-string part, read in blocks under the cap."""
+    count = 0
+    tail = b""
+    left = MAX_SHARED_BYTES
+    while block := raw.read(1 << 20):
+        left -= len(block)
+        if left < 0:
+            raise refuse_bytes
+        data = tail + block
+        cut = max(0, len(data) - _SI_LONGEST)  # a tag across the cut is counted next time
+        tail = data[cut:]
+        # Those starting before the cut (tags hold no "<", so none overlaps another).
+        count += _count_si(data) - _count_si(tail)
+        if count > MAX_SHARED_STRINGS or time.monotonic() > deadline:
+            return count
+    return count + _count_si(tail)
+
+
 def _reader_class() -> type:
     from openpyxl.cell.text import Text
     from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
@@ -101,6 +133,13 @@ def _reader_class() -> type:
             refuse_bytes = too_many_bytes(self.filename, MAX_SHARED_BYTES)
             if self.archive.getinfo(name).file_size > MAX_SHARED_BYTES:
                 raise refuse_bytes
+            # Counted first at C speed, so a table far over the cap is refused in a second,
+            # before any string is built; the parse below counts again (the backstop).
+            with self.archive.open(name) as raw:
+                if count_strings(raw, refuse_bytes, self.deadline) > MAX_SHARED_STRINGS:
+                    raise too_many_strings(self.filename, MAX_SHARED_STRINGS)
+            if time.monotonic() > self.deadline:
+                raise too_slow(self.filename, OPEN_SECONDS)
             strings: list[str] = []
             with self.archive.open(name) as raw:
                 source = io.BufferedReader(_Counted(raw, MAX_SHARED_BYTES, refuse_bytes))

@@ -120,3 +120,34 @@ def test_the_api_refuses_it_whole(
     assert response.status_code == 400
     assert response.json()["code"] == "too_big" and "bom.xlsx" in response.json()["detail"]
     assert not ImportBatch.objects.exists() and not Post.objects.exists()
+
+
+class _Trickle:
+    """A stream that returns a few bytes a read, so tags fall across the blocks."""
+
+    def __init__(self, data: bytes, step: int) -> None:
+        self.data, self.step, self.at = data, step, 0
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.data[self.at : self.at + self.step]
+        self.at += len(chunk)
+        return chunk
+
+
+@pytest.mark.parametrize("step", [1, 5, 47, 48, 49, 1 << 20])
+def test_shared_strings_are_counted_across_blocks(step: int) -> None:
+    tags = [b"<si>", b"<si >", b"<si\n>", b"<x:si>", b'<x:si xml:space="preserve">', b"<si/>"]
+    body = b"".join(tags[n % len(tags)] + b"<t>a si b</t></si>" for n in range(500))
+    body += b"<sst><six/><s i></sst>"  # not string elements
+    refuse = FileRefused("too big", "too_big")
+    assert xlsx_book.count_strings(_Trickle(body, step), refuse, float("inf")) == 500  # type: ignore[arg-type]
+
+
+def test_the_parse_counts_again_when_the_count_is_fooled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(xlsx_book, "MAX_SHARED_STRINGS", 10_000)
+    monkeypatch.setattr(xlsx_book, "count_strings", lambda *args: 0)
+    with pytest.raises(FileRefused) as refused:
+        open_table(spreadsheet(tmp_path / "bom.xlsx", 30_000), "bom.xlsx")
+    assert refused.value.code == "too_big" and "bom.xlsx" in refused.value.message

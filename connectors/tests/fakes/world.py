@@ -208,12 +208,9 @@ class World:
     def new_code(self, platform: str, challenge: str, redirect_uri: str) -> str:
         code = f"code-{secrets.token_urlsafe(8)}"
         with self.lock:
-            self.codes[code] = (
-                platform,
-                list(self.consent.get(platform, [])),
-                challenge,
-                redirect_uri,
-            )
+            family = ("facebook", "instagram") if platform == "meta" else (platform,)
+            granted = [a for name in family for a in self.consent.get(name, [])]
+            self.codes[code] = (platform, granted, challenge, redirect_uri)
         return code
 
     def take_code(self, code: str, verifier: str | None) -> tuple[str, list[str]] | None:
