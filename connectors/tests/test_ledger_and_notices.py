@@ -72,7 +72,9 @@ def test_followers_over_time(world: Any, fakes: Any) -> None:
     sync.run(channels=[c.channel], today=date(2026, 11, 1))
     c.account.followers += 50
     sync.run(channels=[c.channel], today=date(2026, 11, 2))
-    series = selectors.followers_series(world.province, since=date(2026, 11, 1), until=date(2026, 11, 30))
+    series = selectors.followers_series(
+        world.province, since=date(2026, 11, 1), until=date(2026, 11, 30)
+    )
     assert [v for _d, v in series[c.channel.pk]] == [c.account.followers - 50, c.account.followers]
 
 
@@ -116,7 +118,9 @@ def test_the_rename_table_picks_the_name_valid_on_the_day() -> None:
     assert "impressions" not in metrics.names("instagram", date(2025, 4, 21))
 
 
-def test_sync_channels_json_prints_one_object_per_channel(world: Any, fakes: Any, capsys: Any) -> None:
+def test_sync_channels_json_prints_one_object_per_channel(
+    world: Any, fakes: Any, capsys: Any
+) -> None:
     import json
 
     c = connect(fakes, world.commune_a, "tiktok")
