@@ -42,6 +42,9 @@ from .reader import Table
 
 NAME = "bantin_template"
 TITLE = "Mẫu nhập liệu Bantin (Nền tảng, Liên kết, Ngày đăng, …)"
+# Each row may name its own registered channel (column Kênh), of any platform.
+IDENTIFIES_CHANNEL = False
+ROWS_NAME_CHANNEL = True
 
 H_PLATFORM = "Nền tảng"
 H_CHANNEL = "Kênh"

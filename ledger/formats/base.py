@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Any
@@ -64,7 +64,7 @@ class Text(str):
     """A message in Vietnamese, the source language, that remembers its gettext msgid and
     named values, so that the Django side can show it in the reader's language
     (``ledger.messages.translated``) while the parsers stay free of Django. As a ``str`` it
-    reads as the Vietnamese text; it pickles whole (the parser may run in a child process).
+    reads as the Vietnamese text; it pickles whole.
     """
 
     msgid: str
@@ -78,22 +78,6 @@ class Text(str):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_text, (self.msgid, self.params))
-
-    def flat(self) -> tuple[str, tuple[tuple[str, Any], ...]]:
-        """Plain values only (for ``marshal``): rebuilt by :func:`unflat_message`."""
-        return self.msgid, tuple(
-            (k, v if type(v) in (int, str) else str(v)) for k, v in self.params.items()
-        )
-
-
-def flat_message(message: str) -> Any:
-    return message.flat() if isinstance(message, Text) else message
-
-
-def unflat_message(value: Any) -> str:
-    if isinstance(value, tuple):
-        return Text(value[0], **dict(value[1]))
-    return str(value)
 
 
 def _text(msgid: str, params: dict[str, Any]) -> Text:
@@ -124,11 +108,6 @@ class FileRefused(Exception):  # noqa: N818 - public name fixed by the interface
 class ParseContext:
     """Per-import settings and the parser's running tallies.
 
-    ``guess_date_order``: a parser that would read a whole column first to decide the
-    day/month order (Meta) may instead read the file once with Meta's own order and check
-    it as it goes; when the file proves the guess wrong it raises ``OrderGuessWrong`` while
-    iterating, and the caller discards what it read and parses again without guessing.
-
     ``rows_read`` counts data rows handed to the parser that are posts (each yields exactly
     one Row or RowError, so ``rows_read == rows + errors``); ``rows_skipped`` counts data
     rows that are not posts (YouTube's ``Total`` line).
@@ -143,18 +122,11 @@ class ParseContext:
     default_platform: str | None = None
     rows_read: int = 0
     rows_skipped: int = 0
-    guess_date_order: bool = False
 
     def note(self, text: str) -> None:
         """Append a batch note once."""
         if text not in self.notes:
             self.notes.append(text)
-
-
-class OrderGuessWrong(Exception):  # noqa: N818 - a signal to parse again, not an error
-    """The day/month order guessed with ``ParseContext.guess_date_order`` was wrong (or
-    cannot be told yet): what was read so far is to be discarded and the file parsed again
-    without guessing, which decides the order (or refuses the file) from the whole column."""
 
 
 class CellError(ValueError):
@@ -522,28 +494,20 @@ class DatetimeReader:
     ``NN/NN/YYYY HH:MM`` shape of Meta's own export (the day part's meaning is cached).
 
     Returns exactly what ``parse_datetime(raw, order, tz)`` returns (or raises).
-
-    ``witness``, when given, is called with every cell whose day is not yet cached and
-    every cell off the fast path, before it is read (``meta.OrderWitness``).
     """
 
-    __slots__ = ("days", "order", "tz", "witness")
+    __slots__ = ("days", "order", "tz")
 
-    def __init__(
-        self, order: str, tz: tzinfo, witness: Callable[[str], object] | None = None
-    ) -> None:
+    def __init__(self, order: str, tz: tzinfo) -> None:
         self.order = order
         self.tz = tz
         self.days: dict[str, tuple[int, int, int]] = {}
-        self.witness = witness
 
     def __call__(self, raw: str) -> datetime | None:
         if len(raw) == 16 and _FIXED_SLASHED.fullmatch(raw):
             day = raw[:10]
             ymd = self.days.get(day)
             if ymd is None:
-                if self.witness is not None:
-                    self.witness(raw)
                 a, b = int(raw[0:2]), int(raw[3:5])
                 month, dom = (a, b) if self.order == "mdy" else (b, a)
                 ymd = (int(raw[6:10]), month, dom)
@@ -555,8 +519,6 @@ class DatetimeReader:
                 return datetime(*ymd, int(raw[11:13]), int(raw[14:16]), tzinfo=self.tz)
             except ValueError:
                 pass  # the general path words the error
-        elif self.witness is not None:
-            self.witness(raw)
         return parse_datetime(raw, self.order, self.tz)
 
 

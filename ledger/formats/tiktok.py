@@ -35,6 +35,9 @@ from .reader import Table
 
 NAME = "tiktok"
 TITLE = "TikTok Studio – Tải dữ liệu, Content.csv (Video link, Post time, Total views, …)"
+# Rows carry the account handle: the channel is found by it.
+IDENTIFIES_CHANNEL = True
+ROWS_NAME_CHANNEL = False
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "link": ("Video link", "Liên kết video", "Link video"),

@@ -37,6 +37,11 @@ from .reader import Table
 
 NAME = "youtube"
 TITLE = "YouTube Studio – Chế độ nâng cao, Xuất chế độ xem hiện tại (Table data.csv / .zip)"
+# No channel identity in the file: the user picks the channel.
+IDENTIFIES_CHANNEL = False
+ROWS_NAME_CHANNEL = False
+# Its zip export holds the table under one of these names (case ignored).
+ZIP_MEMBERS = ("table data.csv", "dữ liệu bảng.csv")
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "content": ("Content", "Nội dung"),
