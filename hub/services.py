@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -657,10 +657,9 @@ class LinkCandidates:
     item (permalink recorded as a republication on the same channel, or a short link in
     the caption). Only those posts are handed to :func:`link_posts` afterwards."""
 
-    def __init__(self, before_query: Callable[[], None] | None = None) -> None:
+    def __init__(self) -> None:
         self._urls: dict[int, set[str]] = {}
         self.keys: set[tuple[int, str]] = set()  # (channel id, platform post id)
-        self.before_query = before_query or (lambda: None)  # the import's writer.drain
 
     def consider(self, channel_id: int, post_id: str, permalink: str | None, caption: str) -> None:
         """Once per imported row (positional arguments: cheaper a million times)."""
@@ -671,7 +670,6 @@ class LinkCandidates:
             return
         urls = self._urls.get(channel_id)
         if urls is None:
-            self.before_query()
             urls = self._urls[channel_id] = set(
                 Republication.objects.filter(channel_id=channel_id).values_list("url", flat=True)
             )

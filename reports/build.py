@@ -83,7 +83,6 @@ def narrative_for(unit: Unit, period: Period) -> ReportNarrative | None:
 def report_data(unit: Unit, period: Period) -> dict[str, Any]:
     """Everything the page and the documents show: the summary plus trend and top posts."""
     data = selectors.summary(unit, period)
-    data["monthly"] = selectors.monthly(unit, period)
     data["top_posts"] = selectors.top_posts(unit, period)
     data["top_items"] = top_hub_items(unit, period)
     narrative = narrative_for(unit, period)

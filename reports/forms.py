@@ -45,4 +45,6 @@ class NarrativeForm(forms.ModelForm):
             "directions": forms.Textarea(attrs={"rows": 5}),
             "recommendations": forms.Textarea(attrs={"rows": 5}),
             "recipients": forms.Textarea(attrs={"rows": 3}),
+            # One line each: "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH".
+            "signer_authority": forms.Textarea(attrs={"rows": 2}),
         }

@@ -168,6 +168,8 @@ class Completeness:
     expected: int
     reported: int
     missing: tuple[MissingRow, ...]
+    not_due: tuple[str, ...] = ()  # month labels whose deadline has not passed
+    deadline_day: int | None = None
 
     @property
     def rate(self) -> float | None:
@@ -338,6 +340,12 @@ def _from_dict(data: Mapping[str, Any]) -> ReportData:
                 expected=_int(completeness.get("expected")) or 0,
                 reported=_int(completeness.get("reported")) or 0,
                 missing=missing,
+                not_due=tuple(
+                    month_label_vi(d)
+                    for x in completeness.get("months_not_due") or []
+                    if (d := _month(x))
+                ),
+                deadline_day=_int(completeness.get("deadline_day")),
             )
             if completeness
             else None

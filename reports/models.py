@@ -40,3 +40,31 @@ class ReportNarrative(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.period_code} {self.convention}"
+
+
+class ReportingDeadline(models.Model):
+    """The day of the month by which a unit's figures for a month are due, set by a
+    province (or any unit) for its subtree; the nearest setting above a unit wins. A month
+    whose deadline has not passed is "chưa đến hạn" in completeness, not missing."""
+
+    DEFAULT_DAY = 20
+
+    unit = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="reporting_deadline")
+    day = models.PositiveSmallIntegerField(
+        _("hạn báo cáo (ngày trong tháng)"),
+        default=DEFAULT_DAY,
+        help_text=_("Số liệu của một tháng phải có trước ngày này (1–28)."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("hạn báo cáo")
+        verbose_name_plural = _("hạn báo cáo")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(day__gte=1, day__lte=28), name="report_deadline_day_range"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.day}"

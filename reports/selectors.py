@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ledger.models import Post, SubtreeStat, UnitMonthReport, UnitMonthStat
@@ -277,6 +278,7 @@ def summary(unit: Unit, period: Period) -> dict[str, Any]:
             for c in children
         ],
         "completeness": completeness,
+        "monthly": monthly(unit, period),
         "previous_year": {
             "period": {"start": previous.start.isoformat(), "end": previous.end.isoformat()},
             **totals_of(prev_total),
@@ -301,7 +303,11 @@ def _completeness(
     """Which units reported (an import or an approved form) for each month of the period.
 
     Expected: every unit of the subtree, for every month the period is named after."""
-    months = [date(y, m, 1) for y, m in period.nominal_months()]
+    all_months = [date(y, m, 1) for y, m in period.nominal_months()]
+    day = deadline_day(unit)
+    today = timezone.localdate()
+    months = [m for m in all_months if month_deadline(m, period.convention, day) <= today]
+    not_due = [m for m in all_months if m not in months]
     units = list(subtree(unit).values_list("pk", "code", "name", "path"))
     done: dict[int, set[date]] = defaultdict(set)
     rows = UnitMonthReport.objects.filter(subtree_q(unit), month__in=months).filter(
@@ -337,6 +343,8 @@ def _completeness(
             "reported": reported,
             "rate": round(reported / expected, 4) if expected else None,
             "months": [m.strftime("%Y-%m") for m in months],
+            "months_not_due": [m.strftime("%Y-%m") for m in not_due],
+            "deadline_day": day,
             "missing": missing,
         },
         reported_by_child,
@@ -385,6 +393,10 @@ def _active_channels_by_child(
 
 
 def monthly(unit: Unit, period: Period) -> list[dict[str, Any]]:
+    """The figures by month; under the administrative convention, by reporting month of
+    Decree 09/2019 (T7/2026 = 15/06–14/07/2026), so a quarter has three and a half-year six."""
+    if period.convention == "administrative" and period.kind != "range":
+        return _reporting_months(unit, period)
     rows = grouped(unit, period, ("month",))
     out = []
     for y, m in period.months():
@@ -414,3 +426,70 @@ def top_posts(unit: Unit, period: Period, limit: int = 10) -> list[dict[str, Any
         }
         for p in posts
     ]
+
+
+def _reporting_months(unit: Unit, period: Period) -> list[dict[str, Any]]:
+    """Reporting month m: the second half of month m-1 and the first of m, plus the forms
+    (and undated posts) of m; one query by (month, half)."""
+    sums: dict[date, dict[str, int]] = defaultdict(_empty)
+    for (month, half), acc in grouped(unit, period, ("month", "half")).items():
+        key = _next_month(month) if half == SubtreeStat.Half.SECOND else month
+        for f in SUMS:
+            sums[key][f] += acc[f]
+    out = []
+    for y, m in period.nominal_months():
+        first = date(y, m, 1)
+        start, end = reporting_month_dates(first)
+        out.append(
+            {
+                "month": f"{y:04d}-{m:02d}",
+                "label": f"T{m}/{y}",
+                "start": start.isoformat(),
+                "end": end.isoformat(),
+                **totals_of(sums.get(first)),
+            }
+        )
+    return out
+
+
+def _next_month(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def _previous_month(month: date) -> date:
+    return date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1)
+
+
+def reporting_month_dates(month: date) -> tuple[date, date]:
+    """Decree 09/2019: reporting month m runs from the 15th of m-1 to the 14th of m."""
+    return _previous_month(month).replace(day=SubtreeStat.SECOND_HALF_FROM), month.replace(
+        day=SubtreeStat.SECOND_HALF_FROM - 1
+    )
+
+
+def deadline_day(unit: Unit) -> int:
+    """The day of the month by which figures are due: the nearest setting at or above the
+    unit (a province sets it), else the 20th."""
+    from reports.models import ReportingDeadline
+
+    codes = unit.ancestor_codes()
+    found = dict(
+        ReportingDeadline.objects.filter(unit__code__in=codes).values_list("unit__code", "day")
+    )
+    for code in reversed(codes):
+        if code in found:
+            return found[code]
+    return ReportingDeadline.DEFAULT_DAY
+
+
+def month_deadline(month: date, convention: str, day: int) -> date:
+    """When a month's figures are due: the first ``day`` of a month after the month ends
+    (the calendar month: the next month's; the reporting month, which ends on the 14th: its
+    own, when ``day`` is after the 14th)."""
+    end = (
+        reporting_month_dates(month)[1]
+        if convention == "administrative"
+        else _next_month(month) - timedelta(days=1)
+    )
+    due = end.replace(day=day) if day > end.day else _next_month(end).replace(day=day)
+    return due

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from core.audit import audit
 from core.permissions import Role, ensure_role
-from reports.models import ReportNarrative
+from reports.models import ReportingDeadline, ReportNarrative
 from reports.periods import Period
 from units.models import Unit
 
@@ -51,3 +51,24 @@ def narrative_save(
         after={f: getattr(narrative, f) for f in changed},
     )
     return narrative
+
+
+@transaction.atomic
+def reporting_deadline_set(*, acting_user: Any, unit: Unit, day: int) -> ReportingDeadline:
+    """An administrator sets the day by which the months' figures are due in the unit's
+    subtree (a province's setting; default the 20th)."""
+    ensure_role(acting_user, unit, Role.ADMINISTRATOR)
+    setting, _created = ReportingDeadline.objects.select_for_update().get_or_create(unit=unit)
+    before = {"day": setting.day}
+    setting.day = day
+    setting.full_clean()
+    setting.save()
+    audit(
+        acting_user,
+        "report.deadline",
+        setting,
+        unit_path=unit.path,
+        before=before,
+        after={"day": day},
+    )
+    return setting

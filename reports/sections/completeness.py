@@ -25,6 +25,14 @@ def paragraphs(data: ReportData) -> list[str]:
             "rate": format_percent_vi(c.rate),
         }
     ]
+    if c.not_due:
+        out.append(
+            _(
+                "Chưa đến hạn báo cáo (hạn: ngày %(day)s): %(months)s; các tháng này chưa được "
+                "tính là thiếu."
+            )
+            % {"day": c.deadline_day, "months": ", ".join(c.not_due)}
+        )
     if c.missing:
         out.append(
             _("Còn %(n)s đơn vị chưa có đủ số liệu:") % {"n": format_number_vi(len(c.missing))}
