@@ -11,7 +11,7 @@ and foreign-key triggers are off for the loading session (``session_replication_
 replica``: the rows are generated from the channel rows themselves). The aggregates
 (``ledger_unitmonthstat``, the roll-up ``ledger_subtreestat`` and
 ``ledger_unitmonthreport``) are built by ``INSERT … SELECT … GROUP BY`` with the same sums
-as ``ledger.services._contribution``; then ``VACUUM ANALYZE``. With ``--keep``, a database
+as ``ledger.ingest.plan.contribution``; then ``VACUUM ANALYZE``. With ``--keep``, a database
 loaded by an older schema is migrated first (the roll-up's migration backfills it). A correctness check compares ``reports.selectors.summary`` with a brute-force
 SQL over the posts for one province and one commune.
 

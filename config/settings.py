@@ -197,13 +197,6 @@ LOGGING = {
 # Bantin's own settings.
 BANTIN = {
     "IMPORT_MAX_BYTES": int(os.environ.get("BANTIN_IMPORT_MAX_BYTES", 50 * 1024 * 1024)),
-    # Files at least this big are parsed in a child process while the import writes rows
-    # (ledger/formats/parallel.py); 0 = always, -1 = never. Only worth it on 2+ cores.
-    "IMPORT_PARALLEL_BYTES": int(
-        os.environ.get(
-            "BANTIN_IMPORT_PARALLEL_BYTES", 4 * 1024 * 1024 if (os.cpu_count() or 1) > 1 else -1
-        )
-    ),
     "SITE_NAME": os.environ.get("BANTIN_SITE_NAME", "Bantin"),
     # Seconds a background task may run before the worker stops it (ledger/worker.py).
     "TASK_TIME_LIMIT": int(os.environ.get("BANTIN_TASK_TIME_LIMIT", 30 * 60)),

@@ -43,6 +43,9 @@ NUMBERS: dict[str, tuple[str, Any, type]] = {
     "BANTIN_SYNC_DAYS": ("SYNC_DAYS", 30, int),
     # Channels fetched at the same time, per platform.
     "BANTIN_SYNC_CONCURRENCY": ("CONCURRENCY", 8, int),
+    # Threads that write the results to the database (PostgreSQL only; 0 = the command's
+    # own thread).
+    "BANTIN_SYNC_WRITERS": ("WRITERS", 2, int),
     # Seconds for one HTTP request to the platform.
     "BANTIN_SYNC_TIMEOUT": ("TIMEOUT", 30.0, float),
     # The longest Retry-After the sync waits for before giving the channel up for the run.

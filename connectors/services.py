@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -206,12 +206,3 @@ def connection_result(
         fields.append("status")
         audit(None, "connectors.reconnect_needed", connection, after={"code": code})
     connection.save(update_fields=fields)
-
-
-def message_for_mismatch(exc: AccountMismatch) -> str:
-    return exc.message
-
-
-def validate_dates(since: Any, until: Any) -> None:
-    if since and until and since > until:
-        raise ValidationError(_("Ngày bắt đầu phải trước ngày kết thúc."))

@@ -9,12 +9,15 @@ transaction. One channel's failure is recorded and the others go on.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import connection as db_connection
+from django.db import connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -145,6 +148,14 @@ def _jobs(connections: Iterable[Connection], window: Window) -> Iterator[Job | C
         )
 
 
+def _chunked(connections: Any, size: int = 200) -> Iterator[Connection]:
+    """The connections by primary key, a few hundred at a time: no cursor stays open while
+    the same connections are written (SQLite would see its own writes mid-read)."""
+    pks = list(connections.values_list("pk", flat=True))
+    for start in range(0, len(pks), size):
+        yield from Connection.objects.filter(pk__in=pks[start : start + size]).order_by("pk")
+
+
 def run(
     *,
     channels: list[Channel] | None = None,
@@ -168,7 +179,7 @@ def run(
 
     connections = Connection.objects.filter(
         status=Connection.Status.ACTIVE, channel__status=Channel.Status.VERIFIED
-    ).order_by("platform", "pk")
+    ).order_by("pk")
     if channels is not None:
         ids = [c.pk for c in channels]
         connections = connections.filter(channel_id__in=ids)
@@ -181,6 +192,11 @@ def run(
         name: http.Limits(name, quota=conf.get("YOUTUBE_QUOTA") if name == "youtube" else None)
         for name in platforms.SUPPORTED
     }
+    # One stream of jobs per platform, so that every platform's slots fill at once.
+    sources = {
+        name: _jobs(_chunked(connections.filter(platform=name)), window)
+        for name in platforms.SUPPORTED
+    }
     with (
         http.client() as client,
         cf.ThreadPoolExecutor(
@@ -189,37 +205,89 @@ def run(
     ):
         in_flight: dict[cf.Future[Outcome], str] = {}
         per_platform: dict[str, int] = dict.fromkeys(platforms.SUPPORTED, 0)
-        waiting: dict[str, list[Job]] = {name: [] for name in platforms.SUPPORTED}
-        source = _jobs(connections.iterator(chunk_size=500), window)
-        exhausted = False
 
-        def submit(job: Job) -> None:
-            api = http.Api(client, limits[job.platform])
-            in_flight[pool.submit(fetch, job, api)] = job.platform
-            per_platform[job.platform] += 1
-
-        while True:
-            # Fill every platform's slots; hold at most a few jobs back in memory.
-            while not exhausted and sum(len(w) for w in waiting.values()) < concurrency * 4:
+        def fill(name: str) -> None:
+            source = sources.get(name)
+            while source is not None and per_platform[name] < concurrency:
                 item = next(source, None)
                 if item is None:
-                    exhausted = True
-                elif isinstance(item, ChannelResult):
+                    sources.pop(name)
+                    return
+                if isinstance(item, ChannelResult):
                     emit(item)
                 else:
-                    waiting[item.platform].append(item)
-            for name, jobs in waiting.items():
-                while jobs and per_platform[name] < concurrency:
-                    submit(jobs.pop(0))
-            if not in_flight:
-                if exhausted and not any(waiting.values()):
-                    break
-                continue
-            done, _pending = cf.wait(in_flight, return_when=cf.FIRST_COMPLETED)
-            for future in done:
-                per_platform[in_flight.pop(future)] -= 1
-                emit(store(future.result()))
+                    api = http.Api(client, limits[name])
+                    in_flight[pool.submit(fetch, item, api)] = name
+                    per_platform[name] += 1
+
+        with _Writers(_writer_count(), emit) as writers:
+            for name in platforms.SUPPORTED:
+                fill(name)
+            while in_flight:
+                done, _pending = cf.wait(in_flight, return_when=cf.FIRST_COMPLETED)
+                for future in done:
+                    name = in_flight.pop(future)
+                    per_platform[name] -= 1
+                    fill(name)  # the next job goes out before this one is written
+                    writers.put(future.result())
     return results
+
+
+def _writer_count() -> int:
+    """Writers on their own database connections: PostgreSQL only (SQLite has one writer;
+    a test's transaction is only seen by its own connection)."""
+    if db_connection.vendor != "postgresql" or db_connection.in_atomic_block:
+        return 0
+    return max(0, conf.get("WRITERS"))
+
+
+class _Writers:
+    """Store outcomes in ``count`` threads (each with its own database connection), or in
+    the calling thread when ``count`` is 0. ``emit`` is called under a lock."""
+
+    def __init__(self, count: int, emit: Callable[[ChannelResult], None]) -> None:
+        self.count = count
+        self.emit = emit
+        self.lock = threading.Lock()
+        self.queue: queue.Queue[Outcome | None] = queue.Queue(maxsize=max(1, count) * 2)
+        self.threads = [
+            threading.Thread(target=self._loop, name=f"sync-writer-{i}", daemon=True)
+            for i in range(count)
+        ]
+
+    def __enter__(self) -> _Writers:
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def put(self, outcome: Outcome) -> None:
+        if not self.threads:
+            self.emit(store(outcome))
+            return
+        self.queue.put(outcome)
+
+    def _loop(self) -> None:
+        try:
+            while (outcome := self.queue.get()) is not None:
+                try:
+                    result = store(outcome)
+                except Exception as exc:  # noqa: BLE001 - one channel's write must not stop the run
+                    result = ChannelResult(
+                        outcome.job.channel_id,
+                        SyncRun.Status.FAILED,
+                        requests=outcome.requests,
+                        errors=[{"code": "internal", "message": type(exc).__name__}],
+                    )
+                with self.lock:
+                    self.emit(result)
+        finally:
+            connections.close_all()
+
+    def __exit__(self, *exc: object) -> None:
+        for _thread in self.threads:
+            self.queue.put(None)
+        for thread in self.threads:
+            thread.join()
 
 
 def store(outcome: Outcome) -> ChannelResult:

@@ -565,5 +565,17 @@ def policy_update(*, acting_user: Any, kind: str, body: str) -> PolicyPage:
     page.body_html = render_markdown(body)
     page.updated_by = acting_user
     page.save()
-    audit(acting_user, "factcheck_policy.update", page, before=before, after={"body": body})
+    from core.permissions import home_unit
+
+    # The policy is the installation's; it is filed under the province that edited it.
+    province = home_unit(acting_user) if acting_user is not None else None
+    audit(
+        acting_user,
+        "factcheck_policy.update",
+        page,
+        unit_path=province.path if province else "",
+        before=before,
+        after={"body": body},
+        installation=province is None,
+    )
     return page

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -596,6 +596,7 @@ def link_posts(*, posts: Iterable[Post]) -> int:
         for code in dict.fromkeys(text.codes_in(post.caption)):
             wanted[code].append(post)
     created = 0
+    recorded_by_unit: dict[int, int] = defaultdict(int)
     if wanted:
         items = Item.objects.select_related("issuing_unit").filter(
             code__in=list(wanted), status=Item.Status.APPROVED
@@ -623,6 +624,7 @@ def link_posts(*, posts: Iterable[Post]) -> int:
                     post=post,
                 )
                 created += 1
+                recorded_by_unit[post.unit_id] += 1
     if not to_item:
         return 0
     already = set(
@@ -635,10 +637,21 @@ def link_posts(*, posts: Iterable[Post]) -> int:
         if (post_id, item_id) not in already:
             by_item[item_id].append(post_id)
     linked = 0
+    linked_by_unit: dict[int, int] = defaultdict(int)
+    unit_of = {p.pk: p.unit_id for p in posts}
     for item_id, post_ids in by_item.items():
         linked += Post.objects.filter(pk__in=post_ids).update(hub_item_id=item_id)
-    if linked or created:
-        audit(None, "hub.link_posts", None, after={"linked": linked, "recorded": created})
+        for post_id in post_ids:
+            linked_by_unit[unit_of[post_id]] += 1
+    # One record per unit whose posts were linked, so each unit's trail shows its own.
+    touched = set(linked_by_unit) | set(recorded_by_unit)
+    for unit in Unit.objects.filter(pk__in=touched):
+        audit(
+            None,
+            "hub.link_posts",
+            unit,
+            after={"linked": linked_by_unit[unit.pk], "recorded": recorded_by_unit[unit.pk]},
+        )
     return linked
 
 
@@ -657,10 +670,9 @@ class LinkCandidates:
     item (permalink recorded as a republication on the same channel, or a short link in
     the caption). Only those posts are handed to :func:`link_posts` afterwards."""
 
-    def __init__(self, before_query: Callable[[], None] | None = None) -> None:
+    def __init__(self) -> None:
         self._urls: dict[int, set[str]] = {}
         self.keys: set[tuple[int, str]] = set()  # (channel id, platform post id)
-        self.before_query = before_query or (lambda: None)  # the import's writer.drain
 
     def consider(self, channel_id: int, post_id: str, permalink: str | None, caption: str) -> None:
         """Once per imported row (positional arguments: cheaper a million times)."""
@@ -671,7 +683,6 @@ class LinkCandidates:
             return
         urls = self._urls.get(channel_id)
         if urls is None:
-            self.before_query()
             urls = self._urls[channel_id] = set(
                 Republication.objects.filter(channel_id=channel_id).values_list("url", flat=True)
             )

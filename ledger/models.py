@@ -187,6 +187,24 @@ class ImportBatch(models.Model):
         return tones.get(self.status, ""), str(self.get_status_display())
 
 
+# The API's field names, as a rejected row's column shows them to people.
+FIELD_LABELS = {
+    "post_id": _("Mã bài viết"),
+    "content_type": _("Loại nội dung"),
+    "permalink": _("Liên kết"),
+    "caption": _("Nội dung/Tiêu đề"),
+    "published_at": _("Ngày đăng"),
+    "extras": _("Chỉ số khác"),
+    "views": _("Lượt xem"),
+    "reach": _("Lượt tiếp cận"),
+    "reactions": _("Cảm xúc"),
+    "comments": _("Bình luận"),
+    "shares": _("Chia sẻ"),
+    "clicks": _("Lượt nhấp"),
+    "watch_time_seconds": _("Thời gian xem (giây)"),
+}
+
+
 class RowRejection(models.Model):
     """A row the batch did not take, with its line, the column and the reason."""
 
@@ -202,6 +220,11 @@ class RowRejection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch_id}:{self.line} {self.field}"
+
+    @property
+    def field_label(self) -> str:
+        """The column as the file names it, or the API field's name for people."""
+        return str(FIELD_LABELS.get(self.field, self.field))
 
 
 class Post(models.Model):

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from registry import selectors
 from registry.models import Channel
-from registry.ratelimits import RATE_MESSAGE, lookup_allowed
+from registry.ratelimits import RATE_MESSAGE, lookup_allowed, retry_after
 
 OPEN_DATA_SCHEMA = "bantin.registry.channels/1"
 QUERY_MAX = 2000
@@ -29,9 +29,14 @@ def check(request: HttpRequest) -> HttpResponse:
     limited = bool(q) and not lookup_allowed(request)
     result = selectors.lookup(q) if q and not limited else None
     context = {"q": q, "result": result, "rate_message": RATE_MESSAGE if limited else None}
-    if getattr(request, "htmx", False):
-        return render(request, "public/_check_result.html", context)
-    return render(request, "public/check.html", context)
+    template = (
+        "public/_check_result.html" if getattr(request, "htmx", False) else "public/check.html"
+    )
+    # Limited: the same friendly page, but a 429 that clients and crawlers understand.
+    response = render(request, template, context, status=429 if limited else 200)
+    if limited:
+        response["Retry-After"] = retry_after()
+    return response
 
 
 @require_GET

@@ -13,7 +13,7 @@ from ninja import Query, Router, Schema, Status
 from core.permissions import Role, ensure_role
 from registry import selectors, services
 from registry.models import Channel
-from registry.ratelimits import RATE_MESSAGE, lookup_allowed
+from registry.ratelimits import RATE_MESSAGE, lookup_allowed, retry_after
 from units.selectors import normalise_code
 
 router = Router(tags=["registry"])
@@ -28,6 +28,7 @@ class UnitRef(Schema):
 class ChannelRef(Schema):
     id: int
     platform: str
+    platform_label: str  # the platform's name, for people
     identifier: str
     url: str
     display_name: str
@@ -41,10 +42,15 @@ class Similar(Schema):
 
 
 class LookupOut(Schema):
-    status: Literal["official", "pending", "lookalike", "not_found"]
+    status: Literal[
+        "official", "pending", "lookalike", "fake_platform", "name_matches", "not_found"
+    ]
     channel: ChannelRef | None
     unit: UnitRef | None
     similar: list[Similar]
+    lookalike_of: list[Similar]  # verified channels a pending or retired channel resembles
+    imitates: str | None  # fake_platform: the platform whose domain the host imitates
+    warnings: list[str]  # "hidden_characters"
 
 
 class LookupError(Schema):
@@ -83,10 +89,13 @@ class ChannelIn(Schema):
     unit: str
     url: str
     display_name: str = ""
+    # the reason to go on when the channel resembles a registered one (else 400 naming it)
+    acknowledge_lookalike: str = ""
 
 
 class VerifyIn(Schema):
     method: str
+    acknowledge_lookalike: str = ""
 
 
 class RetireIn(Schema):
@@ -123,8 +132,14 @@ def lookup(request: HttpRequest) -> HttpResponse:
     """Is this link, domain, @handle or page name an official channel? Public, no token.
 
     ``status``: ``official`` (registered and verified), ``pending`` (registered, awaiting
-    verification), ``lookalike`` (not registered, but resembles the channels in ``similar``),
-    ``not_found``. Input that cannot designate a channel answers 400 with a message.
+    verification; ``lookalike_of`` lists the verified channels it resembles),
+    ``lookalike`` (not registered, but resembles the channels in ``similar``),
+    ``fake_platform`` (the host imitates the domain of the platform ``imitates``),
+    ``name_matches`` (a name proves nothing: ``similar`` lists the official channels bearing
+    it), ``not_found``. ``warnings`` holds ``hidden_characters`` when an invisible or
+    direction-changing character stood inside the query: such a query is never official.
+    Input that cannot designate a channel answers 400 with a message; too many lookups from
+    one address answer 429 with ``Retry-After``.
     """
     # The hottest public endpoint: ``q`` is read here rather than declared as a parameter
     # (django-ninja's per-request pydantic validation of it cost more than the lookup of a
@@ -135,7 +150,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
             json.dumps({"detail": str(RATE_MESSAGE)}, ensure_ascii=False),
             status=429,
             content_type="application/json",
-            headers={"Retry-After": "60"},
+            headers={"Retry-After": retry_after()},
         )
     status, body = selectors.lookup_json(request.GET.get("q", ""))
     return HttpResponse(body, status=status, content_type="application/json")
@@ -172,6 +187,7 @@ def register_channel(request: HttpRequest, payload: ChannelIn) -> Status[Channel
         unit=unit,
         url=payload.url,
         display_name=payload.display_name,
+        acknowledge_lookalike=payload.acknowledge_lookalike,
     )
     return Status(201, channel)
 
@@ -180,7 +196,12 @@ def register_channel(request: HttpRequest, payload: ChannelIn) -> Status[Channel
 def verify_channel(request: HttpRequest, channel_id: int, payload: VerifyIn) -> Channel:
     channel = get_object_or_404(selectors.channels_visible_to(request.user), pk=channel_id)
     ensure_role(request.user, channel.unit, Role.ADMINISTRATOR)
-    return services.channel_verify(acting_user=request.user, channel=channel, method=payload.method)
+    return services.channel_verify(
+        acting_user=request.user,
+        channel=channel,
+        method=payload.method,
+        acknowledge_lookalike=payload.acknowledge_lookalike,
+    )
 
 
 @router.post("/channels/{channel_id}/retire", response=ChannelOut)

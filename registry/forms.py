@@ -8,6 +8,18 @@ from django.utils.translation import gettext_lazy as _
 from units.models import Unit
 
 
+def _acknowledge_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Lý do vẫn tiếp tục"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "Kênh này giống kênh đã có (xem bảng so sánh). Chỉ tiếp tục khi chắc đây là kênh "
+            "khác, thật của đơn vị, và ghi lý do (ví dụ: đã gọi điện xác nhận với quản trị trang)."
+        ),
+    )
+
+
 class ChannelRegisterForm(forms.Form):
     unit = forms.ModelChoiceField(
         label=_("Đơn vị"),
@@ -30,9 +42,13 @@ class ChannelRegisterForm(forms.Form):
         help_text=_("Tên trang như trên nền tảng, ví dụ “UBND xã Minh Châu”."),
     )
 
-    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+    acknowledge_lookalike = _acknowledge_field()
+
+    def __init__(self, *args: Any, units: Any, lookalikes: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        if not lookalikes and not self.is_bound:
+            del self.fields["acknowledge_lookalike"]  # asked for only once one was found
 
 
 class ChannelVerifyForm(forms.Form):
@@ -41,6 +57,12 @@ class ChannelVerifyForm(forms.Form):
         max_length=300,
         help_text=_("Ví dụ: công văn số 12/UBND ngày 05/01; quản trị trang xác nhận trực tiếp."),
     )
+    acknowledge_lookalike = _acknowledge_field()
+
+    def __init__(self, *args: Any, lookalikes: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not lookalikes:
+            del self.fields["acknowledge_lookalike"]
 
 
 class ChannelRetireForm(forms.Form):

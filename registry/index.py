@@ -1,227 +1,253 @@
-"""The in-memory lookup index: one per process, rebuilt only when the registry changed.
+"""This process's lookup snapshot (``registry.snapshot``), kept fresh off the request path.
 
-A lookup reads ``RegistryVersion.version`` (one primary-key read, at most once per
-``CHECK_SECONDS`` per process, so a warm lookup usually runs no query at all); the index is
-rebuilt when that number moved, when a service in this process marked it stale, or after
-``MAX_AGE_SECONDS`` (so a unit renamed in another app shows within minutes). Exact hits,
-external ids, display names and lookalikes are then all answered from memory.
+Every registry write bumps ``RegistryVersion.version`` and stamps the channel's
+``change_seq`` with the new number (``registry.services``). A snapshot is refreshed in two
+ways:
+
+* **overlay refresh** (milliseconds): the channels whose ``change_seq`` is above the base's
+  version are read again (an indexed range) and indexed in a small overlay;
+* **full rebuild** (about a second at 20,000 channels): every channel is read into a new
+  base, when the base is older than ``MAX_AGE_SECONDS`` (a unit renamed in another app) or the
+  overlay holds more than ``OVERLAY_MAX`` channels.
+
+With the **background refresher** running (``start_background()``; gunicorn's
+``post_worker_init`` calls ``warm()``, which starts it), a daemon thread polls the version
+every ``CHECK_SECONDS`` and does both; a lookup only reads the current snapshot and never
+waits: the previous snapshot answers until the next one is swapped in. Writes are visible to
+lookups in every process within ``CHECK_SECONDS`` plus an overlay refresh (see
+docs/registry-index.md). Without the thread (tests, ``runserver``, shell commands) the same
+refreshes run inline in ``get()``.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
-from collections import OrderedDict
-from dataclasses import dataclass, field
-from typing import Any
 
-from registry.lookalike import LookalikeIndex, skeleton
-
-MAX_AGE_SECONDS = 300.0
-# Whole lookup answers remembered per snapshot (so per registry version): a link that is going
-# round is checked by many people. About 1 kB each.
-RESULT_CACHE_SIZE = 4096
-# Another process's write is seen within this delay; this process's own writes at once.
-CHECK_SECONDS = 1.0
-
-# A bare handle may be any of these identifiers: (platform, prefix added to the handle)
-BARE_FORMS: tuple[tuple[str, str], ...] = (
-    ("facebook", ""),
-    ("instagram", ""),
-    ("tiktok", ""),
-    ("zalo", ""),
-    ("youtube", "@"),
-    ("youtube", "c/"),
-    ("youtube", "user/"),
-    ("website", ""),
-    ("other", ""),
+from registry.snapshot import (
+    BARE_FORMS,
+    ROW_FIELDS,
+    ChannelInfo,
+    Layer,
+    Snapshot,
+    build_layer,
+    name_key,
 )
 
+__all__ = ["BARE_FORMS", "ChannelInfo", "Snapshot", "get", "mark_stale", "name_key", "warm"]
 
-@dataclass(frozen=True, slots=True)
-class ChannelInfo:
-    """What the public may know of a registered channel and its unit."""
+log = logging.getLogger(__name__)
 
-    id: int
-    platform: str
-    identifier: str
-    url: str
-    display_name: str
-    status: str
-    verified_at: Any  # datetime | None
-    retired_at: Any  # datetime | None
-    external_id: str
-    unit_code: str
-    unit_name: str
-    unit_path: str
+MAX_AGE_SECONDS = 300.0
+CHECK_SECONDS = 1.0  # another process's write is seen within this (plus an overlay refresh)
+OVERLAY_MAX = 2000
+# While the background thread builds a base it sleeps this long every few hundred rows, so a
+# request thread of the same process gets the interpreter at once instead of after Python's
+# 5 ms switch interval, several times per request.
+YIELD_SECONDS = 0.0005
 
-    @property
-    def platform_label(self) -> str:
-        from registry.models import Channel
-
-        return str(Channel.Platform(self.platform).label)
-
-    @property
-    def name(self) -> str:
-        return self.display_name or self.identifier
-
-    def channel_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "platform": self.platform,
-            "identifier": self.identifier,
-            "url": self.url,
-            "display_name": self.display_name,
-            "status": self.status,
-            "verified_at": self.verified_at.isoformat() if self.verified_at else None,
-        }
-
-    def unit_json(self) -> dict[str, str]:
-        return {"code": self.unit_code, "name": self.unit_name, "path": self.unit_path}
-
-
-class ResultCache:
-    """A small thread-safe LRU map (gunicorn may run threads)."""
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._data: OrderedDict[object, Any] = OrderedDict()
-        self._lock = threading.Lock()
-        self.hits = 0
-        self.misses = 0
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-    def get(self, key: object) -> Any:
-        with self._lock:
-            value = self._data.get(key)
-            if value is None:
-                self.misses += 1
-            else:
-                self.hits += 1
-                self._data.move_to_end(key)
-            return value
-
-    def put(self, key: object, value: Any) -> None:
-        with self._lock:
-            self._data[key] = value
-            self._data.move_to_end(key)
-            while len(self._data) > self._size:
-                self._data.popitem(last=False)
-
-
-@dataclass
-class Snapshot:
-    version: int
-    built_at: float
-    by_key: dict[tuple[str, str], ChannelInfo] = field(default_factory=dict)
-    by_external: dict[tuple[str, str], ChannelInfo] = field(default_factory=dict)
-    by_id: dict[int, ChannelInfo] = field(default_factory=dict)
-    by_name: dict[str, list[ChannelInfo]] = field(default_factory=dict)
-    lookalikes: LookalikeIndex = field(default_factory=LookalikeIndex)
-    # normalised query -> answer; dies with the snapshot, so never outlives a registry change
-    results: ResultCache = field(default_factory=lambda: ResultCache(RESULT_CACHE_SIZE))
-
-
-_lock = threading.Lock()
+_lock = threading.Lock()  # one overlay refresh at a time in this process
+_build_lock = threading.Lock()  # one base build at a time
 _current: Snapshot | None = None
-_stale = True
-builds = 0  # how many times this process built the index (tests read it)
+_stale = True  # a write in this process: refresh at the next chance
+_checked_at = 0.0
+_wake = threading.Event()
+_stop = threading.Event()
+_thread: threading.Thread | None = None
+builds = 0  # full rebuilds in this process (tests and the bench read them)
+refreshes = 0  # overlay refreshes
 
 
 def mark_stale() -> None:
+    """A write in this process: refresh before the next lookup (inline), or now (thread)."""
     global _stale
     _stale = True
+    _wake.set()
 
 
-_checked_at = 0.0
-
-
-def db_version() -> int:
+def db_state() -> tuple[int, str]:
+    """The registry's version and epoch (one primary-key read)."""
     from django.db import connection
 
     from registry.models import RegistryVersion
 
     table = connection.ops.quote_name(RegistryVersion._meta.db_table)
     with connection.cursor() as cursor:  # raw: the ORM would cost more than the lookup
-        cursor.execute(f"SELECT version FROM {table} WHERE id = 1")  # noqa: S608 - no input
+        cursor.execute(f"SELECT version, epoch FROM {table} WHERE id = 1")  # noqa: S608 - no input
         row = cursor.fetchone()
-    return int(row[0]) if row else 0
+    return (int(row[0]), str(row[1])) if row else (0, "")
 
 
-def get() -> Snapshot:
-    """The current index, rebuilt first if the registry changed."""
-    global _current, _stale, _checked_at
-    snap = _current
-    now = time.monotonic()
-    fresh = snap is not None and not _stale and now - snap.built_at < MAX_AGE_SECONDS
-    if fresh and now - _checked_at < CHECK_SECONDS:
-        return snap  # type: ignore[return-value]
-    version = db_version()
-    _checked_at = now
-    if fresh and snap is not None and snap.version == version:
-        return snap
-    with _lock:
-        snap = _current
-        if snap is not None and not _stale and snap.version == version:
-            if time.monotonic() - snap.built_at < MAX_AGE_SECONDS:
-                return snap
-        _stale = False
-        snap = build(version)
-        _current = snap
-        return snap
-
-
-def name_key(display_name: str) -> str:
-    folded = skeleton(display_name) if display_name else ""
-    return folded if len(folded) >= 4 else ""
-
-
-def build(version: int) -> Snapshot:
+def _rows(since: int | None):  # type: ignore[no-untyped-def]
     from registry.models import Channel
 
+    qs = Channel.objects.order_by("id")
+    if since is not None:
+        qs = qs.filter(change_seq__gt=since)
+    return qs.values_list(*ROW_FIELDS).iterator(chunk_size=5000)
+
+
+def _pause() -> None:
+    time.sleep(YIELD_SECONDS)
+
+
+def build(state: tuple[int, str], *, background: bool = False) -> Snapshot:
+    """A new snapshot: every channel in the base, then the rows written meanwhile."""
     global builds
     builds += 1
-    snap = Snapshot(version=version, built_at=time.monotonic())
-    rows = Channel.objects.order_by("id").values_list(
-        "id",
-        "platform",
-        "identifier",
-        "url",
-        "display_name",
-        "status",
-        "verified_at",
-        "retired_at",
-        "external_id",
-        "unit__code",
-        "unit__name",
-        "unit__path",
+    version, epoch = state
+    base = build_layer(_rows(None), _pause if background else None)
+    snap = Snapshot(
+        version=version, base_seq=version, built_at=time.monotonic(), base=base, epoch=epoch
     )
-    retired = Channel.Status.RETIRED
-    for row in rows.iterator(chunk_size=5000):
-        info = ChannelInfo(*row)
-        snap.by_key[(info.platform, info.identifier)] = info
-        snap.by_id[info.id] = info
-        if info.external_id:
-            snap.by_external[(info.platform, info.external_id)] = info
-        if info.status == retired:
-            continue
-        key = name_key(info.display_name)
-        if key:
-            snap.by_name.setdefault(key, []).append(info)
-        snap.lookalikes.add(info.id, info.platform, info.identifier, info.display_name)
-    # first find() freezes the index; do it now rather than in a request
-    snap.lookalikes.find("facebook", "warm-up-probe")
+    # rows written while the base was read carry a higher change_seq: read them again
+    return _with_overlay(snap, db_state())
+
+
+def _with_overlay(snap: Snapshot, state: tuple[int, str]) -> Snapshot:
+    global refreshes
+    refreshes += 1
+    rows = list(_rows(snap.base_seq))
+    return Snapshot(
+        version=state[0],
+        base_seq=snap.base_seq,
+        built_at=snap.built_at,
+        base=snap.base,
+        overlay=build_layer(rows) if rows else Layer(),
+        epoch=snap.epoch,
+    )
+
+
+def _overlay_count(base_seq: int) -> int:
+    from registry.models import Channel
+
+    return Channel.objects.filter(change_seq__gt=base_seq).count()
+
+
+def _needs_base(snap: Snapshot | None, state: tuple[int, str]) -> bool:
+    if snap is None or snap.epoch != state[1] or state[0] < snap.version:
+        return True  # first build, or another database: its versions started again
+    return time.monotonic() - snap.built_at >= MAX_AGE_SECONDS
+
+
+def _swap(snap: Snapshot) -> Snapshot:
+    global _current
+    _current = snap
     return snap
 
 
-def warm() -> None:
-    """Build this process's index before it serves requests (gunicorn's post_worker_init),
-    so no visitor waits for the build. Failures are logged and left to the first lookup."""
-    import logging
+def refresh(*, background: bool = False, force: bool = False) -> Snapshot:
+    """Bring this process's snapshot up to date: an overlay over the current base, or a new
+    base when one is due. In the background a base is built by a thread of its own, so the
+    refresher goes on laying overlays over the previous base meanwhile (writes stay visible
+    within ``CHECK_SECONDS``); inline (no refresher) it is built here."""
+    global _stale, _checked_at
+    _stale = False
+    state = db_state()
+    _checked_at = time.monotonic()
+    snap = _current
+    due = _needs_base(snap, state)
+    if not due and snap is not None and (force or state[0] != snap.version):
+        due = _overlay_count(snap.base_seq) > OVERLAY_MAX
+    if due and snap is not None and (background or _build_lock.locked()):
+        _start_builder()  # (or one is under way): meanwhile, an overlay on the current base
+    elif due:
+        with _build_lock:  # the first snapshot may be under way elsewhere: wait for it
+            current = _current
+            if current is None or _needs_base(current, state) or current is snap:
+                return _swap(build(state))
+            snap = current
+    if snap is None:  # pragma: no cover - built above
+        raise RuntimeError("registry index: no snapshot")
+    if force or state[0] != snap.version or due:
+        with _lock:
+            return _swap(_with_overlay(snap, state))
+    return snap
 
+
+def _start_builder() -> None:
+    """Build a new base in a thread of its own (one at a time) and swap it in when ready."""
+    if not _build_lock.acquire(blocking=False):
+        return  # one is under way
+
+    def run() -> None:
+        from django.db import connection
+
+        try:
+            _swap(build(db_state(), background=True))
+        except Exception:  # noqa: BLE001 - keep serving the previous base; retry later
+            log.exception("registry index build failed")
+        finally:
+            _build_lock.release()
+            connection.close()
+
+    threading.Thread(target=run, name="registry-index-build", daemon=True).start()
+
+
+def get(*, fresh: bool = False) -> Snapshot:
+    """The current snapshot. With the background refresher running, this never waits for
+    a refresh (only a process's very first lookup, before any snapshot exists, builds one).
+    ``fresh=True`` (the registration services) first applies the writes already committed
+    (an overlay refresh: milliseconds, never a wait for a base being built)."""
+    snap = _current
+    running = _thread is not None and _thread.is_alive()
+    if fresh:
+        return refresh(force=True, background=running)
+    if snap is not None and running:
+        return snap
+    now = time.monotonic()
+    if snap is None or _stale or now - snap.built_at >= MAX_AGE_SECONDS:
+        return refresh()
+    if now - _checked_at < CHECK_SECONDS:
+        return snap
+    return refresh()
+
+
+def _loop() -> None:
+    from django.db import close_old_connections, connection
+
+    while not _stop.is_set():
+        _wake.wait(CHECK_SECONDS)
+        _wake.clear()
+        if _stop.is_set():
+            break
+        try:
+            close_old_connections()
+            refresh(background=True)
+        except Exception:  # noqa: BLE001 - keep serving the previous snapshot; retry later
+            log.exception("registry index refresh failed")
+        connection.close()  # this thread's own connection; a new one at the next round
+
+
+def start_background() -> None:
+    """Start this process's refresher thread (once; after a fork, in the child)."""
+    global _thread
+    with _lock:
+        if _thread is not None and _thread.is_alive():
+            return
+        _stop.clear()
+        _wake.clear()
+        _thread = threading.Thread(target=_loop, name="registry-index", daemon=True)
+        _thread.start()
+
+
+def stop_background() -> None:
+    """Stop the refresher thread (tests); lookups refresh inline again."""
+    global _thread
+    thread = _thread
+    _stop.set()
+    _wake.set()
+    if thread is not None:
+        thread.join(timeout=30)
+    _thread = None
+
+
+def warm() -> None:
+    """Build this process's snapshot before it serves requests and start the refresher
+    (gunicorn's post_worker_init). A failure is logged and left to the first lookup."""
     try:
-        get()
+        refresh()
     except Exception:  # noqa: BLE001 - a cold index is not fatal: the first lookup builds it
-        logging.getLogger(__name__).exception("registry index warm-up failed")
+        log.exception("registry index warm-up failed")
+    start_background()

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -72,6 +74,9 @@ class Channel(models.Model):
     # Folded (lower-case, no accents, đ→d) display name, identifier and unit name: the
     # directory's diacritics-insensitive search reads this column. Written by the services.
     search_text = models.CharField(max_length=500, blank=True, editable=False, default="")
+    # The registry version of this channel's last write (registry.services): a process's
+    # lookup index re-reads only the channels written after its base (registry.index).
+    change_seq = models.BigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -94,10 +99,15 @@ class Channel(models.Model):
             models.Index(fields=["created_at"], name="channel_created_at"),
             models.Index(fields=["verified_at"], name="channel_verified_at"),
             models.Index(fields=["retired_at"], name="channel_retired_at"),
+            models.Index(fields=["change_seq"], name="channel_change_seq"),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_platform_display()}: {self.display_name or self.identifier}"
+
+
+def new_epoch() -> str:
+    return secrets.token_hex(8)
 
 
 class RegistryVersion(models.Model):
@@ -110,6 +120,9 @@ class RegistryVersion(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     version = models.BigIntegerField(default=0)
+    # Set once when the row is made: another value means another database (a restore, a test),
+    # where version numbers start again, so an index built from the old one is thrown away.
+    epoch = models.CharField(max_length=32, default=new_epoch, editable=False)
 
     class Meta:
         verbose_name = _("phiên bản danh bạ kênh")
@@ -117,3 +130,38 @@ class RegistryVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.version)
+
+
+class LookalikeAcknowledgement(models.Model):
+    """A person chose to register or verify a channel that resembles other channels, and
+    said why. Shown on the channel's page; audited as ``channel.acknowledge_lookalike``."""
+
+    class Step(models.TextChoices):
+        REGISTER = "register", _("Đăng ký")
+        VERIFY = "verify", _("Xác minh")
+
+    channel = models.ForeignKey(
+        Channel, on_delete=models.CASCADE, related_name="lookalike_acknowledgements"
+    )
+    step = models.CharField(_("bước"), max_length=16, choices=Step.choices)
+    reason = models.CharField(_("lý do"), max_length=300)
+    # the similar channels as they were then: [{"id", "platform", "identifier", "url",
+    # "display_name", "status", "unit_code", "unit_name"}]
+    similar = models.JSONField(_("kênh tương tự"), default=list)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người xác nhận"),
+    )
+    acknowledged_at = models.DateTimeField(_("lúc"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["acknowledged_at", "id"]
+        verbose_name = _("xác nhận kênh gần giống")
+        verbose_name_plural = _("xác nhận kênh gần giống")
+
+    def __str__(self) -> str:
+        return f"{self.channel_id}: {self.reason}"

@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 __all__ = [
@@ -80,6 +80,7 @@ class BareHandle:
     """A bare ``@handle`` or page name: the caller searches every platform for it."""
 
     text: str  # lower-case, leading @ stripped, whitespace trimmed and collapsed
+    at: bool = field(default=False, compare=False)  # typed with a leading @: a handle
 
 
 class NotAChannel(ValueError):
@@ -163,6 +164,30 @@ _BAD_SCHEMES = frozenset(
         "ftp", "ftps", "ws", "wss", "intent", "fb", "zalo", "chrome", "view-source", "filesystem",
     }
 )  # fmt: skip
+
+
+# Characters a reader cannot see, or that change the direction text is shown in. The public
+# check removes them to find what the text imitates, and warns when one stood *inside* it: a
+# link or handle with such a character is not the channel it looks like.
+HIDDEN = (
+    "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u061c\u200e\u200f"
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+_HIDDEN_TABLE = dict.fromkeys(map(ord, HIDDEN))
+_HIDDEN_ENCODED = re.compile("|".join(re.escape(quote(ch)) for ch in HIDDEN), re.IGNORECASE)
+
+
+def strip_hidden(text: str) -> tuple[str, bool]:
+    """``text`` without hidden characters (raw or percent-encoded), and whether one stood
+    between two visible characters (a leading or trailing one is only copy-and-paste noise)."""
+    if not isinstance(text, str):
+        return text, False
+    marked = _HIDDEN_ENCODED.sub("\u200b", text) if "%" in text else text
+    if not any(ord(ch) in _HIDDEN_TABLE for ch in marked):
+        return text, False
+    inner = marked.strip().strip(HIDDEN + " ")
+    inside = any(ord(ch) in _HIDDEN_TABLE for ch in inner)
+    return marked.translate(_HIDDEN_TABLE), inside
 
 
 def _clean(text: str) -> str:
@@ -283,7 +308,7 @@ def _bare(text: str, original: str) -> BareHandle:
     folded = " ".join(unicodedata.normalize("NFC", text).split()).lstrip("@").strip().lower()
     if not any(ch.isalnum() for ch in folded):
         raise _unrecognized(original)
-    return BareHandle(folded)
+    return BareHandle(folded, at=text.lstrip().startswith("@"))
 
 
 def _parse_url(text: str, original: str) -> Canonical:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -12,14 +11,9 @@ from django.db.models import Count, QuerySet
 
 from core.permissions import home_unit
 from core.text import fold
-from registry import index
-from registry.index import BARE_FORMS, ChannelInfo
 from registry.models import Channel
-from registry.normalize import BareHandle, Canonical, NotAChannel, parse_query
 from units.models import Unit
 from units.selectors import subtree, subtree_q
-
-SIMILAR_LIMIT = 5
 
 
 def channels_visible_to(user: Any) -> QuerySet[Channel]:
@@ -53,153 +47,33 @@ def units_for_registration(user: Any) -> QuerySet[Unit]:
     return subtree(unit)
 
 
-# --- the public lookup -------------------------------------------------------------------------
+# --- the public lookup (registry.lookup; re-exported for the views, API and commands) -------
 
-OFFICIAL = "official"
-PENDING = "pending"
-LOOKALIKE = "lookalike"
-NOT_FOUND = "not_found"
-INVALID = "invalid"  # never in the JSON: the API answers 400 and the page shows the message
+from registry.lookup import (  # noqa: E402
+    FAKE_PLATFORM,
+    INVALID,
+    LOOKALIKE,
+    NAME_MATCHES,
+    NOT_FOUND,
+    OFFICIAL,
+    PENDING,
+    LookupResult,
+    lookup,
+    lookup_json,
+)
 
-
-@dataclass
-class LookupResult:
-    status: str
-    query: str
-    channel: ChannelInfo | None = None
-    similar: list[ChannelInfo] = field(default_factory=list)
-    error: str = ""
-    error_code: str = ""
-    bare: bool = False  # the query was a bare @handle or name, not a link
-    canonical: Canonical | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "status": self.status,
-            "channel": self.channel.channel_json() if self.channel else None,
-            "unit": self.channel.unit_json() if self.channel else None,
-            "similar": [{"channel": s.channel_json(), "unit": s.unit_json()} for s in self.similar],
-        }
-
-
-def _status_of(info: ChannelInfo) -> str:
-    if info.status == Channel.Status.VERIFIED:
-        return OFFICIAL
-    if info.status == Channel.Status.PENDING:
-        return PENDING
-    return NOT_FOUND  # retired: no longer official
-
-
-def _rank(infos: list[ChannelInfo]) -> list[ChannelInfo]:
-    """Verified before pending, keeping the given order otherwise; no duplicates."""
-    seen: set[int] = set()
-    unique = []
-    for info in infos:
-        if info.id not in seen and info.status != Channel.Status.RETIRED:
-            seen.add(info.id)
-            unique.append(info)
-    return sorted(unique, key=lambda i: i.status != Channel.Status.VERIFIED)
-
-
-def _website_parent(snap: index.Snapshot, host: str) -> ChannelInfo | None:
-    """A subdomain of a registered site is run by the same owner (dichvucong.x.gov.vn)."""
-    labels = host.split(".")
-    for start in range(1, len(labels) - 1):
-        info = snap.by_key.get(("website", ".".join(labels[start:])))
-        if info is not None and info.status != Channel.Status.RETIRED:
-            return info
-    return None
-
-
-def lookup(query: str) -> LookupResult:
-    """Is ``query`` (a link, a domain, an @handle or a page name) an official channel?"""
-    return _lookup(query)[0]
-
-
-def lookup_json(query: str) -> tuple[int, bytes]:
-    """HTTP status and JSON body of ``GET /api/registry/lookup`` (the LookupOut schema, or
-    ``{"detail": {"q": message}}`` with 400 for input that cannot designate a channel)."""
-    result, body = _lookup(query)
-    if result.status == INVALID:
-        return 400, _dumps({"detail": {"q": result.error}})
-    return 200, body
-
-
-def _dumps(data: object) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def _lookup(query: str) -> tuple[LookupResult, bytes]:
-    text = query if isinstance(query, str) else ""
-    try:
-        parsed = parse_query(text)
-    except NotAChannel as exc:
-        return LookupResult(INVALID, text, error=exc.message, error_code=exc.code), b""
-    snap = index.get()
-    # The answer depends only on the normalised query and the snapshot (one registry version).
-    key = parsed.key if isinstance(parsed, Canonical) else ("", parsed.text)
-    cached = snap.results.get(key)
-    if cached is None:
-        result = _answer(snap, parsed)
-        cached = (result, _dumps(result.as_json()))
-        snap.results.put(key, cached)
-    result, body = cached
-    canonical = parsed if isinstance(parsed, Canonical) else None
-    return replace(result, query=text, canonical=canonical), body
-
-
-def _answer(snap: index.Snapshot, parsed: Canonical | BareHandle) -> LookupResult:
-    text = ""  # set by the caller: the same answer serves every spelling of the query
-    find = snap.lookalikes.find
-    by_id = snap.by_id
-    if isinstance(parsed, Canonical):
-        result = LookupResult(NOT_FOUND, text, canonical=parsed)
-        info = snap.by_key.get(parsed.key) or snap.by_external.get(parsed.key)
-        if info is None and parsed.platform == "website":
-            info = _website_parent(snap, parsed.identifier)
-        if info is not None:
-            result.status = _status_of(info)
-            result.channel = info
-            if result.status != NOT_FOUND:
-                return result
-        # Not registered (or retired): does it resemble a registered channel?
-        similar = [by_id[k] for k in find(parsed.platform, parsed.identifier, limit=SIMILAR_LIMIT)]  # type: ignore[index]
-        bare_handle = parsed.identifier.lstrip("@")
-        for platform, prefix in BARE_FORMS:  # the same handle on another platform
-            other = snap.by_key.get((platform, prefix + bare_handle))
-            if other is not None and other.platform != parsed.platform:
-                similar.append(other)
-        if not similar:
-            similar = [by_id[k] for k in find(None, parsed.identifier, limit=SIMILAR_LIMIT)]  # type: ignore[index]
-        result.similar = _rank(similar)[:SIMILAR_LIMIT]
-        if result.similar and result.channel is None:
-            result.status = LOOKALIKE
-        return result
-
-    assert isinstance(parsed, BareHandle)
-    handle = parsed.text
-    result = LookupResult(NOT_FOUND, text, bare=True)
-    exact: list[ChannelInfo] = []
-    if " " not in handle:
-        for platform, prefix in BARE_FORMS:
-            for table in (snap.by_key, snap.by_external):
-                info = table.get((platform, prefix + handle))
-                if info is not None:
-                    exact.append(info)
-    name = index.name_key(handle)
-    if name:
-        exact.extend(snap.by_name.get(name, ()))
-    exact = _rank(exact)
-    if exact:
-        result.channel = exact[0]
-        result.status = _status_of(exact[0])
-        result.similar = exact[1 : SIMILAR_LIMIT + 1]
-        return result
-    keys = find(None, handle, display_name=handle, limit=SIMILAR_LIMIT)
-    result.similar = _rank([by_id[k] for k in keys])  # type: ignore[index]
-    if result.similar:
-        result.status = LOOKALIKE
-    return result
+__all__ = [
+    "FAKE_PLATFORM",
+    "INVALID",
+    "LOOKALIKE",
+    "NAME_MATCHES",
+    "NOT_FOUND",
+    "OFFICIAL",
+    "PENDING",
+    "LookupResult",
+    "lookup",
+    "lookup_json",
+]
 
 
 # --- public directory, open data and feed ------------------------------------------------------

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -54,6 +56,7 @@ def channel_register(request: HttpRequest) -> HttpResponse:
     if request.GET.get("unit"):
         initial["unit"] = request.GET["unit"]
     form = ChannelRegisterForm(request.POST or None, units=units, initial=initial)
+    similar: list[Any] = []
     if request.method == "POST" and form.is_valid():
         try:
             channel = services.channel_register(
@@ -61,8 +64,10 @@ def channel_register(request: HttpRequest) -> HttpResponse:
                 unit=form.cleaned_data["unit"],
                 url=form.cleaned_data["url"],
                 display_name=form.cleaned_data["display_name"],
+                acknowledge_lookalike=form.cleaned_data.get("acknowledge_lookalike", ""),
             )
         except ValidationError as exc:
+            similar = getattr(exc, "similar", [])
             add_service_errors(form, exc)
         else:
             messages.success(
@@ -70,28 +75,71 @@ def channel_register(request: HttpRequest) -> HttpResponse:
                 _("Đã đăng ký kênh %(channel)s, đang chờ xác minh.") % {"channel": channel},
             )
             return redirect("registry:detail", pk=channel.pk)
-    return render(request, "registry/channel_form.html", {"form": form})
+    candidate = _candidate(form) if similar else None
+    return render(
+        request,
+        "registry/channel_form.html",
+        {"form": form, "similar": similar, "candidate": candidate},
+    )
+
+
+def _candidate(form: ChannelRegisterForm) -> dict[str, str]:
+    """The channel being registered, shown beside the ones it resembles."""
+    from registry.normalize import normalize
+
+    canonical = normalize(form.cleaned_data["url"])
+    unit = form.cleaned_data["unit"]
+    return {
+        "url": canonical.url,
+        "platform_label": str(Channel.Platform(canonical.platform).label),
+        "name": form.cleaned_data["display_name"] or canonical.identifier,
+        "unit_name": unit.name,
+        "status_label": str(_("Chưa đăng ký")),
+    }
 
 
 def _visible_channel(request: HttpRequest, pk: int) -> Channel:
     return get_object_or_404(selectors.channels_visible_to(request.user), pk=pk)
 
 
-@login_required
-def channel_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    channel = _visible_channel(request, pk)
+def _detail(
+    request: HttpRequest,
+    channel: Channel,
+    *,
+    verify_form: ChannelVerifyForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     is_admin = has_role(request.user, channel.unit, Role.ADMINISTRATOR)
+    can_verify = is_admin and channel.status == Channel.Status.PENDING
+    similar = services.verify_lookalikes(channel) if can_verify else []
     return render(
         request,
         "registry/channel_detail.html",
         {
             "channel": channel,
-            "can_verify": is_admin and channel.status == Channel.Status.PENDING,
+            "can_verify": can_verify,
             "can_retire": is_admin and channel.status != Channel.Status.RETIRED,
-            "verify_form": ChannelVerifyForm(),
+            "verify_form": verify_form or ChannelVerifyForm(lookalikes=bool(similar)),
             "retire_form": ChannelRetireForm(),
+            "similar": similar,
+            "candidate": {
+                "url": channel.url,
+                "platform_label": channel.get_platform_display(),
+                "name": channel.display_name or channel.identifier,
+                "unit_name": channel.unit.name,
+                "status_label": channel.get_status_display(),
+            },
+            "acknowledgements": list(
+                channel.lookalike_acknowledgements.select_related("acknowledged_by")
+            ),
         },
+        status=status,
     )
+
+
+@login_required
+def channel_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, _visible_channel(request, pk))
 
 
 @login_required
@@ -100,29 +148,22 @@ def channel_verify(request: HttpRequest, pk: int) -> HttpResponse:
     channel = _visible_channel(request, pk)
     if not has_role(request.user, channel.unit, Role.ADMINISTRATOR):
         raise PermissionDenied
-    form = ChannelVerifyForm(request.POST)
+    form = ChannelVerifyForm(request.POST, lookalikes=True)
     if form.is_valid():
         try:
             services.channel_verify(
-                acting_user=request.user, channel=channel, method=form.cleaned_data["method"]
+                acting_user=request.user,
+                channel=channel,
+                method=form.cleaned_data["method"],
+                acknowledge_lookalike=form.cleaned_data.get("acknowledge_lookalike", ""),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã xác minh kênh %(channel)s.") % {"channel": channel})
             return redirect("registry:detail", pk=channel.pk)
-    return render(
-        request,
-        "registry/channel_detail.html",
-        {
-            "channel": channel,
-            "can_verify": True,
-            "can_retire": channel.status != Channel.Status.RETIRED,
-            "verify_form": form,
-            "retire_form": ChannelRetireForm(),
-        },
-        status=400,
-    )
+    channel.refresh_from_db()
+    return _detail(request, channel, verify_form=form, status=400)
 
 
 @login_required

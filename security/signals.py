@@ -45,4 +45,5 @@ def audit_lockout(
         "security.lockout",
         membership,
         after={"username": username or "", "ip": ip_address or ""},
+        installation=membership is None,  # a name nobody holds: no unit to file it under
     )

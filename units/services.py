@@ -261,6 +261,7 @@ def units_load_official(
         "unit.load_official",
         None,
         after={**stats.as_dict(), "provinces_created": created_provinces},
+        installation=True,
     )
     return stats
 
@@ -412,5 +413,11 @@ def units_load_csv(*, acting_user: Any = None, path: Path) -> LoadStats:
                 % {"file": path.name, "line": pending[0].line}
             )
     stats.others = stats.created + stats.updated + stats.unchanged
-    audit(acting_user, "unit.load_csv", None, after={"file": path.name, **stats.as_dict()})
+    audit(
+        acting_user,
+        "unit.load_csv",
+        None,
+        after={"file": path.name, **stats.as_dict()},
+        installation=True,
+    )
     return stats

@@ -196,3 +196,16 @@ def test_youtube_quota_spent_stops_youtube_for_the_run(
     failed = next(r for r in results.values() if r.status == "failed")
     assert failed.errors[0]["code"] == "quota_exhausted"
     assert {first.channel.pk, second.channel.pk} == set(results)
+
+
+def test_youtube_quota_exceeded_answer_stops_youtube_for_the_run(
+    world: Any, fakes: Any, settings: Any
+) -> None:
+    settings.BANTIN_CONNECTORS = {**settings.BANTIN_CONNECTORS, "CONCURRENCY": 1}
+    connect(fakes, world.commune_a, "youtube", n=1)
+    connect(fakes, world.commune_a, "youtube", n=2)
+    fakes.world.youtube_quota = 2  # the platform says quotaExceeded on the third call
+    results = sync.run()
+    assert [r.errors[0]["code"] for r in results] == ["quota_exhausted", "quota_exhausted"]
+    # The second channel was not even tried: one refused call in all.
+    assert sum(r.requests for r in results) == 3

@@ -106,6 +106,7 @@ def test_reporter_finishes_the_month_alone_on_a_phone(
     page.get_by_role("textbox", name="Kỳ báo cáo").fill("2026")
     page.get_by_role("button", name="Xem báo cáo").click()
     page.wait_for_load_state()
-    posts = page.locator(".stat-card", has_text="Tin bài đã đăng").locator(".stat-value")
+    label = page.locator(".stat-label", has_text="Số bài viết").first
+    posts = page.locator(".stat-card", has=label).locator(".stat-value")
     assert posts.inner_text() == "25"  # 10 Meta + 5 TikTok + 6 YouTube + 4 Zalo OA
     _fits(page)

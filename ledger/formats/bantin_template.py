@@ -25,6 +25,7 @@ from .base import (
     ParseContext,
     Row,
     RowError,
+    _,
     check_post_id,
     clean_permalink,
     excerpt,
@@ -41,6 +42,9 @@ from .reader import Table
 
 NAME = "bantin_template"
 TITLE = "Mẫu nhập liệu Bantin (Nền tảng, Liên kết, Ngày đăng, …)"
+# Each row may name its own registered channel (column Kênh), of any platform.
+IDENTIFIES_CHANNEL = False
+ROWS_NAME_CHANNEL = True
 
 H_PLATFORM = "Nền tảng"
 H_CHANNEL = "Kênh"
@@ -234,12 +238,14 @@ def parse(table: Table, ctx: ParseContext) -> Iterator[Row | RowError]:
     cols = Columns(table.header, ALIASES)
     if not cols.has("platform") and ctx.default_platform is None:
         raise FileRefused(
-            f"Thiếu cột '{H_PLATFORM}'. Hãy dùng mẫu nhập liệu mới nhất của Bantin. "
-            f"/ Missing column '{H_PLATFORM}'.",
+            _(
+                "Thiếu cột '%(column)s'. Hãy dùng mẫu nhập liệu mới nhất của Bantin.",
+                column=H_PLATFORM,
+            ),
             "missing_column",
         )
     if not cols.has("link") and not cols.has("post_id"):
-        raise FileRefused(f"Thiếu cột '{H_LINK}' / missing column '{H_LINK}'.", "missing_column")
+        raise FileRefused(_("Thiếu cột '%(column)s'.", column=H_LINK), "missing_column")
     ix = cols.index
     get = cols.get
     dec = table.decimal
@@ -257,20 +263,25 @@ def parse(table: Table, ctx: ParseContext) -> Iterator[Row | RowError]:
                 platform = _PLATFORM_WORDS.get(norm_header(raw_platform))
                 if platform is None:
                     raise CellError(
-                        f"Nền tảng không hợp lệ: {raw_platform[:40]!r} (chọn: {platform_names})"
-                        " / unknown platform"
+                        _(
+                            "Nền tảng không hợp lệ: %(value)s (chọn: %(choices)s)",
+                            value=repr(raw_platform[:40]),
+                            choices=platform_names,
+                        )
                     )
             elif ctx.default_platform:
                 platform = ctx.default_platform
             else:
-                raise CellError(f"Thiếu nền tảng (chọn: {platform_names}) / missing platform")
+                raise CellError(_("Thiếu nền tảng (chọn: %(choices)s)", choices=platform_names))
             key = "link"
             raw_link = get(cells, "link").strip()
             link = clean_permalink(raw_link)
             if raw_link and link is None:
                 raise CellError(
-                    f"Liên kết phải bắt đầu bằng http:// hoặc https:// / invalid link: "
-                    f"{raw_link[:80]!r}"
+                    _(
+                        "Liên kết phải bắt đầu bằng http:// hoặc https://: %(value)s",
+                        value=repr(raw_link[:80]),
+                    )
                 )
             key = "post_id"
             raw_id = get(cells, "post_id")
@@ -280,11 +291,11 @@ def parse(table: Table, ctx: ParseContext) -> Iterator[Row | RowError]:
                 post_id = id_from_link(link)
             else:
                 key = "link" if cols.has("link") else "post_id"
-                raise CellError("Cần Liên kết hoặc Mã bài viết / a link or a post id is needed")
+                raise CellError(_("Cần Liên kết hoặc Mã bài viết"))
             key = "date"
             raw_date = get(cells, "date")
             if is_blank(raw_date):
-                raise CellError("Thiếu ngày đăng (dd/mm/yyyy) / missing date")
+                raise CellError(_("Thiếu ngày đăng (dd/mm/yyyy)"))
             published = parse_datetime(raw_date, "dmy", ctx.tz)
             key = "content_type"
             raw_type = get(cells, "content_type").strip()
@@ -292,8 +303,11 @@ def parse(table: Table, ctx: ParseContext) -> Iterator[Row | RowError]:
                 kind = _TYPE_WORDS.get(norm_header(raw_type))
                 if kind is None:
                     raise CellError(
-                        f"Loại nội dung không hợp lệ: {raw_type[:40]!r} (chọn: {type_names}) "
-                        "/ unknown content type"
+                        _(
+                            "Loại nội dung không hợp lệ: %(value)s (chọn: %(choices)s)",
+                            value=repr(raw_type[:40]),
+                            choices=type_names,
+                        )
                     )
             else:
                 kind = "video" if platform in ("youtube", "tiktok") else "other"

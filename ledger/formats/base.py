@@ -10,9 +10,10 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
@@ -59,6 +60,36 @@ class RowError:
     message: str
 
 
+class Text(str):
+    """A message in Vietnamese, the source language, that remembers its gettext msgid and
+    named values, so that the Django side can show it in the reader's language
+    (``ledger.messages.translated``) while the parsers stay free of Django. As a ``str`` it
+    reads as the Vietnamese text; it pickles whole.
+    """
+
+    msgid: str
+    params: dict[str, Any]
+
+    def __new__(cls, msgid: str, **params: Any) -> Text:
+        text = super().__new__(cls, msgid % params if params else msgid)
+        text.msgid = msgid
+        text.params = params
+        return text
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_text, (self.msgid, self.params))
+
+
+def _text(msgid: str, params: dict[str, Any]) -> Text:
+    return Text(msgid, **params)
+
+
+def _(msgid: str, **params: Any) -> Text:
+    """Mark a message for translation (``makemessages`` collects ``_("…")``), with its
+    named values: ``_("Số âm không hợp lệ: %(value)s", value=raw)``."""
+    return Text(msgid, **params)
+
+
 class FileRefused(Exception):  # noqa: N818 - public name fixed by the interface
     """The whole file is refused; ``str(e)`` tells the user what to do.
 
@@ -77,11 +108,6 @@ class FileRefused(Exception):  # noqa: N818 - public name fixed by the interface
 class ParseContext:
     """Per-import settings and the parser's running tallies.
 
-    ``guess_date_order``: a parser that would read a whole column first to decide the
-    day/month order (Meta) may instead read the file once with Meta's own order and check
-    it as it goes; when the file proves the guess wrong it raises ``OrderGuessWrong`` while
-    iterating, and the caller discards what it read and parses again without guessing.
-
     ``rows_read`` counts data rows handed to the parser that are posts (each yields exactly
     one Row or RowError, so ``rows_read == rows + errors``); ``rows_skipped`` counts data
     rows that are not posts (YouTube's ``Total`` line).
@@ -96,7 +122,6 @@ class ParseContext:
     default_platform: str | None = None
     rows_read: int = 0
     rows_skipped: int = 0
-    guess_date_order: bool = False
 
     def note(self, text: str) -> None:
         """Append a batch note once."""
@@ -104,14 +129,12 @@ class ParseContext:
             self.notes.append(text)
 
 
-class OrderGuessWrong(Exception):  # noqa: N818 - a signal to parse again, not an error
-    """The day/month order guessed with ``ParseContext.guess_date_order`` was wrong (or
-    cannot be told yet): what was read so far is to be discarded and the file parsed again
-    without guessing, which decides the order (or refuses the file) from the whole column."""
-
-
 class CellError(ValueError):
     """Raised by the cell helpers; the parser turns it into a RowError for the column."""
+
+    def __str__(self) -> str:
+        # The message itself (a ``Text`` keeps its msgid), not a copy of its characters.
+        return self.args[0] if self.args and isinstance(self.args[0], str) else super().__str__()
 
 
 # --------------------------------------------------------------------------- headers
@@ -223,7 +246,7 @@ def parse_number(raw: str, *, decimal: str | None, integer: bool) -> int | float
     if text.endswith("%"):
         text = text[:-1].rstrip()
     if len(text) > 40:
-        raise CellError(f"Số quá dài / number too long: {raw[:40]!r}…")
+        raise CellError(_("Số quá dài: %(value)s…", value=repr(raw[:40])))
     value: int | float
     m = _GROUPED.fullmatch(text)
     if m and (integer or text.count(m.group(1)) > 1 or m.group(1) not in (decimal or ".,")):
@@ -236,13 +259,13 @@ def parse_number(raw: str, *, decimal: str | None, integer: bool) -> int | float
         if _SCI.fullmatch(text):
             value = float(text.replace(",", "."))
             if value != value or value in (float("inf"), float("-inf")):
-                raise CellError(f"Không phải số / not a number: {raw!r}")
+                raise CellError(_("Không phải số: %(value)s", value=repr(raw)))
             if integer:
                 if not value.is_integer():
-                    raise CellError(f"Không phải số nguyên / not a whole number: {raw!r}")
+                    raise CellError(_("Không phải số nguyên: %(value)s", value=repr(raw)))
                 return int(value)
             return value
-        raise CellError(f"Không phải số / not a number: {raw[:60]!r}")
+        raise CellError(_("Không phải số: %(value)s", value=repr(raw[:60])))
     text = text.replace(",", ".")
     if "." not in text:
         value = int(text)
@@ -250,7 +273,7 @@ def parse_number(raw: str, *, decimal: str | None, integer: bool) -> int | float
     value = float(text)
     if integer:
         if not value.is_integer():
-            raise CellError(f"Không phải số nguyên / not a whole number: {raw!r}")
+            raise CellError(_("Không phải số nguyên: %(value)s", value=repr(raw)))
         return int(value)
     return value
 
@@ -263,9 +286,9 @@ def parse_metric(raw: str, decimal: str | None) -> int | None:
     if value is None:
         return None
     if value < 0:
-        raise CellError(f"Số âm không hợp lệ / negative number: {raw.strip()!r}")
+        raise CellError(_("Số âm không hợp lệ: %(value)s", value=repr(raw.strip())))
     if value > METRIC_MAX:
-        raise CellError(f"Số quá lớn / number too large: {raw.strip()[:30]!r}")
+        raise CellError(_("Số quá lớn: %(value)s", value=repr(raw.strip()[:30])))
     return int(value)
 
 
@@ -275,10 +298,10 @@ def parse_seconds(raw: str, decimal: str | None, *, factor: float = 1.0) -> int 
     if value is None:
         return None
     if value < 0:
-        raise CellError(f"Số âm không hợp lệ / negative number: {raw.strip()!r}")
+        raise CellError(_("Số âm không hợp lệ: %(value)s", value=repr(raw.strip())))
     seconds = value * factor
     if seconds > METRIC_MAX:
-        raise CellError(f"Số quá lớn / number too large: {raw.strip()[:30]!r}")
+        raise CellError(_("Số quá lớn: %(value)s", value=repr(raw.strip()[:30])))
     return round(seconds)
 
 
@@ -360,14 +383,17 @@ def check_post_id(raw: str) -> str:
     if _SIMPLE_ID.fullmatch(text):
         return text
     if not text or text.lower() in BLANKS:
-        raise CellError("Thiếu mã bài viết / missing post id")
+        raise CellError(_("Thiếu mã bài viết"))
     if _SCI.fullmatch(text):
         raise CellError(
-            f"Mã bài viết bị Excel làm tròn ({text}); hãy xuất lại file từ nền tảng, "
-            "không mở bằng Excel / the id was rounded by Excel, export the file again"
+            _(
+                "Mã bài viết bị Excel làm tròn (%(value)s); hãy xuất lại file từ nền tảng, "
+                "không mở bằng Excel",
+                value=text,
+            )
         )
     if len(text) > POST_ID_MAX or _WHITESPACE.search(text):
-        raise CellError(f"Mã bài viết không hợp lệ / invalid post id: {text[:40]!r}")
+        raise CellError(_("Mã bài viết không hợp lệ: %(value)s", value=repr(text[:40])))
     return text
 
 
@@ -404,8 +430,13 @@ MIN_YEAR, MAX_YEAR = 2000, 2100
 def _check_year(year: int, raw: str) -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise CellError(
-            f"Năm {year} nằm ngoài khoảng {MIN_YEAR}–{MAX_YEAR} / year out of range: "
-            f"{raw.strip()[:40]!r}"
+            _(
+                "Năm %(year)s nằm ngoài khoảng %(low)s–%(high)s: %(value)s",
+                year=year,
+                low=MIN_YEAR,
+                high=MAX_YEAR,
+                value=repr(raw.strip()[:40]),
+            )
         )
 
 
@@ -414,7 +445,7 @@ def _aware(y: int, mo: int, d: int, h: int, mi: int, s: int, tz: tzinfo, raw: st
     try:
         return datetime(y, mo, d, h, mi, s, tzinfo=tz)
     except ValueError:
-        raise CellError(f"Ngày không hợp lệ / invalid date: {raw.strip()[:40]!r}") from None
+        raise CellError(_("Ngày không hợp lệ: %(value)s", value=repr(raw.strip()[:40]))) from None
 
 
 def parse_datetime(raw: str, order: str, tz: tzinfo) -> datetime | None:
@@ -447,10 +478,10 @@ def parse_datetime(raw: str, order: str, tz: tzinfo) -> datetime | None:
         ampm = (m.group(7) or "").upper()
         if ampm:
             if not 1 <= h <= 12:
-                raise CellError(f"Giờ không hợp lệ / invalid time: {text[:40]!r}")
+                raise CellError(_("Giờ không hợp lệ: %(value)s", value=repr(text[:40])))
             h = h % 12 + (12 if ampm in ("PM", "CH") else 0)
         return _aware(y, mo, d, h, mi, s, tz, raw)
-    raise CellError(f"Không đọc được ngày / unreadable date: {text[:40]!r}")
+    raise CellError(_("Không đọc được ngày: %(value)s", value=repr(text[:40])))
 
 
 _FIXED_SLASHED = re.compile(r"[0-9]{2}/[0-9]{2}/[0-9]{4} [0-9]{2}:[0-9]{2}")
@@ -463,28 +494,20 @@ class DatetimeReader:
     ``NN/NN/YYYY HH:MM`` shape of Meta's own export (the day part's meaning is cached).
 
     Returns exactly what ``parse_datetime(raw, order, tz)`` returns (or raises).
-
-    ``witness``, when given, is called with every cell whose day is not yet cached and
-    every cell off the fast path, before it is read (``meta.OrderWitness``).
     """
 
-    __slots__ = ("days", "order", "tz", "witness")
+    __slots__ = ("days", "order", "tz")
 
-    def __init__(
-        self, order: str, tz: tzinfo, witness: Callable[[str], object] | None = None
-    ) -> None:
+    def __init__(self, order: str, tz: tzinfo) -> None:
         self.order = order
         self.tz = tz
         self.days: dict[str, tuple[int, int, int]] = {}
-        self.witness = witness
 
     def __call__(self, raw: str) -> datetime | None:
         if len(raw) == 16 and _FIXED_SLASHED.fullmatch(raw):
             day = raw[:10]
             ymd = self.days.get(day)
             if ymd is None:
-                if self.witness is not None:
-                    self.witness(raw)
                 a, b = int(raw[0:2]), int(raw[3:5])
                 month, dom = (a, b) if self.order == "mdy" else (b, a)
                 ymd = (int(raw[6:10]), month, dom)
@@ -496,8 +519,6 @@ class DatetimeReader:
                 return datetime(*ymd, int(raw[11:13]), int(raw[14:16]), tzinfo=self.tz)
             except ValueError:
                 pass  # the general path words the error
-        elif self.witness is not None:
-            self.witness(raw)
         return parse_datetime(raw, self.order, self.tz)
 
 
@@ -583,7 +604,7 @@ def latest_year(month: int, day: int, today: date) -> int:
                 return year
         except ValueError:
             continue
-    raise CellError(f"Ngày không hợp lệ / invalid date: {day}/{month}")
+    raise CellError(_("Ngày không hợp lệ: %(value)s", value=f"{day}/{month}"))
 
 
 def midnight(d: date, tz: tzinfo) -> datetime:

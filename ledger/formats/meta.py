@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import operator
+import re
 from collections.abc import Callable, Iterator
 from datetime import date
 
@@ -26,10 +27,10 @@ from .base import (
     ExtraReader,
     ExtraValue,
     FileRefused,
-    OrderGuessWrong,
     ParseContext,
     Row,
     RowError,
+    _,
     check_post_id,
     clean_permalink,
     excerpt,
@@ -46,6 +47,24 @@ from .reader import Table
 
 NAME = "meta"
 TITLE = "Meta Business Suite – bài viết Facebook/Instagram (Post ID, Publish time, …)"
+# Rows carry the Page ID (or Instagram account id): the channel is found by it.
+IDENTIFIES_CHANNEL = True
+ROWS_NAME_CHANNEL = False
+
+
+def is_description_row(header: list[str], cells: list[str]) -> bool:
+    """The pre-2023 export's second header row: a sentence describing each metric (the
+    reader skips it)."""
+    if not any(norm_header(h).startswith("lifetime ") for h in header):
+        return False
+    filled = [c.strip() for c in cells if c.strip()]
+    if not filled:
+        return False
+    if any(re.fullmatch(r"[-+0-9.,% ]+", c) for c in filled):
+        return False
+    wordy = sum(1 for c in filled if len(c.split()) >= 3)
+    return wordy * 2 >= len(filled)
+
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "post_id": ("Post ID", "ID bài viết"),
@@ -154,11 +173,6 @@ def detect(header: list[str]) -> bool:
     )
 
 
-def _reduced(raw: str) -> str:
-    """A date cell as the order decision needs it: Meta's own shape cut to its day."""
-    return raw[:10] if len(raw) == 16 and raw[2] == "/" and raw[5] == "/" else raw
-
-
 def _is_original(table: Table) -> bool:
     """Meta's own file (comma-separated UTF-8 CSV): its order is mm/dd unless a date says
     otherwise."""
@@ -169,7 +183,7 @@ def _date_order(table: Table, cols: Columns, ctx: ParseContext) -> str:
     """First pass: decide 'mdy' or 'dmy' for the whole file (see module docstring)."""
     if not cols.has("published"):
         return "mdy"
-    # ``_reduced`` inlined: a set built at C speed, with no call per row.
+    # Meta's own shape cut to its day: a set of a few hundred distinct days.
     distinct = {
         raw[:10] if len(raw) == 16 and raw[2] == "/" and raw[5] == "/" else raw
         for raw in table.column(cols.index["published"])
@@ -178,7 +192,7 @@ def _date_order(table: Table, cols: Columns, ctx: ParseContext) -> str:
 
 
 def _decide_order(distinct: set[str], column: str, original: bool, ctx: ParseContext) -> str:
-    """'mdy' or 'dmy' from the distinct (``_reduced``) date cells of the whole column, or
+    """'mdy' or 'dmy' from the distinct date cells (a day each) of the whole column, or
     ``FileRefused``."""
     first_big = second_big = any_iso = any_slashed = False
     mdy_ok = dmy_ok = True
@@ -220,26 +234,35 @@ def _decide_order(distinct: set[str], column: str, original: bool, ctx: ParseCon
                     mdy_ok = False
                 else:
                     dmy_ok = False
-    redo = (
-        "Hãy xuất lại file từ Meta Business Suite và tải lên nguyên bản (không mở/lưu bằng "
-        "Excel), hoặc nhập bằng mẫu Bantin với ngày dạng dd/mm/yyyy."
-    )
     if any_iso and any_slashed:
         raise FileRefused(
-            f"Cột '{column}' có cả ngày đã bị Excel chuyển đổi và ngày dạng chữ: không biết "
-            f"chắc ngày/tháng. {redo} / Mixed date formats after an Excel re-save.",
+            _(
+                "Cột '%(column)s' có cả ngày đã bị Excel chuyển đổi và ngày dạng chữ: không biết "
+                "chắc ngày/tháng. Hãy xuất lại file từ Meta Business Suite và tải lên nguyên bản "
+                "(không mở/lưu bằng Excel), hoặc nhập bằng mẫu Bantin với ngày dạng dd/mm/yyyy.",
+                column=column,
+            ),
             "ambiguous_dates",
         )
     if not any_slashed:
         return "mdy"
     if first_big and second_big:
         raise FileRefused(
-            f"Cột '{column}' lẫn cả ngày dạng dd/mm và mm/dd. {redo} "
-            "/ The file mixes dd/mm and mm/dd dates.",
+            _(
+                "Cột '%(column)s' lẫn cả ngày dạng dd/mm và mm/dd. Hãy xuất lại file từ Meta "
+                "Business Suite và tải lên nguyên bản (không mở/lưu bằng Excel), hoặc nhập bằng "
+                "mẫu Bantin với ngày dạng dd/mm/yyyy.",
+                column=column,
+            ),
             "ambiguous_dates",
         )
     if first_big:
-        ctx.note(f"{ctx.filename}: ngày đăng đọc theo dạng ngày/tháng/năm (dd/mm/yyyy).")
+        ctx.note(
+            _(
+                "%(file)s: ngày đăng đọc theo dạng ngày/tháng/năm (dd/mm/yyyy).",
+                file=ctx.filename,
+            )
+        )
         return "dmy"
     if second_big or same:
         return "mdy"
@@ -247,57 +270,36 @@ def _decide_order(distinct: set[str], column: str, original: bool, ctx: ParseCon
         return "mdy"
     if mdy_ok != dmy_ok:
         order = "mdy" if mdy_ok else "dmy"
-        label = "tháng/ngày/năm" if order == "mdy" else "ngày/tháng/năm"
-        ctx.note(f"{ctx.filename}: ngày đăng đọc theo dạng {label} (dạng kia rơi vào tương lai).")
+        if order == "mdy":
+            note = _(
+                "%(file)s: ngày đăng đọc theo dạng tháng/ngày/năm (dạng kia rơi vào tương lai).",
+                file=ctx.filename,
+            )
+        else:
+            note = _(
+                "%(file)s: ngày đăng đọc theo dạng ngày/tháng/năm (dạng kia rơi vào tương lai).",
+                file=ctx.filename,
+            )
+        ctx.note(note)
         return order
     raise FileRefused(
-        f"File lưu bằng Excel với ngày dd/mm và mm/dd không phân biệt được (cột '{column}', "
-        f"mọi ngày đều ≤ 12). {redo} / Excel re-saved file: day/month order cannot be told "
-        "apart; export again from Meta or use the Bantin template.",
+        _(
+            "File lưu bằng Excel với ngày dd/mm và mm/dd không phân biệt được (cột "
+            "'%(column)s', mọi ngày đều ≤ 12). Hãy xuất lại file từ Meta Business Suite và tải "
+            "lên nguyên bản (không mở/lưu bằng Excel), hoặc nhập bằng mẫu Bantin với ngày dạng "
+            "dd/mm/yyyy.",
+            column=column,
+        ),
         "ambiguous_dates",
     )
-
-
-class OrderWitness:
-    """The one-pass check of a guessed mm/dd order (``ParseContext.guess_date_order``):
-    collects the column's distinct ``_reduced`` cells as the rows are read, and gives up
-    (``OrderGuessWrong``) at the first date whose first field is above 12, which only
-    dd/mm or a refusal can explain. At the end, ``check`` decides from the whole column
-    exactly as the first pass would have."""
-
-    __slots__ = ("values",)
-
-    def __init__(self) -> None:
-        self.values: set[str] = set()
-
-    def __call__(self, raw: str) -> None:
-        value = _reduced(raw)
-        if value in self.values:
-            return
-        self.values.add(value)
-        fields = slashed_fields(value)
-        if fields is not None and fields[0] > 12:
-            raise OrderGuessWrong
-
-    def check(self, column: str, ctx: ParseContext) -> None:
-        if _decide_order(self.values, column, True, ctx) != "mdy":
-            raise OrderGuessWrong
 
 
 def parse(table: Table, ctx: ParseContext) -> Iterator[Row | RowError]:
     cols = Columns(table.header, ALIASES)
     if not cols.has("post_id"):
-        raise FileRefused("Thiếu cột 'Post ID' / missing column 'Post ID'.", "missing_column")
+        raise FileRefused(_("Thiếu cột '%(column)s'.", column="Post ID"), "missing_column")
     instagram = cols.has("account_id") or cols.has("account_username")
-    # Meta's own file is read in one pass with its own order, checked as it goes. Only a
-    # file whose data follow the header at once: the first pass also reads the rows
-    # before and just after it, which the data rows do not include.
-    witness = (
-        OrderWitness()
-        if ctx.guess_date_order and cols.has("published") and _is_original(table) and table.plain
-        else None
-    )
-    order = "mdy" if witness is not None else _date_order(table, cols, ctx)
+    order = _date_order(table, cols, ctx)
     plan = extras_plan(cols, _KEEP, EXTRA_ALIASES)
     plan = [(i, k) for i, k in plan if i != cols.index.get("lifetime")]
     dec = table.decimal
@@ -330,7 +332,7 @@ def parse(table: Table, ctx: ParseContext) -> Iterator[Row | RowError]:
     ]
     i_seconds = ix.get("seconds_viewed")
     platform_default = "instagram" if instagram else "facebook"
-    read_datetime = DatetimeReader(order, ctx.tz, witness)
+    read_datetime = DatetimeReader(order, ctx.tz)
     read_extra = ExtraReader(dec)
     cached_extra = read_extra.cache.get
     extra_keys = [k for _i, k in plan]
@@ -361,8 +363,6 @@ def parse(table: Table, ctx: ParseContext) -> Iterator[Row | RowError]:
                 key = "seconds_viewed"
                 watch = parse_seconds(cells[i_seconds], dec)
         except CellError as exc:
-            if witness is not None and key == "post_id":
-                witness(cells[i_published])  # the first pass reads every row's date
             yield RowError(line, cols.label(key), str(exc))
             continue
         permalink = clean_permalink(cells[i_permalink])
@@ -410,5 +410,3 @@ def parse(table: Table, ctx: ParseContext) -> Iterator[Row | RowError]:
             watch,
             extras,
         )
-    if witness is not None:
-        witness.check(cols.label("published"), ctx)

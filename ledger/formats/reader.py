@@ -16,19 +16,16 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO, cast
 
-from . import xlsx_book
-from .base import FileRefused, norm_header
+from .base import FileRefused, _, norm_header
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_ROWS = 2_000_000
 HEADER_SEARCH_ROWS = 20
 CHUNK = 1 << 20
 ZIP_MAX_RATIO = 100  # uncompressed / compressed, checked for members over 1 MB
-YOUTUBE_TABLE_NAMES = ("table data.csv", "dữ liệu bảng.csv")
 
 BOM_UTF8 = b"\xef\xbb\xbf"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -69,9 +66,6 @@ class Table:
     delimiter: str | None = None
     decimal: str | None = "."
     member: str | None = None  # the zip member or sheet name read
-    # Data follow the header at once: no row before it (not even ``sep=``), no
-    # description row after it (Meta's pre-2023 layout).
-    plain: bool = False
     _rows: RowStream | None = field(default=None, repr=False)
     _column: Callable[[int], Iterator[str]] | None = field(default=None, repr=False)
 
@@ -95,46 +89,47 @@ class Table:
         return (cells[index] for _line, cells in self.raw_rows())
 
 
+def zip_members() -> set[str]:
+    """The zip members (lower-case names) that some format reads from its zip export."""
+    from . import FORMATS  # late import: the registry imports this module
+
+    return {name for module in FORMATS for name in getattr(module, "ZIP_MEMBERS", ())}
+
+
 def _default_recognise(header: list[str]) -> bool:
     from . import is_known_header  # late import: the registry imports this module
 
     return is_known_header(header)
 
 
-def _looks_old_meta(header: list[str]) -> bool:
-    return any(norm_header(h).startswith("lifetime ") for h in header)
-
-
 def _is_description_row(header: list[str], cells: list[str]) -> bool:
-    """Meta's pre-2023 second header row (a sentence describing each metric)."""
-    if not _looks_old_meta(header):
-        return False
-    filled = [c.strip() for c in cells if c.strip()]
-    if not filled:
-        return False
-    if any(re.fullmatch(r"[-+0-9.,% ]+", c) for c in filled):
-        return False
-    wordy = sum(1 for c in filled if len(c.split()) >= 3)
-    return wordy * 2 >= len(filled)
+    """A row just after the header that describes the columns (a format's quirk)."""
+    from . import is_description_row  # late import: the registry imports this module
+
+    return is_description_row(header, cells)
 
 
-def _refuse_unknown(first_rows: list[list[str]]) -> FileRefused:
+def refuse_unknown(first_rows: list[list[str]]) -> FileRefused:
     from . import FORMAT_TITLES
 
     for row in first_rows:
         if [norm_header(c) for c in row[:2]] in (["date", "primary"], ["ngày", "chính"]):
             return FileRefused(
-                "Đây là file số liệu theo ngày của cả Trang, không phải số liệu từng bài viết. "
-                "Trong Meta Business Suite hãy vào Thông tin chi tiết → Nội dung và xuất "
-                "'Bài viết' (post-level). / This is a page-level daily export; export the "
-                "post-level content table instead.",
+                _(
+                    "Đây là file số liệu theo ngày của cả Trang, không phải số liệu từng bài "
+                    "viết. Trong Meta Business Suite hãy vào Thông tin chi tiết → Nội dung và "
+                    "xuất 'Bài viết' (post-level)."
+                ),
                 "page_level",
             )
     seen = ", ".join(c.strip()[:30] for c in (first_rows[0] if first_rows else [])[:8])
     return FileRefused(
-        "Không nhận ra định dạng file (không tìm thấy dòng tiêu đề cột quen thuộc). "
-        f"Các định dạng được hỗ trợ: {'; '.join(FORMAT_TITLES)}. "
-        f"Dòng đầu của file: {seen or '(trống)'}. / Unrecognised file: no known header row.",
+        _(
+            "Không nhận ra định dạng file (không tìm thấy dòng tiêu đề cột quen thuộc). Các "
+            "định dạng được hỗ trợ: %(formats)s. Dòng đầu của file: %(first)s.",
+            formats="; ".join(FORMAT_TITLES),
+            first=seen or "—",
+        ),
         "unknown_header",
     )
 
@@ -163,7 +158,7 @@ class _Filter(io.RawIOBase):
         super().close()
 
 
-class _Capped(_Filter):
+class Capped(_Filter):
     """Counts bytes read from a stream and refuses beyond ``cap``."""
 
     def __init__(self, inner: IO[bytes], cap: int) -> None:
@@ -174,38 +169,45 @@ class _Capped(_Filter):
     def check(self, data: bytes) -> None:
         self.count += len(data)
         if self.count > self.cap:
-            raise FileRefused("File giải nén quá lớn / uncompressed data too large.", "too_big")
+            raise FileRefused(_("File giải nén quá lớn."), "too_big")
 
 
-def _check_zip(zf: zipfile.ZipFile, max_uncompressed: int) -> None:
+def check_zip(zf: zipfile.ZipFile, max_uncompressed: int) -> None:
     total = 0
     for info in zf.infolist():
         total += info.file_size
         if info.flag_bits & 0x1:
-            raise FileRefused("File zip có mật khẩu / encrypted zip is not supported.", "zip")
+            raise FileRefused(_("File zip có mật khẩu: không mở được."), "zip")
         if info.file_size > (1 << 20) and info.file_size > ZIP_MAX_RATIO * max(
             info.compress_size, 1
         ):
             raise FileRefused(
-                f"File zip bất thường (tỉ lệ nén quá cao ở {info.filename!r}) – có thể là "
-                "zip bomb. / Suspicious compression ratio, file refused.",
+                _(
+                    "File zip bất thường (tỉ lệ nén quá cao ở %(member)s): không mở.",
+                    member=repr(info.filename),
+                ),
                 "too_big",
             )
     if total > max_uncompressed:
         raise FileRefused(
-            f"File giải nén quá lớn ({total // (1 << 20)} MB > "
-            f"{max_uncompressed // (1 << 20)} MB). / Uncompressed size too large.",
+            _(
+                "File giải nén quá lớn (%(size)s MB > %(cap)s MB).",
+                size=total // (1 << 20),
+                cap=max_uncompressed // (1 << 20),
+            ),
             "too_big",
         )
 
 
-def _open_zip(path: Path) -> zipfile.ZipFile:
+def open_zip(path: Path) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise FileRefused(
-            f"File zip/xlsx bị hỏng, không mở được ({exc}). Hãy tải lại file gốc. "
-            "/ Corrupt zip or xlsx file.",
+            _(
+                "File zip/xlsx bị hỏng, không mở được (%(error)s). Hãy tải lại file gốc.",
+                error=str(exc),
+            ),
             "corrupt",
         ) from None
 
@@ -225,9 +227,7 @@ def _sniff_bom(head: bytes) -> str | None:
             return "utf-16-le"
         if even > len(head) // 4 and odd == 0:
             return "utf-16-be"
-        raise FileRefused(
-            "File không phải văn bản CSV (có byte nhị phân). / Not a text/CSV file.", "encoding"
-        )
+        raise FileRefused(_("File không phải văn bản CSV (có byte nhị phân)."), "encoding")
     return None
 
 
@@ -287,20 +287,22 @@ def _scan(
 
 def _mojibake(sample: str) -> FileRefused:
     return FileRefused(
-        "File bị lỗi phông chữ (mojibake, ví dụ 'Ã¡' thay cho 'á'): file UTF-8 đã bị "
-        "mở hoặc lưu lại bằng bảng mã khác. Hãy tải lại file gốc từ nền tảng, hoặc "
-        "trong Excel chọn Lưu thành 'CSV UTF-8 (Comma delimited)'. "
-        f"Đoạn lỗi: {sample!r}. / The text is garbled (mojibake); export again "
-        "or save as 'CSV UTF-8'.",
+        _(
+            "File bị lỗi phông chữ (mojibake, ví dụ 'Ã¡' thay cho 'á'): file UTF-8 đã bị "
+            "mở hoặc lưu lại bằng bảng mã khác. Hãy tải lại file gốc từ nền tảng, hoặc "
+            "trong Excel chọn Lưu thành 'CSV UTF-8 (Comma delimited)'. Đoạn lỗi: %(sample)s.",
+            sample=repr(sample),
+        ),
         "mojibake",
     )
 
 
 def _undecodable() -> FileRefused:
     return FileRefused(
-        "Không đọc được bảng mã của file (không phải UTF-8/UTF-16). Hãy xuất lại từ nền "
-        "tảng hoặc trong Excel lưu thành 'CSV UTF-8 (Comma delimited)'. / Unknown text "
-        "encoding; save the file as 'CSV UTF-8'.",
+        _(
+            "Không đọc được bảng mã của file (không phải UTF-8/UTF-16). Hãy xuất lại từ nền "
+            "tảng hoặc trong Excel lưu thành 'CSV UTF-8 (Comma delimited)'."
+        ),
         "encoding",
     )
 
@@ -344,7 +346,7 @@ def _detect_encoding(opener: Opener) -> tuple[str, int, Opener]:
     with opener() as stream:
         head = stream.read(4096)
     if not head.strip(b" \t\r\n" + BOM_UTF8):
-        raise FileRefused("File rỗng / the file is empty.", "empty")
+        raise FileRefused(_("File rỗng."), "empty")
     bom = _sniff_bom(head)
     for encoding in [bom] if bom else ["utf-8", "cp1258", "cp1252"]:
         ok, scanner, sample, complete = _scan(opener, encoding, limit=CHUNK if bom else None)
@@ -355,7 +357,7 @@ def _detect_encoding(opener: Opener) -> tuple[str, int, Opener]:
         if sample is not None:
             raise _mojibake(sample)
         if not scanner.has_text:
-            raise FileRefused("File rỗng / the file is empty.", "empty")
+            raise FileRefused(_("File rỗng."), "empty")
         if complete:
             return encoding, scanner.newlines, opener
 
@@ -422,16 +424,18 @@ def _csv_records(
                 yield start, offset + prev, cells
         except csv.Error as exc:
             raise FileRefused(
-                f"File CSV bị lỗi ở dòng {offset + prev + 1}: {exc}. / Malformed CSV.",
+                _(
+                    "File CSV bị lỗi ở dòng %(line)s: %(error)s.",
+                    line=offset + prev + 1,
+                    error=str(exc),
+                ),
                 "corrupt",
             ) from None
         except UnicodeDecodeError:
-            raise FileRefused(
-                "File đổi bảng mã giữa chừng / the file's encoding is inconsistent.", "encoding"
-            ) from None
+            raise FileRefused(_("File đổi bảng mã giữa chừng."), "encoding") from None
 
 
-def _open_csv(
+def open_csv(
     opener: Opener,
     filename: str,
     recognise: Recognise,
@@ -451,7 +455,7 @@ def _open_csv(
 
     header: list[str] | None = None
     header_line = 0
-    data_after = header_end = 0
+    data_after = 0
     seen: list[list[str]] = []
     records = _csv_records(opener, encoding, delimiter, skip_first)
     try:
@@ -462,7 +466,6 @@ def _open_csv(
             if header is None:
                 if recognise(cells):
                     header, header_line, data_after = cells, start, end
-                    header_end = end
                     continue
                 seen.append(cells)
                 if len(seen) >= HEADER_SEARCH_ROWS:
@@ -474,7 +477,7 @@ def _open_csv(
     finally:
         records.close()
     if header is None:
-        raise _refuse_unknown(seen)
+        raise refuse_unknown(seen)
     if newlines > max_rows + data_after:
         total = sum(
             1
@@ -482,7 +485,7 @@ def _open_csv(
             if s > data_after and any(x.strip() for x in c)
         )
         if total > max_rows:
-            raise _too_many(max_rows)
+            raise too_many_rows(max_rows)
     width = len(header)
     decimal = "," if delimiter == ";" else ("." if delimiter == "," else None)
 
@@ -507,7 +510,7 @@ def _open_csv(
                         cells = [c.replace("\x00", "") for c in cells]
                     count += 1
                     if count > max_rows:
-                        raise _too_many(max_rows)
+                        raise too_many_rows(max_rows)
                     if normalise:
                         joined = "\x1f".join(cells)
                         if not (joined.isascii() or unicodedata.is_normalized("NFC", joined)):
@@ -517,12 +520,16 @@ def _open_csv(
                     yield start, cells
             except csv.Error as exc:
                 raise FileRefused(
-                    f"File CSV bị lỗi ở dòng {offset + prev + 1}: {exc}. / Malformed CSV.",
+                    _(
+                        "File CSV bị lỗi ở dòng %(line)s: %(error)s.",
+                        line=offset + prev + 1,
+                        error=str(exc),
+                    ),
                     "corrupt",
                 ) from None
             except UnicodeDecodeError:
                 raise FileRefused(
-                    "File đổi bảng mã giữa chừng / the file's encoding is inconsistent.",
+                    _("File đổi bảng mã giữa chừng."),
                     "encoding",
                 ) from None
 
@@ -537,10 +544,12 @@ def _open_csv(
                         # As the rows are read: PostgreSQL cannot store NUL.
                         yield cell.replace("\x00", "") if "\x00" in cell else cell
             except csv.Error as exc:
-                raise FileRefused(f"File CSV bị lỗi: {exc}. / Malformed CSV.", "corrupt") from None
+                raise FileRefused(
+                    _("File CSV bị lỗi: %(error)s.", error=str(exc)), "corrupt"
+                ) from None
             except UnicodeDecodeError:
                 raise FileRefused(
-                    "File đổi bảng mã giữa chừng / the file's encoding is inconsistent.",
+                    _("File đổi bảng mã giữa chừng."),
                     "encoding",
                 ) from None
 
@@ -552,7 +561,6 @@ def _open_csv(
         kind="csv",
         filename=filename,
         header_line=header_line,
-        plain=header_line == 1 and data_after == header_end,
         delimiter=delimiter,
         decimal=decimal,
         member=member,
@@ -561,136 +569,13 @@ def _open_csv(
     )
 
 
-def _too_many(max_rows: int) -> FileRefused:
+def too_many_rows(max_rows: int) -> FileRefused:
     return FileRefused(
-        f"File có quá nhiều dòng (tối đa {max_rows:,}). Hãy chia nhỏ file. "
-        "/ Too many rows; split the file.",
+        _(
+            "File có quá nhiều dòng (tối đa %(max)s). Hãy chia nhỏ file.",
+            max=f"{max_rows:,}".replace(",", "."),
+        ),
         "too_many_rows",
-    )
-
-
-# --------------------------------------------------------------------------- xlsx
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < 2**53:
-            return str(int(value))
-        return repr(value)
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=None).isoformat(sep=" ")
-    if isinstance(value, date | time):
-        return value.isoformat()
-    text = str(value)
-    return text if text.isascii() else unicodedata.normalize("NFC", text)
-
-
-def _load_workbook(path: Path, filename: str):  # type: ignore[no-untyped-def]
-    try:
-        return xlsx_book.load_workbook(path, filename)
-    except FileRefused:
-        raise
-    except Exception as exc:  # openpyxl raises many kinds on damaged files
-        raise FileRefused(
-            f"File Excel (.xlsx) bị hỏng, không mở được ({type(exc).__name__}). Hãy lưu lại "
-            "file bằng Excel hoặc xuất lại. / Corrupt .xlsx file.",
-            "corrupt",
-        ) from None
-
-
-def _open_xlsx(path: Path, filename: str, recognise: Recognise, max_rows: int, cap: int) -> Table:
-    with _open_zip(path) as zf:
-        _check_zip(zf, cap)
-    wb = _load_workbook(path, filename)
-    found: tuple[str, int, list[str]] | None = None
-    seen: list[list[str]] = []
-    try:
-        for ws in wb.worksheets:
-            for n, values in enumerate(ws.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)):
-                cells = [_cell_text(v) for v in values]
-                if not any(c.strip() for c in cells):
-                    continue
-                if recognise(cells):
-                    found = (ws.title, n + 1, cells)
-                    break
-                if len(seen) < HEADER_SEARCH_ROWS:
-                    seen.append(cells)
-            if found:
-                if (ws.max_row or 0) > max_rows + found[1]:
-                    raise _too_many(max_rows)
-                break
-    except FileRefused:
-        raise
-    except Exception as exc:
-        raise FileRefused(
-            f"File Excel (.xlsx) bị hỏng ({type(exc).__name__}). / Corrupt .xlsx file.",
-            "corrupt",
-        ) from None
-    finally:
-        wb.close()
-    if found is None:
-        raise _refuse_unknown(seen)
-    sheet, header_row, raw_header = found
-    while raw_header and not raw_header[-1].strip():
-        raw_header.pop()
-    width = len(raw_header)
-
-    def rows(normalise: bool) -> Iterator[tuple[int, list[str]]]:
-        book = _load_workbook(path, filename)
-        count = 0
-        try:
-            ws = book[sheet]
-            for n, values in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True)):
-                cells = [_cell_text(v) for v in values[:width]]
-                if not any(c.strip() for c in cells):
-                    continue
-                count += 1
-                if count > max_rows:
-                    raise _too_many(max_rows)
-                joined = "\x1f".join(cells)
-                if not joined.isascii() and MOJIBAKE.search(joined):
-                    raise FileRefused(
-                        "File bị lỗi phông chữ (mojibake, ví dụ 'Ã¡' thay cho 'á') ở dòng "
-                        f"{header_row + 1 + n}. Hãy xuất lại file gốc từ nền tảng. "
-                        "/ Garbled text (mojibake); export the file again.",
-                        "mojibake",
-                    )
-                if len(cells) < width:
-                    cells += [""] * (width - len(cells))
-                yield header_row + 1 + n, cells
-        except FileRefused:
-            raise
-        except Exception as exc:
-            raise FileRefused(
-                f"File Excel (.xlsx) bị hỏng ({type(exc).__name__}). / Corrupt .xlsx file.",
-                "corrupt",
-            ) from None
-        finally:
-            book.close()
-
-    header = [h.strip() for h in raw_header]
-    if MOJIBAKE.search("\x1f".join(header)):
-        raise FileRefused(
-            "Tiêu đề cột bị lỗi phông chữ (mojibake). Hãy xuất lại file gốc. / Garbled header.",
-            "mojibake",
-        )
-    return Table(
-        header=header,
-        encoding="xlsx",
-        dialect=f"xlsx sheet {sheet!r}",
-        kind="xlsx",
-        filename=filename,
-        header_line=header_row,
-        delimiter=None,
-        decimal=".",
-        member=sheet,
-        _rows=rows,
     )
 
 
@@ -717,108 +602,38 @@ def open_table(
         with path.open("rb") as fh:
             head = fh.read(8)
     except OSError as exc:
-        raise FileRefused(f"Không đọc được file / cannot read the file: {exc}", "corrupt") from None
+        raise FileRefused(_("Không đọc được file: %(error)s", error=str(exc)), "corrupt") from None
     if size == 0:
-        raise FileRefused("File rỗng / the file is empty.", "empty")
+        raise FileRefused(_("File rỗng."), "empty")
     lower = filename.lower()
     if head.startswith(OLE_MAGIC) or lower.endswith(".xls"):
         raise FileRefused(
-            "File Excel cũ (.xls) không được hỗ trợ: hãy mở bằng Excel và lưu thành .xlsx hoặc "
-            "'CSV UTF-8'. / Legacy .xls is not supported; save as .xlsx or CSV UTF-8.",
+            _(
+                "File Excel cũ (.xls) không được hỗ trợ: hãy mở bằng Excel và lưu thành .xlsx "
+                "hoặc 'CSV UTF-8'."
+            ),
             "xls",
         )
     if head.startswith(ZIP_MAGIC) or lower.endswith((".zip", ".xlsx", ".xlsm")):
         if not head.startswith(ZIP_MAGIC):
             raise FileRefused(
-                "File .xlsx/.zip bị hỏng (không phải file nén hợp lệ). Hãy tải lại file gốc. "
-                "/ Corrupt .xlsx or .zip file.",
+                _("File .xlsx/.zip bị hỏng (không phải file nén hợp lệ). Hãy tải lại file gốc."),
                 "corrupt",
             )
-        with _open_zip(path) as zf:
+        with open_zip(path) as zf:
             names = zf.namelist()
-            _check_zip(zf, max_uncompressed)
+            check_zip(zf, max_uncompressed)
         if "xl/workbook.xml" in names:
-            return _open_xlsx(path, filename, recognise, max_rows, max_uncompressed)
-        return _open_youtube_zip(path, filename, names, recognise, max_rows, max_uncompressed)
+            from .xlsx_table import open_xlsx  # late import: it builds on this module
+
+            return open_xlsx(path, filename, recognise, max_rows, max_uncompressed)
+        from .zip_table import open_zip_member  # late import: it builds on this module
+
+        return open_zip_member(path, filename, names, recognise, max_rows, max_uncompressed)
 
     # A plain CSV is not size-capped here (a 1M-row Meta export is ~300 MB): the upload
     # limit belongs to the web layer, and rows are capped by max_rows.
     def opener() -> IO[bytes]:
         return path.open("rb")
 
-    return _open_csv(opener, filename, recognise, max_rows)
-
-
-def _open_youtube_zip(
-    path: Path,
-    filename: str,
-    names: list[str],
-    recognise: Recognise,
-    max_rows: int,
-    cap: int,
-) -> Table:
-    wanted = [
-        n
-        for n in names
-        if unicodedata.normalize("NFC", n.rsplit("/", 1)[-1]).lower() in YOUTUBE_TABLE_NAMES
-    ]
-    if not wanted:
-        raise FileRefused(
-            "File zip này không phải bản xuất YouTube Studio (không có 'Table data.csv'). "
-            "Với các nền tảng khác, hãy giải nén và tải lên file .csv/.xlsx bên trong. "
-            "/ Only YouTube Studio zips (with 'Table data.csv') are accepted; unzip other "
-            "archives and upload the CSV.",
-            "zip",
-        )
-    member = wanted[0]
-
-    @contextlib.contextmanager
-    def _member() -> Iterator[IO[bytes]]:
-        zf = _open_zip(path)
-        try:
-            try:
-                inner = zf.open(member)
-            except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
-                raise FileRefused(f"File zip bị hỏng ({exc}). / Corrupt zip.", "corrupt") from None
-            capped = _Capped(inner, cap)
-            buffered = io.BufferedReader(capped, CHUNK)
-            try:
-                yield buffered
-            finally:
-                buffered.close()
-        except (zipfile.BadZipFile, EOFError, OSError) as exc:
-            raise FileRefused(f"File zip bị hỏng ({exc}). / Corrupt zip.", "corrupt") from None
-        finally:
-            zf.close()
-
-    def opener() -> IO[bytes]:
-        return cast(IO[bytes], _ZipMemberStream(_member))
-
-    return _open_csv(opener, filename, recognise, max_rows, member=member)
-
-
-class _ZipMemberStream(io.RawIOBase):
-    """A file-like wrapper that owns the zip context manager (so ``with opener()`` works)."""
-
-    def __init__(self, factory: Callable[[], contextlib.AbstractContextManager[IO[bytes]]]):
-        self._cm = factory()
-        self._stream = self._cm.__enter__()
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
-        try:
-            data = self._stream.read(len(buffer))
-        except FileRefused:
-            raise
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
-            raise FileRefused(f"File zip bị hỏng ({exc}). / Corrupt zip.", "corrupt") from None
-        buffer[: len(data)] = data
-        return len(data)
-
-    def close(self) -> None:
-        if not self.closed:
-            with contextlib.suppress(Exception):
-                self._cm.__exit__(None, None, None)
-        super().close()
+    return open_csv(opener, filename, recognise, max_rows)

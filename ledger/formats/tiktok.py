@@ -20,6 +20,7 @@ from .base import (
     ParseContext,
     Row,
     RowError,
+    _,
     excerpt,
     extra_value,
     extras_plan,
@@ -34,6 +35,9 @@ from .reader import Table
 
 NAME = "tiktok"
 TITLE = "TikTok Studio – Tải dữ liệu, Content.csv (Video link, Post time, Total views, …)"
+# Rows carry the account handle: the channel is found by it.
+IDENTIFIES_CHANNEL = True
+ROWS_NAME_CHANNEL = False
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "link": ("Video link", "Liên kết video", "Link video"),
@@ -80,14 +84,14 @@ def parse_post_date(raw: str, ctx: ParseContext) -> tuple[datetime | None, bool]
                 return midnight(date(int(m.group(3)), month, day), ctx.tz), False
             return midnight(date(latest_year(month, day, ctx.today), month, day), ctx.tz), True
         except ValueError:
-            raise CellError(f"Ngày không hợp lệ / invalid date: {text[:40]!r}") from None
+            raise CellError(_("Ngày không hợp lệ: %(value)s", value=repr(text[:40]))) from None
     return parse_datetime(text, "dmy", ctx.tz), False
 
 
 def parse(table: Table, ctx: ParseContext) -> Iterator[Row | RowError]:
     cols = Columns(table.header, ALIASES)
     if not cols.has("link"):
-        raise FileRefused("Thiếu cột 'Video link' / missing column 'Video link'.", "missing_column")
+        raise FileRefused(_("Thiếu cột '%(column)s'.", column="Video link"), "missing_column")
     ix = cols.index
     dec = table.decimal
     plan = extras_plan(cols, {}, EXTRA_ALIASES)
@@ -110,8 +114,11 @@ def parse(table: Table, ctx: ParseContext) -> Iterator[Row | RowError]:
             m = _LINK.search(link)
             if not m:
                 raise CellError(
-                    "Thiếu hoặc sai liên kết video (cần dạng tiktok.com/@tài_khoản/video/số) "
-                    f"/ missing or invalid video link: {link[:80]!r}"
+                    _(
+                        "Thiếu hoặc sai liên kết video (cần dạng tiktok.com/@tài_khoản/video/số): "
+                        "%(value)s",
+                        value=repr(link[:80]),
+                    )
                 )
             key = "published"
             published, guessed = parse_post_date(cols.get(cells, "published"), ctx)
@@ -124,9 +131,12 @@ def parse(table: Table, ctx: ParseContext) -> Iterator[Row | RowError]:
         if guessed and not noted:
             noted = True
             ctx.note(
-                f"{ctx.filename}: ngày đăng TikTok không có năm – đã lấy năm gần nhất không sau "
-                f"ngày nhập {ctx.today:%d/%m/%Y}. / TikTok dates have no year: the latest date "
-                "not after the import day was used."
+                _(
+                    "%(file)s: ngày đăng TikTok không có năm – đã lấy năm gần nhất không sau "
+                    "ngày nhập %(today)s.",
+                    file=ctx.filename,
+                    today=f"{ctx.today:%d/%m/%Y}",
+                )
             )
         handle, kind, video_id = m.group(1).lower(), m.group(2).lower(), m.group(3)
         extras: dict[str, ExtraValue] = {}

@@ -19,6 +19,7 @@ from .base import (
     ParseContext,
     Row,
     RowError,
+    _,
     check_post_id,
     excerpt,
     extra_value,
@@ -36,6 +37,11 @@ from .reader import Table
 
 NAME = "youtube"
 TITLE = "YouTube Studio – Chế độ nâng cao, Xuất chế độ xem hiện tại (Table data.csv / .zip)"
+# No channel identity in the file: the user picks the channel.
+IDENTIFIES_CHANNEL = False
+ROWS_NAME_CHANNEL = False
+# Its zip export holds the table under one of these names (case ignored).
+ZIP_MEMBERS = ("table data.csv", "dữ liệu bảng.csv")
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "content": ("Content", "Nội dung"),
@@ -103,20 +109,20 @@ def parse_publish_date(raw: str, ctx: ParseContext) -> datetime | None:
                 return midnight(date(int(m.group(3)), month, int(m.group(2))), ctx.tz)
             except ValueError:
                 pass
-        raise CellError(f"Ngày không hợp lệ / invalid date: {text[:40]!r}")
+        raise CellError(_("Ngày không hợp lệ: %(value)s", value=repr(text[:40])))
     m = _VI_DATE.fullmatch(text)
     if m:
         try:
             return midnight(date(int(m.group(3)), int(m.group(2)), int(m.group(1))), ctx.tz)
         except ValueError:
-            raise CellError(f"Ngày không hợp lệ / invalid date: {text[:40]!r}") from None
+            raise CellError(_("Ngày không hợp lệ: %(value)s", value=repr(text[:40]))) from None
     return parse_datetime(text, "dmy", ctx.tz)
 
 
 def parse(table: Table, ctx: ParseContext) -> Iterator[Row | RowError]:
     cols = Columns(table.header, ALIASES)
     if not cols.has("content"):
-        raise FileRefused("Thiếu cột 'Content' / missing column 'Content'.", "missing_column")
+        raise FileRefused(_("Thiếu cột '%(column)s'.", column="Content"), "missing_column")
     ix = cols.index
     dec = table.decimal
     plan = extras_plan(cols, {}, EXTRA_ALIASES)

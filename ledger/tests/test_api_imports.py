@@ -89,11 +89,11 @@ def test_a_file_imported_while_this_one_waited_is_answered_as_a_duplicate(
 ) -> None:
     """The race made deterministic: the same file is imported in full between this import's
     duplicate check and its write (both databases)."""
-    from ledger import services
+    from ledger.ingest import imports
 
     make_channel(world.commune_a, "tiktok", "xacoto.official")
     reporter = world.users_a["reporter"]
-    original = services._run_ingest
+    original = imports.ingest_rows
     first: list[Any] = []
 
     def overtaken(**kwargs: Any) -> Any:
@@ -102,7 +102,7 @@ def test_a_file_imported_while_this_one_waited_is_answered_as_a_duplicate(
             first[0] = _post(Client(), reporter, TIKTOK.name, TIKTOK.read_bytes())
         return original(**kwargs)
 
-    monkeypatch.setattr(services, "_run_ingest", overtaken)
+    monkeypatch.setattr(imports, "ingest_rows", overtaken)
     response = _post(client, reporter, TIKTOK.name, TIKTOK.read_bytes())
     assert first[0].status_code == 201
     assert response.status_code == 200, response.content
@@ -114,13 +114,13 @@ def test_a_file_imported_while_this_one_waited_is_answered_as_a_duplicate(
 def test_the_same_posts_sent_twice_at_once_are_one_batch(
     world: Any, client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ledger import services
+    from ledger.ingest import imports
 
     channel = make_channel(world.commune_a, "tiktok", "xacoto.official")
     reporter = world.users_a["reporter"]
     headers = {"Authorization": f"Bearer {_token(reporter)}"}
     payload = {"channel": channel.pk, "posts": [{"post_id": "1", "content_type": "video"}]}
-    original = services._run_ingest
+    original = imports.ingest_rows
     first: list[Any] = []
 
     def overtaken(**kwargs: Any) -> Any:
@@ -131,7 +131,7 @@ def test_the_same_posts_sent_twice_at_once_are_one_batch(
             )
         return original(**kwargs)
 
-    monkeypatch.setattr(services, "_run_ingest", overtaken)
+    monkeypatch.setattr(imports, "ingest_rows", overtaken)
     response = client.post("/api/posts", payload, content_type="application/json", headers=headers)
     assert first[0].status_code == 201
     assert response.status_code == 200 and response.json()["duplicate"] is True
@@ -143,13 +143,13 @@ def test_the_same_posts_sent_twice_at_once_are_one_batch(
 def test_three_identical_api_imports_at_once(world: Any) -> None:
     """Three requests past the duplicate check together (a barrier), then racing for the
     channel: one imports, the others answer with its batch, none fails."""
-    from ledger import services
+    from ledger.ingest import imports
 
     make_channel(world.commune_a, "tiktok", "xacoto.official")
     token = _token(world.users_a["reporter"])
     data = TIKTOK.read_bytes()
     barrier = threading.Barrier(3, timeout=10)
-    original = services._run_ingest
+    original = imports.ingest_rows
     answers: list[Any] = []
 
     def together(**kwargs: Any) -> Any:
@@ -168,7 +168,7 @@ def test_three_identical_api_imports_at_once(world: Any) -> None:
         finally:
             connections.close_all()
 
-    services._run_ingest = together  # type: ignore[assignment]
+    imports.ingest_rows = together  # type: ignore[assignment]
     try:
         threads = [threading.Thread(target=send) for _ in range(3)]
         for t in threads:
@@ -176,7 +176,7 @@ def test_three_identical_api_imports_at_once(world: Any) -> None:
         for t in threads:
             t.join(60)
     finally:
-        services._run_ingest = original  # type: ignore[assignment]
+        imports.ingest_rows = original  # type: ignore[assignment]
     assert sorted(a.status_code for a in answers) == [200, 200, 201], [a.content for a in answers]
     bodies = [json.loads(a.content) for a in answers]
     assert len({b["batch"] for b in bodies}) == 1

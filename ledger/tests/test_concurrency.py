@@ -14,6 +14,7 @@ import pytest
 from django.db import connection, connections
 
 from ledger import services
+from ledger.ingest import aggregate
 from ledger.tests.test_import import assert_stats_match
 from reports.tests.factories import add_posts, at, channel
 
@@ -25,10 +26,10 @@ pytestmark = [
 
 def run_together(targets: list[Callable[[], Any]], meet_at: str) -> list[BaseException]:
     """Run ``targets`` in threads; each waits for the others on entering ``meet_at``
-    (a function of ledger.services), for at most 3 s (a writer blocked on a lock never
+    (a function of ledger.ingest.aggregate), for at most 3 s (a writer blocked on a lock never
     arrives: that is the point)."""
     barrier = threading.Barrier(len(targets), timeout=3)
-    original = getattr(services, meet_at)
+    original = getattr(aggregate, meet_at)
     errors: list[BaseException] = []
 
     def meet(*args: Any, **kwargs: Any) -> Any:
@@ -46,7 +47,7 @@ def run_together(targets: list[Callable[[], Any]], meet_at: str) -> list[BaseExc
         finally:
             connections.close_all()
 
-    setattr(services, meet_at, meet)
+    setattr(aggregate, meet_at, meet)
     try:
         threads = [threading.Thread(target=run, args=(t,)) for t in targets]
         for t in threads:
@@ -54,7 +55,7 @@ def run_together(targets: list[Callable[[], Any]], meet_at: str) -> list[BaseExc
         for t in threads:
             t.join(30)
     finally:
-        setattr(services, meet_at, original)
+        setattr(aggregate, meet_at, original)
     return errors
 
 
@@ -77,7 +78,7 @@ def test_sibling_imports_create_the_same_province_rows_at_once(world: Any) -> No
             lambda: add_posts(admin, page_a, [{"published_at": at(2026, 2, 3)}]),
             lambda: add_posts(admin, page_b, [{"published_at": at(2026, 2, 4)}]),
         ],
-        "_write_rollup",
+        "write_rollup",
     )
     assert not errors, errors
     assert_stats_match()
@@ -92,7 +93,7 @@ def test_an_unlock_and_an_import_of_the_same_month_do_not_both_move_the_form(wor
             lambda: add_posts(admin, page, [{"published_at": at(2026, 2, 3), "reach": 1}]),
             lambda: services.monthly_form_unlock(acting_user=admin, form=form),
         ],
-        "_apply_stat_deltas",
+        "apply_stat_deltas",
     )
     assert not errors, errors
     assert_stats_match()

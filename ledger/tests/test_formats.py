@@ -236,7 +236,7 @@ def test_bad_rows_lines_and_fields() -> None:
         (9, "Views"),
         (11, "Post ID"),
     ]
-    assert "âm" in errors[0].message and "negative" in errors[0].message
+    assert "âm" in errors[0].message and " / " not in errors[0].message  # one language
     assert "Excel" in errors[5].message
     assert [r.line for r in rows] == [2, 8, 12]
     assert rows[1].views == 1234 and rows[1].reach is None
@@ -452,13 +452,11 @@ def _big_bom_file(tmp_path: Path, tail: bytes, *, rows: int = 15_000) -> Path:
 def test_a_late_fault_in_a_big_bom_file_refuses_it_while_reading(
     tmp_path: Path, tail: bytes, code: str
 ) -> None:
-    """A file with a byte-order mark has one possible encoding: rows flow at once and the
-    rest of the file is checked as it is read (the import is one transaction)."""
+    """A file with a byte-order mark has one possible encoding: only its first MiB is
+    decoded up front, and the rest of the file is checked as it is read (by the date
+    order's pass over the column, before any row; the import is one transaction)."""
     path = _big_bom_file(tmp_path, tail)
-    ctx = ParseContext(path.name, TODAY, guess_date_order=True)  # no first pass: as imported
-    _name, items = parse_file(path, path.name, ctx)
-    first = next(iter(items))
-    assert isinstance(first, Row) and first.post_id == "1_0"
+    _name, items = parse_file(path, path.name, ParseContext(path.name, TODAY))
     with pytest.raises(FileRefused) as info:
         list(items)
     assert info.value.code == code

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from pathlib import Path
@@ -66,16 +67,8 @@ def assert_stats_match() -> None:
     assert orphan_snapshots() == 0
 
 
-@pytest.mark.parametrize("parser", ["in-process", "child-process"])
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_shared_fixture_imports_to_expected_totals(
-    world: Any, name: str, parser: str, settings: Any
-) -> None:
-    # "child-process": parsed by ledger/formats/parallel.py, as files of 4 MB and more are.
-    settings.BANTIN = {
-        **settings.BANTIN,
-        "IMPORT_PARALLEL_BYTES": 0 if parser != "in-process" else -1,
-    }
+def test_shared_fixture_imports_to_expected_totals(world: Any, name: str) -> None:
     spec = EXPECTED[name]
     channel = channel_for(world, name)
     args = [] if spec["platform"] in ("facebook", "tiktok") else ["--channel", str(channel.pk)]
@@ -265,21 +258,12 @@ def test_rejected_rows_are_accounted(world: Any) -> None:
         assert error["line"] > 1 and error["field"] and error["message"]
 
 
-@pytest.mark.parametrize("parser", ["in-process", "child-process"])
-def test_a_dd_mm_file_read_again_after_the_guess_is_written_once(
-    world: Any, parser: str, settings: Any, tmp_path: Path
-) -> None:
-    """Meta's own (comma, UTF-8) file is read in one pass as mm/dd; a late date above 12
-    in the first field rolls that back and the file is read again as dd/mm."""
+def test_a_dd_mm_meta_file_is_read_as_dd_mm(world: Any, tmp_path: Path) -> None:
+    """Meta's own (comma, UTF-8) file is mm/dd unless a date says otherwise: one date
+    above 12 in the first field, late in the file, makes the whole file dd/mm."""
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from ledger.tests.test_date_guess import meta_csv
-
-    settings.BANTIN = {
-        **settings.BANTIN,
-        "IMPORT_PARALLEL_BYTES": 0 if parser != "in-process" else -1,
-    }
     channel = make_channel(world.commune_a, "facebook", "x", external_id="1")
     path = tmp_path / "meta.csv"
     path.write_bytes(meta_csv(["01/02/2026 08:00"] * 2500 + ["25/03/2026 09:00"]))
@@ -296,3 +280,13 @@ def test_a_dd_mm_file_read_again_after_the_guess_is_written_once(
     batch = ImportBatch.objects.get()
     assert batch.status == ImportBatch.Status.DONE and batch.original
     assert_stats_match()
+
+
+def meta_csv(dates: list[str]) -> bytes:
+    """A Meta export (UTF-8 with a byte-order mark) with one post per publication time."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(["Post ID", "Page ID", "Publish time", "Post type", "Views", "Reach"])
+    for i, when in enumerate(dates):
+        writer.writerow([f"1_{i}", "1", when, "Photos", "10", "5"])
+    return buf.getvalue().encode("utf-8-sig")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from core.demo import STEPS, DemoContext
 from ledger import services
@@ -27,6 +28,12 @@ def _seed(world: Any) -> None:
 
 def test_the_step_runs_before_the_ledger_step() -> None:
     assert STEPS.index(step_sample_channels) < STEPS.index(step_ledger)
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese() -> Any:
+    with translation.override("vi"):
+        yield
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in SAMPLES.iterdir()))

@@ -363,3 +363,16 @@ def test_status_badge_follows_the_rows(
     badge = f'<span class="badge {tone}">{label}</span>'
     assert badge in client.get(f"/ledger/imports/{batch.pk}/").content.decode()
     assert badge in client.get("/ledger/").content.decode()
+
+
+def test_a_rejected_rows_column_is_named_for_people(world: Any, login: Any) -> None:
+    channel = make_channel(world.commune_a, "facebook", "minhchau", external_id="1")
+    result = services.posts_upsert(
+        acting_user=world.users_a["reporter"],
+        channel=channel,
+        posts=[services.PostInput(post_id="bad id", content_type="photo")],
+    )
+    assert result.rejected == 1
+    page = login(world.users_a["reporter"]).get(f"/ledger/imports/{result.batch}/")
+    html = page.content.decode()
+    assert "<td>Mã bài viết</td>" in html and "<td>post_id</td>" not in html

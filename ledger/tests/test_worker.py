@@ -21,6 +21,8 @@ from ledger.models import ImportBatch, Post
 from ledger.tests.factories import SHARED, make_channel
 
 TIKTOK = SHARED / "tiktok_content.csv"
+# The worker commits and may reset its connection, as in production: no test transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
@@ -96,14 +98,16 @@ def test_a_task_past_its_time_limit_is_stopped_and_the_next_one_runs(
     world: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     slow, quick = queue(world, "cham.csv"), queue(world, "nhanh.csv")
-    import_file = services.import_file
+    from ledger.ingest import imports
+
+    import_file = imports.import_file
 
     def slow_import(**kwargs: Any) -> Any:
         if kwargs["filename"] == "cham.csv":
             time.sleep(5)
         return import_file(**kwargs)
 
-    monkeypatch.setattr(services, "import_file", slow_import)
+    monkeypatch.setattr(imports, "import_file", slow_import)
     started = time.monotonic()
     work("--time-limit", "1")
     assert time.monotonic() - started < 4.5

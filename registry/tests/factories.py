@@ -7,12 +7,26 @@ from registry.models import Channel
 
 
 def make_channel(
-    unit: Any, url: str, *, name: str = "", verified: bool = False, retired: bool = False
+    unit: Any,
+    url: str,
+    *,
+    name: str = "",
+    verified: bool = False,
+    retired: bool = False,
+    acknowledge: str = "",
 ) -> Channel:
-    """A channel registered (and optionally verified or retired) by the operator."""
-    channel = services.channel_register(acting_user=None, unit=unit, url=url, display_name=name)
+    """A channel registered (and optionally verified or retired) by the operator.
+    ``acknowledge``: the reason to go on when it resembles a registered channel."""
+    channel = services.channel_register(
+        acting_user=None, unit=unit, url=url, display_name=name, acknowledge_lookalike=acknowledge
+    )
     if verified:
-        channel = services.channel_verify(acting_user=None, channel=channel, method="công văn 1")
+        channel = services.channel_verify(
+            acting_user=None,
+            channel=channel,
+            method="công văn 1",
+            acknowledge_lookalike=acknowledge,
+        )
     if retired:
         channel = services.channel_retire(acting_user=None, channel=channel)
     return channel

@@ -63,10 +63,13 @@ def test_api_lookup_is_public_with_the_documented_json(world: Any) -> None:
     make_channel(world.commune_a, "facebook.com/ubndcoto", name="Cô Tô", verified=True)
     client = Client()
     body = client.get("/api/registry/lookup", {"q": "https://fb.com/ubndcoto/?mibextid=1"}).json()
-    assert set(body) == {"status", "channel", "unit", "similar"}
+    assert set(body) == {
+        "status", "channel", "unit", "similar", "lookalike_of", "imitates", "warnings",
+    }  # fmt: skip
     assert body["status"] == "official"
     assert set(body["channel"]) == {
-        "id", "platform", "identifier", "url", "display_name", "status", "verified_at",
+        "id", "platform", "platform_label", "identifier", "url", "display_name", "status",
+        "verified_at",
     }  # fmt: skip
     assert body["unit"] == {"code": "07192", "name": "Đặc khu Cô Tô", "path": "22/07192/"}
     lookalike = client.get("/api/registry/lookup", {"q": "facebook.com/ubndc0to"}).json()

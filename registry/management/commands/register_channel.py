@@ -1,4 +1,5 @@
-"""python manage.py register_channel --unit CODE URL [--verify] [--name NAME]"""
+"""python manage.py register_channel --unit CODE URL [--verify] [--name NAME]
+[--acknowledge-lookalike REASON]"""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from units.selectors import unit_by_code
 class Command(BaseCommand):
     help = (
         "Register an official channel of a unit (as the installation's operator) and print it "
-        "as JSON. Exit status 1 with a message on stderr when refused."
+        "as JSON. Exit status 1 with a message on stderr when refused, e.g. when the channel "
+        "resembles a registered one (the message names it) and no --acknowledge-lookalike "
+        "reason was given."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -25,6 +28,13 @@ class Command(BaseCommand):
         parser.add_argument("--name", default="", help="display name of the page")
         parser.add_argument(
             "--verify", action="store_true", help="also mark it verified (by the operator)"
+        )
+        parser.add_argument(
+            "--acknowledge-lookalike",
+            default="",
+            metavar="REASON",
+            help="go on although the channel resembles a registered one, for this reason "
+            "(kept on the channel's page and in the audit log; also used by --verify)",
         )
         parser.add_argument(
             "--method",
@@ -39,11 +49,18 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 channel = services.channel_register(
-                    acting_user=None, unit=unit, url=opts["url"], display_name=opts["name"]
+                    acting_user=None,
+                    unit=unit,
+                    url=opts["url"],
+                    display_name=opts["name"],
+                    acknowledge_lookalike=opts["acknowledge_lookalike"],
                 )
                 if opts["verify"]:
                     channel = services.channel_verify(
-                        acting_user=None, channel=channel, method=opts["method"]
+                        acting_user=None,
+                        channel=channel,
+                        method=opts["method"],
+                        acknowledge_lookalike=opts["acknowledge_lookalike"],
                     )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc

@@ -1,0 +1,330 @@
+"""The unit-month aggregate (``UnitMonthStat``) and the subtree roll-up (``SubtreeStat``).
+
+Imports and forms hand their deltas here, inside their own transaction; nothing else
+writes these two tables. ``recompute_stats`` and ``recompute_rollup`` rebuild both from the
+posts and approved forms, for the tests' oracles and for audits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from django.db import connection
+from django.db.models import Q
+from django.utils import timezone
+
+from ledger.ingest.plan import Deltas, RollKey, StatKey, add_into, contribution, month_half
+from ledger.models import METRICS, MonthlyForm, Post, SubtreeStat, UnitMonthReport, UnitMonthStat
+from units.models import Unit, path_codes
+
+
+def upsert_add(
+    model: Any,
+    key_fields: tuple[str, ...],
+    rows: list[tuple[tuple[Any, ...], list[int]]],
+    *,
+    insert_only: dict[str, Any] | None = None,
+) -> None:
+    """Add ``rows`` ((key, sums in ``model.SUMS`` order)) to ``model``'s rows, creating
+    missing ones: ``INSERT … ON CONFLICT (key) DO UPDATE SET x = x + EXCLUDED.x`` (PostgreSQL
+    and SQLite alike), in key order, so that two transactions adding to the same new key
+    neither fail nor deadlock; the second waits for the first."""
+    ops = connection.ops
+    table = model._meta.db_table
+    extra = dict(insert_only or {})
+    if any(f.name == "updated_at" for f in model._meta.fields):
+        extra["updated_at"] = timezone.now()
+    columns = (*key_fields, *model.SUMS, *extra)
+    qn = connection.ops.quote_name
+    sets = ", ".join(f"{qn(c)} = {qn(table)}.{qn(c)} + EXCLUDED.{qn(c)}" for c in model.SUMS)
+    if "updated_at" in extra:
+        sets += ", updated_at = EXCLUDED.updated_at"
+    extra_values = [
+        ops.adapt_datetimefield_value(v) if isinstance(v, datetime) else v for v in extra.values()
+    ]
+    ordered = sorted((r for r in rows if any(r[1])), key=lambda r: r[0])
+    row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(ordered), 200):
+            part = ordered[start : start + 200]
+            params: list[Any] = []
+            for key, values in part:
+                params.extend(
+                    ops.adapt_datefield_value(k) if isinstance(k, date) else k for k in key
+                )
+                params.extend(values)
+                params.extend(extra_values)
+            cursor.execute(
+                f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)}) "  # noqa: S608
+                f"VALUES {', '.join([row_sql] * len(part))} "
+                f"ON CONFLICT ({', '.join(qn(c) for c in key_fields)}) DO UPDATE SET {sets}",
+                params,
+            )
+
+
+def apply_stat_deltas(by_key: dict[StatKey, dict[str, int]], source: str) -> None:
+    """Add deltas to the aggregate rows (created when missing)."""
+    upsert_add(
+        UnitMonthStat,
+        ("unit_id", "month", "platform", "content_type", "source"),
+        [((*key, source), [delta[f] for f in UnitMonthStat.SUMS]) for key, delta in by_key.items()],
+        insert_only={"counted": source == UnitMonthStat.Source.IMPORT},
+    )
+    UnitMonthStat.objects.filter(source=source, posts=0, reach=0, views=0).filter(
+        Q(
+            *[Q(unit_id=k[0], month=k[1], platform=k[2], content_type=k[3]) for k in by_key],
+            _connector=Q.OR,
+        )
+        if by_key
+        else Q(pk__in=[])
+    ).delete()
+
+
+def recount_forms(touched: set[tuple[int, date, str]]) -> None:
+    """A form's rows count only while no import has posts for its unit, month, platform."""
+    for unit_id, month, platform in touched:
+        imported = UnitMonthStat.objects.filter(
+            unit_id=unit_id,
+            month=month,
+            platform=platform,
+            source=UnitMonthStat.Source.IMPORT,
+            posts__gt=0,
+        ).exists()
+        UnitMonthStat.objects.filter(
+            unit_id=unit_id, month=month, platform=platform, source=UnitMonthStat.Source.FORM
+        ).update(counted=not imported)
+
+
+def lock_units(unit_ids: set[int]) -> None:
+    """Serialise the writers of these units' figures until commit (row locks in id order).
+
+    An import and a form approval or unlock of the same unit each read which form rows
+    count before and after their change; without the lock both could see the same
+    "before" and move the roll-up twice."""
+    if unit_ids:
+        list(
+            Unit.objects.select_for_update()
+            .filter(pk__in=sorted(unit_ids))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+
+
+def counted_forms(touched: set[tuple[int, date, str]]) -> dict[RollKey, list[int]]:
+    """The form rows that count now for these (unit, month, platform), as roll-up keys."""
+    out: dict[RollKey, list[int]] = {}
+    keys = sorted(touched)
+    for start in range(0, len(keys), 200):
+        where = Q(
+            *[Q(unit_id=u, month=m, platform=p) for u, m, p in keys[start : start + 200]],
+            _connector=Q.OR,
+        )
+        rows = UnitMonthStat.objects.filter(where, source=UnitMonthStat.Source.FORM, counted=True)
+        out.update(form_rows(rows))
+    return out
+
+
+def form_rows(rows: Any) -> dict[RollKey, list[int]]:
+    """Form rows of the aggregate as roll-up keys (a form counts for the whole month)."""
+    return {
+        (unit_id, month, SubtreeStat.Half.WHOLE, platform, ctype): values
+        for unit_id, month, platform, ctype, *values in rows.values_list(
+            "unit_id", "month", "platform", "content_type", *UnitMonthStat.SUMS
+        )
+    }
+
+
+def apply_stats(
+    by_key: dict[StatKey, dict[str, int]],
+    source: str,
+    *,
+    touched: set[tuple[int, date, str]],
+    rollup: dict[RollKey, list[int]],
+) -> None:
+    """Apply an import's or a form's deltas to the aggregate, recount which form rows
+    count for the ``touched`` (unit, month, platform), and add ``rollup`` plus the change
+    in counted form rows to the roll-up; the units are locked first (``lock_units``)."""
+    lock_units({unit_id for unit_id, _month, _platform in touched})
+    before = counted_forms(touched)
+    apply_stat_deltas(by_key, source)
+    recount_forms(touched)
+    for key, values in before.items():
+        add_into(rollup, key, values, -1)
+    for key, values in counted_forms(touched).items():
+        add_into(rollup, key, values)
+    apply_rollup(rollup)
+
+
+def ids_of_codes(paths: Iterable[str]) -> dict[str, int]:
+    """code → unit id for every unit named in these materialised paths."""
+    codes = {code for path in paths for code in path_codes(path)}
+    return dict(Unit.objects.filter(code__in=codes).values_list("code", "pk"))
+
+
+def ancestors(unit_ids: set[int]) -> dict[int, list[int]]:
+    """unit id → the ids of the unit and of every unit above it (by materialised path)."""
+    paths = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "path"))
+    ids = ids_of_codes(paths.values())
+    return {pk: [ids[c] for c in path_codes(path) if c in ids] for pk, path in paths.items()}
+
+
+def spread(
+    acc: dict[RollKey, list[int]],
+    key: RollKey,
+    values: list[int],
+    units: Iterable[int],
+    sign: int = 1,
+) -> None:
+    """Add ``values`` (of ``key``'s unit) to the same key of each of ``units``."""
+    _unit_id, month, half, platform, ctype = key
+    for unit_id in units:
+        add_into(acc, (unit_id, month, half, platform, ctype), values, sign)
+
+
+def apply_rollup(deltas: dict[RollKey, list[int]]) -> None:
+    """Add counted deltas to ``SubtreeStat`` for each unit and every unit above it.
+
+    Rows are written in key order (two imports under one province lock its rows in the
+    same order, so they wait for each other rather than deadlock); rows left all zero are
+    deleted."""
+    deltas = {k: v for k, v in deltas.items() if any(v)}
+    if not deltas:
+        return
+    up = ancestors({k[0] for k in deltas})
+    acc: dict[RollKey, list[int]] = {}
+    for key, values in deltas.items():
+        spread(acc, key, values, up.get(key[0], ()))
+    write_rollup(acc)
+
+
+def rollup_units_moved(*, moves: list[tuple[Unit, str]]) -> None:
+    """Move re-parented units' figures (each one's own roll-up rows, its whole subtree) from
+    the units above its old path to the units above its new one, written once.
+
+    ``moves`` are (unit saved with its new path, its old path); call it in the transaction
+    that saved them, after their descendants were re-pathed. The moved units must not lie
+    one under another (for nested moves call it once per move, in order)."""
+    if not moves:
+        return
+    # Codes do not change when a unit moves: the old ancestors are found by theirs.
+    ids = ids_of_codes(old for _unit, old in moves)
+    old_up = {unit.pk: [ids[c] for c in path_codes(old)[:-1] if c in ids] for unit, old in moves}
+    new_up = ancestors(set(old_up))
+    acc: dict[RollKey, list[int]] = {}
+    unit_ids = sorted(old_up)
+    for start in range(0, len(unit_ids), 500):
+        rows = SubtreeStat.objects.filter(unit_id__in=unit_ids[start : start + 500]).values_list(
+            "unit_id", "month", "half", "platform", "content_type", *SubtreeStat.SUMS
+        )
+        for unit_id, month, half, platform, ctype, *values in rows:
+            key = (unit_id, month, half, platform, ctype)
+            spread(acc, key, values, old_up[unit_id], -1)
+            spread(acc, key, values, new_up[unit_id][:-1])
+    write_rollup(acc)
+
+
+def write_rollup(acc: dict[RollKey, list[int]]) -> None:
+    sums = SubtreeStat.SUMS
+    upsert_add(
+        SubtreeStat, ("unit_id", "month", "half", "platform", "content_type"), list(acc.items())
+    )
+    SubtreeStat.objects.filter(
+        unit_id__in={k[0] for k in acc}, month__in={k[1] for k in acc}, **dict.fromkeys(sums, 0)
+    ).delete()
+
+
+def mark_reported(months: set[tuple[int, date]], *, by_import: bool = False) -> None:
+    for unit_id, month in sorted(months):
+        report, _created = UnitMonthReport.objects.get_or_create(unit_id=unit_id, month=month)
+        if by_import and not report.by_import:
+            report.by_import = True
+            report.save(update_fields=["by_import", "updated_at"])
+
+
+def recompute_stats() -> dict[tuple[int, date, str, str, str], dict[str, int]]:
+    """The aggregate recomputed from scratch (posts + approved forms): for tests/audits."""
+    out: dict[tuple[int, date, str, str, str], dict[str, int]] = {}
+    for post in Post.objects.values("unit_id", "month", "platform", "content_type", *METRICS):
+        key = (post["unit_id"], post["month"], post["platform"], post["content_type"], "import")
+        target = out.setdefault(key, dict.fromkeys(UnitMonthStat.SUMS, 0))
+        for name, value in contribution(post).items():
+            target[name] += value
+    for form in MonthlyForm.objects.filter(
+        status__in=(MonthlyForm.Status.APPROVED, MonthlyForm.Status.LOCKED)
+    ):
+        for name, content_type in MonthlyForm.CONTENT_TYPE_OF.items():
+            if getattr(form, name):
+                key = (form.unit_id, form.month, form.platform, content_type, "form")
+                target = out.setdefault(key, dict.fromkeys(UnitMonthStat.SUMS, 0))
+                target["posts"] += getattr(form, name)
+                if form.reach is not None:
+                    target["posts_with_reach"] += getattr(form, name)
+        if form.reach:
+            key = (form.unit_id, form.month, form.platform, UnitMonthStat.UNSPECIFIED, "form")
+            target = out.setdefault(key, dict.fromkeys(UnitMonthStat.SUMS, 0))
+            target["reach"] += form.reach
+    return {k: v for k, v in out.items() if any(v.values())}
+
+
+def recompute_rollup() -> dict[RollKey, dict[str, int]]:
+    """The roll-up recomputed from scratch (posts by half-month, plus the form rows that
+    count, summed up the tree of units): for tests and audits."""
+    own: dict[RollKey, list[int]] = {}
+    fields = ("unit_id", "month", "published_at", "platform", "content_type", *METRICS)
+    for post in Post.objects.values(*fields):
+        _month, half = month_half(post["published_at"], post["month"])
+        key = (post["unit_id"], post["month"], half, post["platform"], post["content_type"])
+        add_into(own, key, contribution(post).values())
+    forms = UnitMonthStat.objects.filter(source=UnitMonthStat.Source.FORM, counted=True)
+    for key, values in form_rows(forms).items():
+        add_into(own, key, values)
+    up = ancestors({k[0] for k in own})
+    out: dict[RollKey, list[int]] = {}
+    for key, values in own.items():
+        spread(out, key, values, up[key[0]])
+    return {k: dict(zip(SubtreeStat.SUMS, v, strict=True)) for k, v in out.items() if any(v)}
+
+
+def apply_import(deltas: Deltas) -> None:
+    """Add a batch's deltas (``plan.Deltas``) to the aggregate and the roll-up, and mark
+    the months it touched as reported by import."""
+    by_key = deltas.by_key
+    apply_stats(
+        by_key,
+        UnitMonthStat.Source.IMPORT,
+        touched={(k[0], k[1], k[2]) for k in by_key},
+        rollup={k: list(v) for k, v in deltas.sums.items()},
+    )
+    mark_reported(deltas.months, by_import=True)
+
+
+def apply_form(form: MonthlyForm, sign: int) -> None:
+    """Add (``sign`` +1, on approval) or remove (-1, on unlock) a monthly form's rows."""
+    by_key: dict[StatKey, dict[str, int]] = {}
+    unit_id, month, platform = form.unit_id, form.month, form.platform
+    # A form's reach covers all its items but is not broken down by content type: each
+    # item row says its items have a reach (so no row has more posts with reach than
+    # posts), and the reach itself sits in the "unspecified" row (docs/reports.md).
+    for name, content_type in MonthlyForm.CONTENT_TYPE_OF.items():
+        count = getattr(form, name)
+        if count:
+            delta = dict.fromkeys(UnitMonthStat.SUMS, 0)
+            delta["posts"] = sign * count
+            delta["posts_with_reach"] = sign * count if form.reach is not None else 0
+            by_key[(unit_id, month, platform, content_type)] = delta
+    if form.reach:
+        delta = dict.fromkeys(UnitMonthStat.SUMS, 0)
+        delta["reach"] = sign * form.reach
+        by_key[(unit_id, month, platform, UnitMonthStat.UNSPECIFIED)] = delta
+    apply_stats(by_key, UnitMonthStat.Source.FORM, touched={(unit_id, month, platform)}, rollup={})
+    report, _created = UnitMonthReport.objects.get_or_create(unit_id=unit_id, month=month)
+    approved = MonthlyForm.objects.filter(
+        unit_id=unit_id,
+        month=month,
+        status__in=(MonthlyForm.Status.APPROVED, MonthlyForm.Status.LOCKED),
+    ).exists()
+    if report.by_form != approved:
+        report.by_form = approved
+        report.save(update_fields=["by_form", "updated_at"])

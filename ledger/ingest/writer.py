@@ -1,0 +1,246 @@
+"""The batch's writes: the only code of the ingest that touches the database connection.
+
+One connection, the import's own, in the import's transaction, in the importing thread.
+New posts and their snapshots go in one statement stream per chunk: binary ``COPY`` on
+PostgreSQL (types from the model's fields: less to format here and to parse there),
+``executemany`` on SQLite. Ids are reserved first (``nextval`` on PostgreSQL), so a
+snapshot names its post without reading it back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from ledger.formats import Row, RowError
+from ledger.ingest.plan import ChunkPlan, row_metrics
+from ledger.models import METRICS, ImportBatch, MetricSnapshot, Post, RowRejection
+
+# What the plan needs to know of an existing post to compare a row with it.
+EXISTING_FIELDS = (
+    "id",
+    "post_id",
+    "month",
+    "content_type",
+    "published_at",
+    "permalink",
+    "caption",
+    *METRICS,
+)
+POST_COLUMNS = (
+    "id", "channel_id", "unit_id", "platform", "post_id", "permalink", "published_at",
+    "month", "content_type", "caption", *METRICS, "latest_as_of", "created_at", "updated_at",
+)  # fmt: skip
+SNAPSHOT_COLUMNS = ("post_id", "batch_id", "as_of", *METRICS, "extras")
+UPDATED_COLUMNS = (
+    "published_at", "month", "content_type", "permalink", "caption", *METRICS,
+    "latest_as_of", "updated_at",
+)  # fmt: skip
+LOOKUP_SLICE = 900  # post ids per query (SQLite's host-parameter limit)
+
+_EXTRAS_JSON = json.JSONEncoder(ensure_ascii=False)
+
+
+class Writer:
+    """Writes one batch's planned chunks and rejected rows on the import's connection."""
+
+    def __init__(self, *, batch: ImportBatch, as_of: date) -> None:
+        self.batch_id = batch.pk
+        self.as_of = as_of
+        self.postgres = connection.vendor == "postgresql"
+
+    # ----------------------------------------------------------------- reads
+
+    def has_posts(self, channel_id: int) -> bool:
+        return Post.objects.filter(channel_id=channel_id).exists()
+
+    def existing(self, channel_id: int, post_ids: list[str]) -> dict[str, dict[str, Any]]:
+        """The channel's posts among ``post_ids``, by platform post id."""
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(post_ids), LOOKUP_SLICE):
+            for rec in Post.objects.filter(
+                channel_id=channel_id, post_id__in=post_ids[start : start + LOOKUP_SLICE]
+            ).values(*EXISTING_FIELDS):
+                found[rec["post_id"]] = rec
+        return found
+
+    # ----------------------------------------------------------------- writes
+
+    @contextlib.contextmanager
+    def keys_checked_per_chunk(self, enabled: bool) -> Iterator[None]:
+        """PostgreSQL: foreign keys checked at the end of each chunk's COPY rather than a
+        million at commit. Only for a one-channel batch, whose unit row the transaction
+        already holds FOR UPDATE: a template batch meets its units as it goes, and the
+        checks' KEY SHARE locks taken before ``aggregate.lock_units`` could deadlock two
+        of them."""
+        if not (enabled and self.postgres):
+            yield
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:  # an outer transaction keeps the setting
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+    def write(self, chunk: ChunkPlan) -> None:
+        """A chunk's new posts, changed posts, and a snapshot for each."""
+        if chunk.new:
+            ids = allocate_ids(Post, len(chunk.new))
+            bulk_insert(Post, POST_COLUMNS, self._post_rows(chunk, ids))
+            new_rows = (row for row, _month in chunk.new)
+            bulk_insert(
+                MetricSnapshot,
+                SNAPSHOT_COLUMNS,
+                self._snapshot_rows(zip(ids, new_rows, strict=True)),
+            )
+        if chunk.changed:
+            self._update_posts(chunk)
+            changed = ((c.pk, c.row) for c in chunk.changed)
+            bulk_insert(MetricSnapshot, SNAPSHOT_COLUMNS, self._snapshot_rows(changed))
+
+    def reject(self, errors: list[RowError]) -> None:
+        RowRejection.objects.bulk_create(
+            [
+                RowRejection(
+                    batch_id=self.batch_id, line=e.line, field=e.field[:200], message=e.message
+                )
+                for e in errors
+            ],
+            batch_size=2000,
+        )
+
+    # ----------------------------------------------------------------- rows
+
+    def _post_rows(self, chunk: ChunkPlan, ids: list[int]) -> Iterator[tuple[Any, ...]]:
+        dt = _datetime_adapter()
+        d = connection.ops.adapt_datefield_value
+        now = dt(timezone.now())
+        as_of = d(self.as_of)
+        channel = chunk.channel
+        cid, uid, platform = channel.pk, channel.unit_id, channel.platform
+        for pk, (row, month) in zip(ids, chunk.new, strict=True):
+            yield (
+                pk, cid, uid, platform, row.post_id, row.permalink or "",
+                dt(row.published_at) if row.published_at else None, d(month), row.content_type,
+                row.caption or "", *row_metrics(row), as_of, now, now,
+            )  # fmt: skip
+
+    def _snapshot_rows(self, snapshots: Iterable[tuple[int, Row]]) -> Iterator[tuple[Any, ...]]:
+        as_of = connection.ops.adapt_datefield_value(self.as_of)
+        batch_id = self.batch_id
+        dumps = _EXTRAS_JSON.encode
+        for pk, row in snapshots:
+            extras = dumps(row.extras) if row.extras else "{}"
+            yield (pk, batch_id, as_of, *row_metrics(row), extras)
+
+    def _update_posts(self, chunk: ChunkPlan) -> None:
+        now = timezone.now()
+        params = [
+            (
+                c.published_at,
+                c.month,
+                c.row.content_type,
+                c.permalink,
+                c.caption,
+                *row_metrics(c.row),
+                self.as_of,
+                now,
+                c.pk,
+            )  # fmt: skip
+            for c in chunk.changed
+        ]
+        table = Post._meta.db_table
+        sets = ", ".join(f"{c} = %s" for c in UPDATED_COLUMNS)
+        with connection.cursor() as cursor:
+            cursor.executemany(f"UPDATE {table} SET {sets} WHERE id = %s", params)  # noqa: S608
+
+
+def _datetime_adapter() -> Callable[[datetime], Any]:
+    """``ops.adapt_datetimefield_value`` for aware datetimes, without its per-call checks:
+    PostgreSQL takes the value as it is; SQLite stores the naive UTC text that Django's own
+    adapter writes."""
+    if connection.vendor == "postgresql":
+        return lambda value: value
+    if connection.vendor != "sqlite" or not settings.USE_TZ:
+        return connection.ops.adapt_datetimefield_value  # type: ignore[no-any-return]
+    zone = connection.timezone
+
+    def adapt(value: datetime) -> str:
+        return str(value.astimezone(zone).replace(tzinfo=None))
+
+    return adapt
+
+
+_SEQUENCES: dict[str, str] = {}  # table → its id sequence (PostgreSQL; one schema)
+
+
+def allocate_ids(model: Any, count: int) -> list[int]:
+    """Reserve ``count`` primary keys for rows this transaction is about to write."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            sequence = _SEQUENCES.get(table)
+            if sequence is None:
+                cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+                sequence = _SEQUENCES[table] = cursor.fetchone()[0]
+            # The sequence named in the statement (its ::regclass folded once), not looked
+            # up for each row.
+            cursor.execute(
+                "SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, count]
+            )
+            return [r[0] for r in cursor.fetchall()]
+        cursor.execute(f"SELECT MAX(id) FROM {table}")  # noqa: S608
+        highest = cursor.fetchone()[0] or 0
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+            row = cursor.fetchone()
+            highest = max(highest, row[0] if row else 0)
+        return list(range(highest + 1, highest + 1 + count))
+
+
+def bulk_insert(model: Any, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> None:
+    """Many rows of ``model`` in one statement stream: binary COPY on PostgreSQL,
+    executemany elsewhere. A JSON column takes already-encoded text."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            from psycopg.types.json import set_json_dumps
+
+            raw = cursor.cursor
+            set_json_dumps(_json_text, context=raw)
+            statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
+            with raw.copy(statement) as copy:
+                copy.set_types(_copy_types(model, columns))
+                for row in rows:
+                    copy.write_row(row)
+            return
+        placeholders = ", ".join(["%s"] * len(columns))
+        cursor.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})",  # noqa: S608
+            list(rows),
+        )
+
+
+def _json_text(value: Any) -> str:
+    return value if isinstance(value, str) else _EXTRAS_JSON.encode(value)
+
+
+def _copy_types(model: Any, columns: tuple[str, ...]) -> list[str]:
+    """PostgreSQL type names of ``columns`` (``varchar(16)`` → ``varchar``)."""
+    by_column = {f.column: f for f in model._meta.concrete_fields}
+    return [
+        by_column[c]
+        .db_type(connection)
+        .split("(", 1)[0]
+        .replace("timestamp with time zone", "timestamptz")
+        for c in columns
+    ]

@@ -1,0 +1,98 @@
+"""No stalls: the lookup index is rebuilt off the request path and swapped in when ready."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.db.models import F
+from django.test import Client
+
+from registry import index
+from registry.tests.factories import make_channel
+
+
+@pytest.fixture
+def refresher(monkeypatch: Any) -> Iterator[None]:
+    monkeypatch.setattr(index, "CHECK_SECONDS", 0.05)
+    yield
+    release = getattr(index, "_release_for_tests", None)
+    if release is not None:
+        release.set()
+    index.stop_background()
+    monkeypatch.setattr(index, "_current", None)
+
+
+def status_of(q: str) -> tuple[str, float]:
+    t0 = time.perf_counter()
+    body = Client().get("/api/registry/lookup", {"q": q}).json()
+    return body["status"], time.perf_counter() - t0
+
+
+def wait_for(predicate: Any, seconds: float = 5.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_lookups_answer_from_the_previous_snapshot_while_a_base_is_built(
+    world: Any, refresher: None, monkeypatch: Any
+) -> None:
+    make_channel(world.commune_a, "https://www.facebook.com/ubndcoto", verified=True)
+    index.warm()  # what gunicorn does: the first snapshot, then the refresher thread
+    assert status_of("facebook.com/ubndcoto")[0] == "official"
+
+    started, release = threading.Event(), threading.Event()
+    real_build = index.build
+
+    def slow_build(state: tuple[int, str], *, background: bool = False) -> Any:
+        started.set()
+        assert release.wait(120)  # a base that takes as long as the test wants
+        return real_build(state, background=background)
+
+    monkeypatch.setattr(index, "build", slow_build)
+    monkeypatch.setattr(index, "_release_for_tests", release, raising=False)
+    monkeypatch.setattr(index, "MAX_AGE_SECONDS", 0.0)  # every round: a new base is due
+    builds = index.builds
+    assert started.wait(30), "the refresher did not start a rebuild"
+
+    # The rebuild is held in the thread for up to 120 s: a lookup that waited for it would
+    # take that long (the machine may be loaded: the bound is loose, not a latency figure).
+    for q in ("facebook.com/ubndcoto", "facebook.com/ubndc0to", "Cô Tô"):
+        status, took = status_of(q)
+        assert took < 30, (q, took)
+    assert status_of("facebook.com/ubndcoto")[0] == "official"
+    # a write is applied over the previous base at once, without waiting for the new one
+    make_channel(world.commune_b, "https://halong.quangninh.gov.vn/", verified=True)
+    assert wait_for(lambda: status_of("halong.quangninh.gov.vn")[0] == "official", 30.0)
+    assert not release.is_set() and index.builds == builds  # the base is still being built
+
+    release.set()
+    assert wait_for(lambda: index.builds > builds, 60.0), "the new base was never swapped in"
+    assert status_of("halong.quangninh.gov.vn")[0] == "official"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_another_process_write_is_seen_within_the_check_interval(
+    world: Any, refresher: None
+) -> None:
+    from registry.models import Channel, RegistryVersion
+
+    channel = make_channel(world.commune_b, "https://halong.quangninh.gov.vn/")
+    index.warm()
+    assert status_of("halong.quangninh.gov.vn")[0] == "pending"
+    # what another web process's service does: bump the version, stamp the row
+    RegistryVersion.objects.filter(pk=1).update(version=F("version") + 1)
+    version = RegistryVersion.objects.get(pk=1).version
+    Channel.objects.filter(pk=channel.pk).update(status="verified", change_seq=version)
+    builds = index.builds
+    # within CHECK_SECONDS (0.05 s here) plus an overlay refresh; loose on a loaded machine
+    assert wait_for(lambda: status_of("halong.quangninh.gov.vn")[0] == "official", 20.0)
+    assert index.builds == builds  # an overlay refresh, not a full rebuild
