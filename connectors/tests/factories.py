@@ -23,6 +23,7 @@ def connected_of(w: Any, which: str) -> Connection:
             f"https://www.facebook.com/ketnoi.{which}.page",
             name=f"Trang kết nối bí mật {which.upper()}",
             verified=True,
+            acknowledge="two test communes' pages, named alike on purpose",
         )
         w.cache[key] = Connection.objects.create(
             channel=channel,

@@ -109,10 +109,10 @@ def test_the_deployment_guide_covers_every_environment_variable() -> None:
     missing = sorted(n for n in names if f"`{n}`" not in guide)
     assert not missing, f"docs/deploy.md does not explain {missing}"
     nginx = (ROOT / "deploy" / "nginx" / "bantin.conf").read_text(encoding="utf-8")
-    media = nginx.split("location /media/", 1)[1].split("\n    }\n", 1)[0]
-    assert "default_type application/octet-stream;" in media
-    assert 'add_header Content-Disposition "attachment" always;' in media
-    assert "add_header X-Content-Type-Options nosniff always;" in media
+    assert "location /media/" not in nginx  # uploads go through the app's permission check
+    media = nginx.split("location /_protected/media/", 1)[1].split("\n    }\n", 1)[0]
+    assert "internal;" in media
+    assert "nosniff" in media
     assert "fastcgi_pass" not in nginx and "uwsgi_pass" not in nginx
 
 
