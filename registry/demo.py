@@ -6,6 +6,7 @@ from typing import Any
 
 from core.text import fold
 
+_DEMO_REASON = "Dữ liệu mẫu: hai đơn vị khác nhau có tên gần giống nhau"
 _KIND_WORDS = ("dac khu", "phuong", "xa", "tinh", "thanh pho", "so", "ban", "uy ban nhan dan")
 
 
@@ -59,8 +60,14 @@ def step_registry(ctx: Any) -> None:
         for url, name in _candidates(unit, ctx.rng)[:count]:
             if Channel.objects.filter(url=url).exists():
                 continue
+            # Neighbouring communes have near-identical names (Hạ Long, Hà Long): an
+            # administrator registers both, saying why, as the registry asks.
             channel = services.channel_register(
-                acting_user=operator, unit=unit, url=url, display_name=name
+                acting_user=operator,
+                unit=unit,
+                url=url,
+                display_name=name,
+                acknowledge_lookalike=_DEMO_REASON,
             )
             created += 1
             if ctx.rng.random() < 0.8:
@@ -68,6 +75,7 @@ def step_registry(ctx: Any) -> None:
                     acting_user=operator,
                     channel=channel,
                     method="Công văn xác nhận của đơn vị (dữ liệu mẫu)",
+                    acknowledge_lookalike=_DEMO_REASON,
                 )
                 verified_count += 1
             else:
