@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from core.permissions import Role, has_role, membership_of
 from units.models import Unit
 
-LIST_LIMIT = 10  # rows per list; each list links to its full page
+LIST_LIMIT = 5  # rows per list on a phone; each list links to its full page
 RECENT_DAYS = 45  # imports older than this are no longer "to correct"
 
 # A channel's state for the reporting month, best first.

@@ -21,6 +21,9 @@ def test_log_in_on_a_phone_and_see_what_is_due_and_the_unit_tree(world: Any, pag
     # Usable at 360 px: nothing wider than the screen.
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360
+    # The menu keeps to one line, its main task first.
+    assert page.locator(".main-nav li a").first.inner_text() == "Báo cáo"
+    assert page.locator(".main-nav").bounding_box()["height"] < 60
     # The unit tree stays one tap away.
     page.get_by_role("link", name="Tỉnh Quảng Ninh và 3 đơn vị trực thuộc").click()
     page.get_by_role("link", name="Đặc khu Cô Tô").click()

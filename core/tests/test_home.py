@@ -260,3 +260,24 @@ def test_the_home_page_reads_a_bounded_number_of_queries(
     with django_assert_max_num_queries(40):
         client.get("/")
     assert timedelta(days=home.RECENT_DAYS) > timedelta(0)
+
+
+@pytest.mark.parametrize(
+    ("role", "first"),
+    [
+        ("reporter", ["Nhập số liệu", "Báo cáo", "Kho nội dung"]),
+        ("editor", ["Kho nội dung", "Kiểm chứng thông tin"]),
+        ("administrator", ["Kênh chính thức", "Người dùng"]),
+        ("viewer", ["Báo cáo", "Kênh chính thức"]),
+    ],
+)
+def test_the_menu_puts_the_roles_main_task_first(
+    world: Any, login: Any, role: str, first: list[str]
+) -> None:
+    soup = _page(login(world.users_a[role]))
+    nav = soup.select_one(".main-nav > ul")
+    shown = [a.get_text() for a in nav.select(":scope > li > a")]
+    more = [a.get_text() for a in nav.select("li.more details a")]
+    assert shown == first
+    assert ("Người dùng" in shown + more) == (role == "administrator")
+    assert len(set(shown + more)) == len(shown + more) and "Đổi mật khẩu" in more
