@@ -23,8 +23,8 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.forms import add_service_errors
-from core.spreadsheets import BOM, CsvWriter
 from core.labels import action_label, field_label, labelled_values
+from core.spreadsheets import BOM, CsvWriter
 from security import selectors, services, twofactor
 from security.forms import AuditFilterForm, SetupForm, TokenForm
 from units.selectors import units_visible_to
