@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import json
 from typing import Any
 
@@ -25,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.forms import add_service_errors
 from core.labels import action_label, field_label, labelled_values
+from core.spreadsheets import BOM, CsvWriter
 from security import selectors, services, twofactor
 from security.forms import AuditFilterForm, SetupForm, TokenForm
 from units.selectors import units_visible_to
@@ -249,14 +249,6 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _cell(value: Any) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
 def csv_header() -> list[str]:
     """The columns' names for people, in the reader's language."""
     return [
@@ -284,21 +276,21 @@ def audit_csv(request: HttpRequest) -> HttpResponse:
     stamp = timezone.localdate().strftime("%Y%m%d")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="bantin-audit-{stamp}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
+    response.write(BOM)
+    writer = CsvWriter(response)
     writer.writerow(csv_header())
     for e in events.iterator(chunk_size=2000):
         writer.writerow(
             [
                 e.created_at.astimezone(tz).isoformat(timespec="seconds"),
-                _cell(e.actor_label),
-                _cell(action_label(e.action)),
-                _cell(e.object_type),
-                _cell(e.object_id),
-                _cell(e.object_repr),
-                _cell(e.unit_path),
-                _cell(_json(_labelled(e.before))),
-                _cell(_json(_labelled(e.after))),
+                e.actor_label,
+                action_label(e.action),
+                e.object_type,
+                e.object_id,
+                e.object_repr,
+                e.unit_path,
+                _json(_labelled(e.before)),
+                _json(_labelled(e.after)),
                 e.ip or "",
             ]
         )

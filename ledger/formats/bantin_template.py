@@ -10,7 +10,6 @@ id when the link shows one, else ``sha1:`` of the normalised link.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -394,71 +393,53 @@ DATA_ROWS = 5000
 
 def write_template_csv(path: Path) -> None:
     """The header row only, UTF-8 with a BOM (opens correctly in Excel)."""
+    from core.spreadsheets import CsvWriter  # the one export writer (parsers stay stdlib)
+
     with Path(path).open("w", encoding="utf-8-sig", newline="") as fh:
-        csv.writer(fh).writerow([c.header for c in TEMPLATE_COLUMNS])
+        CsvWriter(fh).writerow([c.header for c in TEMPLATE_COLUMNS])
 
 
 def write_template_xlsx(path: Path) -> None:
     """The .xlsx template: 'Dữ liệu' sheet (header, drop-downs, number checks) and
-    'Hướng dẫn' sheet (one line per column, with an example)."""
-    from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
+    'Hướng dẫn' sheet (one line per column, with an example). Written like every export,
+    through ``core.spreadsheets.SafeWorkbook``."""
+    from core.spreadsheets import SafeWorkbook
 
-    wb = Workbook()
-    ws = wb.active
-    if ws is None:  # pragma: no cover - a new Workbook always has a sheet
-        ws = wb.create_sheet()
-    ws.title = "Dữ liệu"
-    required_fill = PatternFill("solid", fgColor="FFE699")
-    optional_fill = PatternFill("solid", fgColor="DDEBF7")
-    last = DATA_ROWS + 1
-    for n, col in enumerate(TEMPLATE_COLUMNS, start=1):
-        cell = ws.cell(row=1, column=n, value=col.header)
-        cell.font = Font(bold=True)
-        cell.fill = required_fill if col.required else optional_fill
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        cell.comment = Comment(col.help + (" (bắt buộc)" if col.required else ""), "Bantin")
-        letter = get_column_letter(n)
-        ws.column_dimensions[letter].width = max(14, min(40, len(col.header) + 6))
-        area = f"{letter}2:{letter}{last}"
+    wb = SafeWorkbook(str(path))
+    ws = wb.add_worksheet("Dữ liệu")
+    head = {"bold": True, "text_wrap": True, "valign": "vcenter"}
+    required = wb.add_format({**head, "bg_color": "#FFE699", "pattern": 1})
+    optional = wb.add_format({**head, "bg_color": "#DDEBF7", "pattern": 1})
+    # Text columns: Excel must not reinterpret ids or dd/mm dates by its locale.
+    as_text = wb.add_format({"num_format": "@"})
+    last = DATA_ROWS  # zero-based: rows 2..DATA_ROWS+1 of the sheet
+    for n, col in enumerate(TEMPLATE_COLUMNS):
+        ws.write_string(0, n, col.header, required if col.required else optional)
+        ws.write_comment(
+            0, n, col.help + (" (bắt buộc)" if col.required else ""), {"author": "Bantin"}
+        )
+        width = max(14, min(40, len(col.header) + 6))
+        text_column = col.key in ("post_id", "channel", "date")
+        ws.set_column(n, n, width, as_text if text_column else None)
+        check: dict[str, object] | None = None
         if col.choices:
-            dv = DataValidation(
-                type="list",
-                formula1='"' + ",".join(col.choices) + '"',
-                allow_blank=not col.required,
-                showErrorMessage=True,
-                errorTitle=col.header,
-                error="Chọn một giá trị trong danh sách.",
-            )
-            dv.add(area)
-            ws.add_data_validation(dv)
+            check = {"validate": "list", "source": list(col.choices)}
+            check["ignore_blank"] = not col.required
+            check["error_message"] = "Chọn một giá trị trong danh sách."
         elif col.key in _METRICS or col.key == "watch_time_seconds":
-            dv = DataValidation(
-                type="whole",
-                operator="greaterThanOrEqual",
-                formula1="0",
-                allow_blank=True,
-                showErrorMessage=True,
-                errorTitle=col.header,
-                error="Nhập số nguyên không âm, hoặc để trống nếu không biết.",
-            )
-            dv.add(area)
-            ws.add_data_validation(dv)
-        elif col.key in ("post_id", "channel", "date"):
-            # Text cells: Excel must not reinterpret ids or dd/mm dates by its locale.
-            for row in range(2, last + 1):
-                ws.cell(row=row, column=n).number_format = "@"
-    ws.freeze_panes = "A2"
+            check = {"validate": "integer", "criteria": ">=", "value": 0, "ignore_blank": True}
+            check["error_message"] = "Nhập số nguyên không âm, hoặc để trống nếu không biết."
+        if check is not None:
+            ws.data_validation(1, n, last, n, {**check, "error_title": col.header})
+    ws.freeze_panes(1, 0)
 
-    guide = wb.create_sheet("Hướng dẫn")
-    for n, text in enumerate(INSTRUCTIONS, start=1):
-        guide.cell(row=n, column=1, value=text).font = Font(bold=n == 1)
-    start = len(INSTRUCTIONS) + 2
+    guide = wb.add_worksheet("Hướng dẫn")
+    bold = wb.add_format({"bold": True})
+    for n, text in enumerate(INSTRUCTIONS):
+        guide.write_string(n, 0, text, bold if n == 0 else None)
+    start = len(INSTRUCTIONS) + 1
     for n, title in enumerate(("Cột", "Bắt buộc", "Giải thích", "Giá trị cho phép", "Ví dụ")):
-        guide.cell(row=start, column=n + 1, value=title).font = Font(bold=True)
+        guide.write_string(start, n, title, bold)
     for r, col in enumerate(TEMPLATE_COLUMNS, start=start + 1):
         values = (
             col.header,
@@ -467,8 +448,9 @@ def write_template_xlsx(path: Path) -> None:
             ", ".join(col.choices),
             col.example,
         )
-        for n, value in enumerate(values, start=1):
-            guide.cell(row=r, column=n, value=value)
-    for letter, width in zip("ABCDE", (24, 10, 70, 50, 40), strict=True):
-        guide.column_dimensions[letter].width = width
-    wb.save(Path(path))
+        for n, value in enumerate(values):
+            if value:
+                guide.write_string(r, n, value)
+    for n, width in enumerate((24, 10, 70, 50, 40)):
+        guide.set_column(n, n, width)
+    wb.close()
