@@ -1,8 +1,7 @@
 """The coverage of an item as an .xlsx workbook (XlsxWriter).
 
-Numbers are written as numbers; text is never read as a formula or a link
-(``strings_to_formulas`` and ``strings_to_urls`` are off), so a unit or channel name such
-as ``=HYPERLINK(...)`` stays plain text.
+Numbers are written as numbers; text goes through ``core.spreadsheets.SafeWorkbook``, so a
+unit or channel name such as ``=HYPERLINK(...)`` stays plain, quote-prefixed text.
 """
 
 from __future__ import annotations
@@ -10,9 +9,9 @@ from __future__ import annotations
 import io
 from zoneinfo import ZoneInfo
 
-import xlsxwriter
 from django.utils.translation import gettext as _
 
+from core.spreadsheets import SafeWorkbook
 from hub.selectors import Coverage
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -20,16 +19,7 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 def coverage_xlsx(cov: Coverage) -> bytes:
     buffer = io.BytesIO()
-    wb = xlsxwriter.Workbook(
-        buffer,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-            "remove_timezone": True,
-        },
-    )
+    wb = SafeWorkbook(buffer, {"remove_timezone": True})
     bold = wb.add_format({"bold": True})
     head = wb.add_format({"bold": True, "bg_color": "#F3F5F7", "border": 1, "text_wrap": True})
     num = wb.add_format({"num_format": "#,##0"})

@@ -80,74 +80,70 @@ def _first_of_months(today: date, months: int) -> list[date]:
     return sorted(firsts)
 
 
-def step_ledger(ctx: Any) -> None:
-    from core.demo import _operator
+def _day_posts(channel: Any, day: date, count: int, profile: dict[str, Any], rng: Any) -> list[Any]:
+    """``count`` posts of one channel on one day, figures drawn around its audience."""
     from ledger import services
-    from ledger.models import MonthlyForm, Post
-    from registry.models import Channel
+
+    platform = channel.platform
+    posts = []
+    for n in range(count):
+        hour = rng.choice((7, 8, 9, 10, 11, 14, 15, 16, 17, 19, 20))
+        at = datetime(day.year, day.month, day.day, hour, rng.randrange(60), tzinfo=services.TZ)
+        kind = rng.choices(profile["kinds"], profile["weights"])[0]
+        reach = int(profile["audience"] * rng.paretovariate(1.2))
+        views = int(reach * rng.uniform(1.1, 2.5))
+        posts.append(
+            services.PostInput(
+                post_id=f"demo-{channel.pk}-{day:%Y%m%d}-{n}",
+                content_type=kind,
+                published_at=at,
+                permalink=f"{channel.url.rstrip('/')}/posts/{day:%Y%m%d}{n}",
+                caption=f"Tin hoạt động {channel.unit.name} ngày {day:%d/%m/%Y}",
+                reach=reach if platform in GIVES_REACH else None,
+                views=views,
+                reactions=int(reach * rng.uniform(0.01, 0.06)),
+                comments=int(reach * rng.uniform(0.0, 0.01)),
+                shares=int(reach * rng.uniform(0.0, 0.015)),
+            )
+        )
+    return posts
+
+
+def _channel_posts(
+    channel: Any, months: list[date], skipped: bool, today: date, rng: Any
+) -> list[Any]:
+    """A channel's posts over ``months``: a weekly rhythm, weekdays busier, a unit that
+    sometimes skips a month."""
+    platform = channel.platform
+    weekly = WEEKLY.get(platform, 1) * rng.lognormvariate(0, 0.5)
+    kinds, weights = zip(*MIX.get(platform, MIX["other"]), strict=True)
+    profile = {
+        "audience": 150 * rng.paretovariate(1.6),  # a channel's typical reach: heavy-tailed
+        "kinds": kinds,
+        "weights": weights,
+    }
+    skip = {m for m in months if skipped and rng.random() < 0.3}
+    posts: list[Any] = []
+    for first in months:
+        if first in skip:
+            continue
+        day = first
+        while day.month == first.month and day <= today:
+            expected = weekly / 7 * WEEKDAY_WEIGHT[day.weekday()] / 0.98
+            count = int(expected) + (1 if rng.random() < expected % 1 else 0)
+            posts.extend(_day_posts(channel, day, count, profile, rng))
+            day += timedelta(days=1)
+    return posts
+
+
+def _seed_forms(ctx: Any, channels: list[Any], months: list[date], operator: Any) -> int:
+    """Monthly forms for a few units without a Zalo channel: recent months, most approved."""
+    from ledger import services
+    from ledger.models import MonthlyForm
     from units.models import Unit
     from units.selectors import subtree
 
-    channels = list(
-        Channel.objects.select_related("unit")
-        .exclude(status=Channel.Status.RETIRED)
-        .order_by("unit__path", "platform", "pk")
-    )
-    if not channels:
-        ctx.log("seed_demo: ledger skipped (no channels registered)")
-        return
-    if Post.objects.exists():
-        ctx.log("seed_demo: ledger already seeded")
-        return
     rng = ctx.rng
-    operator = _operator()
-    today = services.local_today()
-    months = _first_of_months(today, ctx.months)
-    skipped_units = {u.pk for u in {c.unit for c in channels} if rng.random() < 0.08}
-    total = 0
-    for channel in channels:
-        platform = channel.platform
-        weekly = WEEKLY.get(platform, 1) * rng.lognormvariate(0, 0.5)
-        audience = 150 * rng.paretovariate(1.6)  # a channel's typical reach: heavy-tailed
-        kinds, weights = zip(*MIX.get(platform, MIX["other"]), strict=True)
-        skip = {m for m in months if channel.unit_id in skipped_units and rng.random() < 0.3}
-        posts: list[services.PostInput] = []
-        for first in months:
-            if first in skip:
-                continue
-            day = first
-            while day.month == first.month and day <= today:
-                expected = weekly / 7 * WEEKDAY_WEIGHT[day.weekday()] / 0.98
-                count = int(expected) + (1 if rng.random() < expected % 1 else 0)
-                for n in range(count):
-                    hour = rng.choice((7, 8, 9, 10, 11, 14, 15, 16, 17, 19, 20))
-                    at = datetime(
-                        day.year, day.month, day.day, hour, rng.randrange(60), tzinfo=services.TZ
-                    )
-                    kind = rng.choices(kinds, weights)[0]
-                    reach = int(audience * rng.paretovariate(1.2))
-                    views = int(reach * rng.uniform(1.1, 2.5))
-                    posts.append(
-                        services.PostInput(
-                            post_id=f"demo-{channel.pk}-{day:%Y%m%d}-{n}",
-                            content_type=kind,
-                            published_at=at,
-                            permalink=f"{channel.url.rstrip('/')}/posts/{day:%Y%m%d}{n}",
-                            caption=f"Tin hoạt động {channel.unit.name} ngày {day:%d/%m/%Y}",
-                            reach=reach if platform in GIVES_REACH else None,
-                            views=views,
-                            reactions=int(reach * rng.uniform(0.01, 0.06)),
-                            comments=int(reach * rng.uniform(0.0, 0.01)),
-                            shares=int(reach * rng.uniform(0.0, 0.015)),
-                        )
-                    )
-                day += timedelta(days=1)
-        if posts:
-            services.posts_upsert(
-                acting_user=operator, channel=channel, posts=posts, source_name="demo"
-            )
-            total += len(posts)
-    # Monthly forms for a few units without channels: recent months, most approved.
     province = ctx.data.get("province")
     with_zalo = {c.unit_id for c in channels if c.platform == "zalo"}
     pool = [
@@ -175,5 +171,38 @@ def step_ledger(ctx: Any) -> None:
                 form = services.monthly_form_submit(acting_user=operator, form=form)
                 if rng.random() < 0.8:
                     services.monthly_form_approve(acting_user=operator, form=form)
+    return forms
+
+
+def step_ledger(ctx: Any) -> None:
+    from core.demo import _operator
+    from ledger import services
+    from ledger.models import Post
+    from registry.models import Channel
+
+    channels = list(
+        Channel.objects.select_related("unit")
+        .exclude(status=Channel.Status.RETIRED)
+        .order_by("unit__path", "platform", "pk")
+    )
+    if not channels:
+        ctx.log("seed_demo: ledger skipped (no channels registered)")
+        return
+    if Post.objects.exists():
+        ctx.log("seed_demo: ledger already seeded")
+        return
+    rng = ctx.rng
+    operator = _operator()
+    today = services.local_today()
+    months = _first_of_months(today, ctx.months)
+    skipped_units = {u.pk for u in {c.unit for c in channels} if rng.random() < 0.08}
+    total = 0
+    for channel in channels:
+        posts = _channel_posts(channel, months, channel.unit_id in skipped_units, today, rng)
+        if posts:
+            services.posts_upsert(
+                acting_user=operator, channel=channel, posts=posts, source_name="demo"
+            )
+            total += len(posts)
     ctx.summary["ledger_posts"] = total
-    ctx.summary["ledger_forms"] = forms
+    ctx.summary["ledger_forms"] = _seed_forms(ctx, channels, months, operator)

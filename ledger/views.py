@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import io
 import tempfile
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -175,9 +178,13 @@ def template_download(request: HttpRequest, kind: str) -> FileResponse:
     writers = {"xlsx": write_template_xlsx, "csv": write_template_csv}
     if kind not in writers:
         raise Http404
-    tmp = Path(tempfile.mkdtemp(prefix="bantin-template-")) / f"mau-nhap-lieu-bantin.{kind}"
-    writers[kind](tmp)
-    return FileResponse(tmp.open("rb"), as_attachment=True, filename=tmp.name)
+    name = f"mau-nhap-lieu-bantin.{kind}"
+    # The template is a few kilobytes: read it back and leave no folder behind.
+    with tempfile.TemporaryDirectory(prefix="bantin-template-") as folder:
+        path = Path(folder) / name
+        writers[kind](path)
+        content = path.read_bytes()
+    return FileResponse(io.BytesIO(content), as_attachment=True, filename=name)
 
 
 @login_required
@@ -228,6 +235,69 @@ def forms_approve(request: HttpRequest) -> HttpResponse:
     return redirect(f"{reverse('ledger:forms')}?status={MonthlyForm.Status.SUBMITTED}")
 
 
+def _grid_unit_and_month(request: HttpRequest, reportable: Any) -> tuple[Any, date]:
+    """The unit and month the grid shows: the request's choice, else the user's unit and
+    the last closed reporting month."""
+    source = request.POST if request.method == "POST" else request.GET
+    unit = forms_grid.default_unit(request.user, reportable)
+    if source.get("unit"):
+        unit = get_object_or_404(reportable, pk=source.get("unit", "").strip() or 0)
+    try:
+        month = MonthField(required=False).clean(source.get("month"))
+    except ValidationError:
+        month = None
+    assert unit is not None
+    return unit, month or forms_grid.last_closed_month()
+
+
+def _spread_errors(exc: ValidationError, rows: list[Any], errors: list[str]) -> None:
+    """A service refusal: a platform's messages on its row, the rest above the grid."""
+    if not hasattr(exc, "error_dict"):
+        errors.extend(exc.messages)
+        return
+    by_platform = {r.platform: r for r in rows}
+    for key, messages_ in exc.message_dict.items():
+        if key in by_platform:
+            by_platform[key].errors.extend(messages_)
+        else:
+            errors.extend(messages_)
+
+
+def _save_grid(
+    request: HttpRequest, unit: Any, month: date, rows: list[Any], errors: list[str]
+) -> HttpResponse | None:
+    """Save (or submit) the grid's rows; a redirect when saved, None with ``errors`` filled."""
+    editable = [r for r in rows if r.form is not None]
+    if not all(r.form.is_valid() for r in editable):
+        errors.append(_("Có ô chưa đúng: xem các dòng được đánh dấu bên dưới."))
+        return None
+    values = {
+        r.platform: r.form.cleaned_data
+        for r in editable
+        if r.existing is not None or not r.form.is_blank()
+    }
+    submit = request.POST.get("action") == "submit"
+    try:
+        if submit and not values and not any(r.existing for r in editable):
+            raise ValidationError(_("Hãy điền số liệu của ít nhất một nền tảng."))
+        saved = forms_grid.monthly_forms_save_month(
+            acting_user=request.user, unit=unit, month=month, rows=values, submit=submit
+        )
+    except ValidationError as exc:
+        _spread_errors(exc, rows, errors)
+        return None
+    if submit:
+        messages.success(
+            request,
+            _("Đã gửi báo cáo tháng %(month)s lên đơn vị cấp trên duyệt.")
+            % {"month": f"{month:%m/%Y}"},
+        )
+    elif saved:
+        messages.success(request, _("Đã lưu bản nháp báo cáo tháng."))
+    query = urlencode({"unit": str(unit.pk), "month": f"{month:%Y-%m}"})
+    return redirect(f"{reverse('ledger:form_new')}?{query}")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def form_new(request: HttpRequest) -> HttpResponse:
@@ -235,58 +305,12 @@ def form_new(request: HttpRequest) -> HttpResponse:
     reportable = selectors.units_reportable_by(request.user)
     if not reportable.exists():
         raise PermissionDenied
-    source = request.POST if request.method == "POST" else request.GET
-    unit = forms_grid.default_unit(request.user, reportable)
-    if source.get("unit"):
-        unit = get_object_or_404(reportable, pk=source.get("unit", "").strip() or 0)
-    month_field = MonthField(required=False)
-    try:
-        month = month_field.clean(source.get("month")) or forms_grid.last_closed_month()
-    except ValidationError:
-        month = forms_grid.last_closed_month()
-    assert unit is not None
-    rows = forms_grid.build_rows(
-        unit=unit, month=month, data=request.POST if request.method == "POST" else None
-    )
+    unit, month = _grid_unit_and_month(request, reportable)
+    posted = request.method == "POST"
+    rows = forms_grid.build_rows(unit=unit, month=month, data=request.POST if posted else None)
     errors: list[str] = []
-    if request.method == "POST":
-        editable = [r for r in rows if r.form is not None]
-        if all(r.form.is_valid() for r in editable if r.form is not None):
-            values = {
-                r.platform: r.form.cleaned_data
-                for r in editable
-                if r.form is not None and (r.existing is not None or not r.form.is_blank())
-            }
-            submit = request.POST.get("action") == "submit"
-            try:
-                if submit and not values and not any(r.existing for r in editable):
-                    raise ValidationError(_("Hãy điền số liệu của ít nhất một nền tảng."))
-                saved = forms_grid.monthly_forms_save_month(
-                    acting_user=request.user, unit=unit, month=month, rows=values, submit=submit
-                )
-            except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    by_platform = {r.platform: r for r in rows}
-                    for key, messages_ in exc.message_dict.items():
-                        if key in by_platform:
-                            by_platform[key].errors.extend(messages_)
-                        else:
-                            errors.extend(messages_)
-                else:
-                    errors.extend(exc.messages)
-            else:
-                if submit:
-                    messages.success(
-                        request,
-                        _("Đã gửi báo cáo tháng %(month)s lên đơn vị cấp trên duyệt.")
-                        % {"month": f"{month:%m/%Y}"},
-                    )
-                elif saved:
-                    messages.success(request, _("Đã lưu bản nháp báo cáo tháng."))
-                query = urlencode({"unit": str(unit.pk), "month": f"{month:%Y-%m}"})
-                return redirect(f"{reverse('ledger:form_new')}?{query}")
-        else:
-            errors.append(_("Có ô chưa đúng: xem các dòng được đánh dấu bên dưới."))
+    if posted and (done := _save_grid(request, unit, month, rows, errors)) is not None:
+        return done
     return render(
         request,
         "ledger/form_grid.html",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -15,6 +14,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core.spreadsheets import BOM, CsvWriter
 from registry import selectors
 from registry.models import Channel
 from registry.ratelimits import RATE_MESSAGE, lookup_allowed, retry_after
@@ -69,21 +69,14 @@ def open_data(request: HttpRequest) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @require_GET
 def open_data_csv(request: HttpRequest) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
+    writer = CsvWriter()
 
     def rows() -> Iterator[str]:
-        yield "\ufeff" + writer.writerow(selectors.OPEN_DATA_FIELDS)  # BOM: Excel reads UTF-8
+        yield BOM + writer.writerow(selectors.OPEN_DATA_FIELDS)
         for record in selectors.open_data_rows():
-            yield writer.writerow(
-                ["" if record[f] is None else record[f] for f in selectors.OPEN_DATA_FIELDS]
-            )
+            yield writer.writerow([record[f] for f in selectors.OPEN_DATA_FIELDS])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="kenh-chinh-thuc.csv"'

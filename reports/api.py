@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
@@ -9,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Status
 
+from core.spreadsheets import BOM, CsvWriter
 from reports import selectors
 from reports.periods import PeriodError, ensure_begun, parse_period
 from units.selectors import normalise_code, units_visible_to
@@ -45,8 +45,8 @@ def summary_csv(request: HttpRequest, unit: str, period: str, convention: str = 
         return Status(400, {"detail": str(exc)})
     data = selectors.summary(target, parsed)
     out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
+    out.write(BOM)
+    writer = CsvWriter(out)
     writer.writerow(
         [
             "code",
@@ -64,10 +64,10 @@ def summary_csv(request: HttpRequest, unit: str, period: str, convention: str = 
         writer.writerow(
             [
                 row["unit"]["code"],
-                _safe(row["unit"]["name"]),
+                row["unit"]["name"],
                 t["posts"],
-                _blank(t["reach"]),
-                _blank(t["views"]),
+                t["reach"],
+                t["views"],
                 t["engagements"],
                 t["posts_without_reach"],
                 row["reported_months"],
@@ -76,12 +76,3 @@ def summary_csv(request: HttpRequest, unit: str, period: str, convention: str = 
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="bao-cao-{target.code}.csv"'
     return response
-
-
-def _blank(value: Any) -> Any:
-    return "" if value is None else value
-
-
-def _safe(text: str) -> str:
-    """Text that a spreadsheet could read as a formula gets a leading apostrophe."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -12,8 +12,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from reports.formatting import clean_text, month_label_vi, to_local_date
 
@@ -146,6 +147,9 @@ class MonthRow:
     figures: Figures
     start: date | None = None
     end: date | None = None
+    # The query of the row's own period ("period=2026-07&convention=administrative"): its
+    # figures' drill-down link.
+    drill: str = ""
 
 
 @dataclass(frozen=True)
@@ -260,6 +264,21 @@ def _month(text: str) -> date | None:
         return None
 
 
+def _month_query(month: date, period: Mapping[str, Any]) -> str:
+    """The period of one row of the monthly table: the month itself (a reporting month under
+    the administrative convention), or, in a date range, the part of the month inside it."""
+    convention = str(period.get("convention") or "calendar")
+    if period.get("kind") != "range":
+        code = f"{month.year:04d}-{month.month:02d}"
+    else:
+        start, end = _date(period.get("start")), _date(period.get("end"))
+        if start is None or end is None:
+            return ""
+        last = (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        code = f"{max(start, month).isoformat()}:{min(end, last).isoformat()}"
+    return urlencode({"period": code, "convention": convention})
+
+
 def _from_dict(data: Mapping[str, Any]) -> ReportData:
     unit = data.get("unit") or {}
     period = data.get("period") or {}
@@ -353,6 +372,7 @@ def _from_dict(data: Mapping[str, Any]) -> ReportData:
                     figures=Figures.of(r),
                     start=_date(r.get("start")),
                     end=_date(r.get("end")),
+                    drill=_month_query(d, period),
                 )
                 for r in data.get("monthly") or []
                 if (d := _month(r.get("month", "")))

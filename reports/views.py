@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,7 +17,8 @@ from core.permissions import Role, has_role, home_unit
 from reports import build, services
 from reports.forms import NarrativeForm, PeriodForm
 from reports.model import ReportData
-from reports.periods import Period, PeriodError, ensure_begun, parse_period
+from reports.period_request import read_period
+from reports.periods import Period
 from reports.render.html import page_sections
 from units.models import Unit
 from units.selectors import units_visible_to
@@ -31,20 +31,8 @@ def _unit(request: HttpRequest, code: str) -> Unit:
 
 
 def _period(request: HttpRequest) -> tuple[Period | None, PeriodForm]:
-    data = {
-        "period": request.GET.get("period") or str(timezone.localdate().year),
-        "convention": request.GET.get("convention") or "calendar",
-    }
-    form = PeriodForm(data)
-    if not form.is_valid():
-        return None, form
-    try:
-        period = parse_period(form.cleaned_data["period"], form.cleaned_data["convention"])
-        ensure_begun(period, timezone.localdate())
-        return period, form
-    except PeriodError as exc:
-        form.add_error("period", str(exc))
-        return None, form
+    got = read_period(request)
+    return got.period, got.form
 
 
 @login_required
@@ -74,8 +62,16 @@ def _sorted_children(children: list[dict[str, Any]], sort: str) -> list[dict[str
 @login_required
 def report_page(request: HttpRequest, code: str) -> HttpResponse:
     unit = _unit(request, code)
-    period, form = _period(request)
-    context: dict[str, Any] = {"unit": unit, "form": form, "period": period}
+    got = read_period(request)
+    if got.redirect_to:
+        return redirect(got.redirect_to)
+    period = got.period
+    context: dict[str, Any] = {
+        "unit": unit,
+        "form": got.form,
+        "picker": got.picker,
+        "period": period,
+    }
     if period is None:
         return render(request, "reports/report.html", context, status=400)
     data = build.report_data(unit, period)

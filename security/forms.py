@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.labels import action_label
 from units.models import Unit
 
 
@@ -52,7 +53,8 @@ class AuditFilterForm(forms.Form):
         unit_field.choices = [("", _("Cả cây đơn vị"))] + [
             (u.code, f"{u.name} ({u.code})") for u in units.order_by("path")
         ]
-        action_field.choices = [("", _("Mọi hành động"))] + [(a, a) for a in actions]
+        labelled = sorted(((a, action_label(a)) for a in actions), key=lambda c: c[1])
+        action_field.choices = [("", str(_("Mọi hành động"))), *labelled]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import json
 from typing import Any
 
@@ -24,6 +23,8 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.forms import add_service_errors
+from core.labels import action_label, field_label, labelled_values
+from core.spreadsheets import BOM, CsvWriter
 from security import selectors, services, twofactor
 from security.forms import AuditFilterForm, SetupForm, TokenForm
 from units.selectors import units_visible_to
@@ -236,8 +237,9 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     events = selectors.audit_events_visible_to(request.user, _audit_filters(form))
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     for event in page:
-        event.before_json = _json(event.before)  # type: ignore[attr-defined]
-        event.after_json = _json(event.after)  # type: ignore[attr-defined]
+        event.action_label = action_label(event.action)  # type: ignore[attr-defined]
+        event.before_items = labelled_values(event.before)  # type: ignore[attr-defined]
+        event.after_items = labelled_values(event.after)  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -247,26 +249,20 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _cell(value: Any) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
-CSV_HEADER = (
-    "created_at",
-    "actor",
-    "action",
-    "object_type",
-    "object_id",
-    "object",
-    "unit_path",
-    "before",
-    "after",
-    "ip",
-)
+def csv_header() -> list[str]:
+    """The columns' names for people, in the reader's language."""
+    return [
+        _("Thời điểm"),
+        _("Người thực hiện"),
+        _("Hành động"),
+        _("Loại đối tượng"),
+        _("Mã đối tượng"),
+        _("Đối tượng"),
+        _("Đơn vị (đường dẫn)"),
+        _("Trước"),
+        _("Sau"),
+        _("Địa chỉ IP"),
+    ]
 
 
 @login_required
@@ -280,25 +276,32 @@ def audit_csv(request: HttpRequest) -> HttpResponse:
     stamp = timezone.localdate().strftime("%Y%m%d")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="bantin-audit-{stamp}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(CSV_HEADER)
+    response.write(BOM)
+    writer = CsvWriter(response)
+    writer.writerow(csv_header())
     for e in events.iterator(chunk_size=2000):
         writer.writerow(
             [
                 e.created_at.astimezone(tz).isoformat(timespec="seconds"),
-                _cell(e.actor_label),
-                _cell(e.action),
-                _cell(e.object_type),
-                _cell(e.object_id),
-                _cell(e.object_repr),
-                _cell(e.unit_path),
-                _cell(_json(e.before)),
-                _cell(_json(e.after)),
+                e.actor_label,
+                action_label(e.action),
+                e.object_type,
+                e.object_id,
+                e.object_repr,
+                e.unit_path,
+                _json(_labelled(e.before)),
+                _json(_labelled(e.after)),
                 e.ip or "",
             ]
         )
     return response
+
+
+def _labelled(value: Any) -> Any:
+    """An audit record's keys by their labels, for people reading the CSV."""
+    if not isinstance(value, dict):
+        return value
+    return {field_label(k): v for k, v in value.items()}
 
 
 def _json(value: Any) -> str:

@@ -1,7 +1,9 @@
 """Every page of the project, found from the permission matrix, as a user who may see it.
 
 Public routes are opened anonymously, the others as the province's administrator (who may
-see every unit's objects of the test world). Only GET routes that answer HTML count.
+see every unit's objects of the test world) or, where the administrator is refused (the
+monthly form is a reporter's), as a reporter of commune A. A route the matrix lists for its
+POST is opened with GET too: a form's page is a page. Only answers in HTML count.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ def page_routes() -> list[str]:
     return sorted(
         name
         for name, route in ROUTES.items()
-        if route.method == "GET"
+        if route.method in ("GET", "POST")
         and route.access != "operator"
         and not name.startswith(API_PREFIXES)
         and not name.startswith("api:")
@@ -31,15 +33,20 @@ def pages(world: Any, *, language: str) -> Iterator[tuple[str, str, str]]:
     """(route name, url, html) of every HTML page, in ``language``."""
     admin = Client()
     admin.force_login(world.province_users["administrator"])
+    reporter = Client()
+    reporter.force_login(world.users_a["reporter"])
     anonymous = Client()
-    for client in (admin, anonymous):
+    for client in (admin, reporter, anonymous):
         client.cookies["django_language"] = language
     for name in page_routes():
         route = ROUTES[name]
         assert route.url is not None
         url = route.url(world)
-        client = anonymous if route.access == "public" else admin
-        response = client.get(url, route.data(world) if route.data else {})
+        data = route.data(world) if route.data and route.method == "GET" else {}
+        for client in [anonymous] if route.access == "public" else [admin, reporter]:
+            response = client.get(url, data)
+            if response.status_code == 200:
+                break
         if response.status_code != 200:
             continue
         if not response.get("Content-Type", "").startswith("text/html"):

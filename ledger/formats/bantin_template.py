@@ -10,10 +10,10 @@ id when the link shows one, else ``sha1:`` of the normalised link.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from .base import (
@@ -234,6 +234,132 @@ def channel_ref(raw: str, platform: str) -> str | None:
     return text[:255] or None
 
 
+class _RowReader:
+    """One template row's cells → a Row. Each ``_cell`` reader raises ``CellError`` after
+    setting ``failing`` to the column it reads, so the message names that column."""
+
+    def __init__(self, table: Table, cols: Columns, ctx: ParseContext) -> None:
+        self.cols = cols
+        self.ix = cols.index
+        self.dec = table.decimal
+        self.tz = ctx.tz
+        self.default_platform = ctx.default_platform
+        self.plan = extras_plan(cols, {}, {})
+        self.metrics = [k for k in _METRICS if k in self.ix]
+        self.failing = "platform"
+
+    def platform(self, cells: list[str]) -> str:
+        self.failing = "platform"
+        raw = self.cols.get(cells, "platform").strip()
+        choices = ", ".join(PLATFORM_CHOICES)
+        if not raw:
+            if self.default_platform:
+                return self.default_platform
+            raise CellError(_("Thiếu nền tảng (chọn: %(choices)s)", choices=choices))
+        platform = _PLATFORM_WORDS.get(norm_header(raw))
+        if platform is None:
+            raise CellError(
+                _(
+                    "Nền tảng không hợp lệ: %(value)s (chọn: %(choices)s)",
+                    value=repr(raw[:40]),
+                    choices=choices,
+                )
+            )
+        return platform
+
+    def link(self, cells: list[str]) -> str | None:
+        self.failing = "link"
+        raw = self.cols.get(cells, "link").strip()
+        link = clean_permalink(raw)
+        if raw and link is None:
+            raise CellError(
+                _(
+                    "Liên kết phải bắt đầu bằng http:// hoặc https://: %(value)s",
+                    value=repr(raw[:80]),
+                )
+            )
+        return link
+
+    def post_id(self, cells: list[str], link: str | None) -> str:
+        self.failing = "post_id"
+        raw = self.cols.get(cells, "post_id")
+        if not is_blank(raw):
+            return check_post_id(raw)
+        if link:
+            return id_from_link(link)
+        self.failing = "link" if self.cols.has("link") else "post_id"
+        raise CellError(_("Cần Liên kết hoặc Mã bài viết"))
+
+    def published(self, cells: list[str]) -> datetime | None:
+        self.failing = "date"
+        raw = self.cols.get(cells, "date")
+        if is_blank(raw):
+            raise CellError(_("Thiếu ngày đăng (dd/mm/yyyy)"))
+        return parse_datetime(raw, "dmy", self.tz)
+
+    def kind(self, cells: list[str], platform: str) -> str:
+        self.failing = "content_type"
+        raw = self.cols.get(cells, "content_type").strip()
+        if not raw:
+            return "video" if platform in ("youtube", "tiktok") else "other"
+        kind = _TYPE_WORDS.get(norm_header(raw))
+        if kind is None:
+            raise CellError(
+                _(
+                    "Loại nội dung không hợp lệ: %(value)s (chọn: %(choices)s)",
+                    value=repr(raw[:40]),
+                    choices=", ".join(CONTENT_TYPE_CHOICES),
+                )
+            )
+        return kind
+
+    def figures(self, cells: list[str]) -> tuple[dict[str, int | None], int | None]:
+        values: dict[str, int | None] = {}
+        for key in self.metrics:
+            self.failing = key
+            values[key] = parse_metric(cells[self.ix[key]], self.dec)
+        watch = None
+        if "watch_time_seconds" in self.ix:
+            self.failing = "watch_time_seconds"
+            watch = parse_seconds(cells[self.ix["watch_time_seconds"]], self.dec)
+        return values, watch
+
+    def extras(self, cells: list[str]) -> dict[str, ExtraValue]:
+        values = ((key, extra_value(cells[i], self.dec)) for i, key in self.plan)
+        return {key: value for key, value in values if value is not None}
+
+    def read(self, line: int, cells: list[str]) -> Row | RowError:
+        try:
+            platform = self.platform(cells)
+            link = self.link(cells)
+            post_id = self.post_id(cells, link)
+            published = self.published(cells)
+            kind = self.kind(cells, platform)
+            values, watch = self.figures(cells)
+        except CellError as exc:
+            return RowError(line, self.cols.label(self.failing), str(exc))
+        get = self.cols.get
+        return Row(
+            line=line,
+            platform=platform,
+            post_id=post_id,
+            published_at=published,
+            content_type=kind,
+            permalink=link,
+            caption=excerpt(get(cells, "caption")),
+            channel_ref=channel_ref(get(cells, "channel"), platform),
+            channel_name=excerpt(get(cells, "channel_name").strip(), 255) or None,
+            views=values.get("views"),
+            reach=values.get("reach"),
+            reactions=values.get("reactions"),
+            comments=values.get("comments"),
+            shares=values.get("shares"),
+            clicks=values.get("clicks"),
+            watch_time_seconds=watch,
+            extras=self.extras(cells),
+        )
+
+
 def parse(table: Table, ctx: ParseContext) -> Iterator[Row | RowError]:
     cols = Columns(table.header, ALIASES)
     if not cols.has("platform") and ctx.default_platform is None:
@@ -246,106 +372,10 @@ def parse(table: Table, ctx: ParseContext) -> Iterator[Row | RowError]:
         )
     if not cols.has("link") and not cols.has("post_id"):
         raise FileRefused(_("Thiếu cột '%(column)s'.", column=H_LINK), "missing_column")
-    ix = cols.index
-    get = cols.get
-    dec = table.decimal
-    plan = extras_plan(cols, {}, {})
-    metrics = [k for k in _METRICS if k in ix]
-    platform_names = ", ".join(PLATFORM_CHOICES)
-    type_names = ", ".join(CONTENT_TYPE_CHOICES)
-
+    reader = _RowReader(table, cols, ctx)
     for line, cells in table:
         ctx.rows_read += 1
-        key = "platform"
-        try:
-            raw_platform = get(cells, "platform").strip()
-            if raw_platform:
-                platform = _PLATFORM_WORDS.get(norm_header(raw_platform))
-                if platform is None:
-                    raise CellError(
-                        _(
-                            "Nền tảng không hợp lệ: %(value)s (chọn: %(choices)s)",
-                            value=repr(raw_platform[:40]),
-                            choices=platform_names,
-                        )
-                    )
-            elif ctx.default_platform:
-                platform = ctx.default_platform
-            else:
-                raise CellError(_("Thiếu nền tảng (chọn: %(choices)s)", choices=platform_names))
-            key = "link"
-            raw_link = get(cells, "link").strip()
-            link = clean_permalink(raw_link)
-            if raw_link and link is None:
-                raise CellError(
-                    _(
-                        "Liên kết phải bắt đầu bằng http:// hoặc https://: %(value)s",
-                        value=repr(raw_link[:80]),
-                    )
-                )
-            key = "post_id"
-            raw_id = get(cells, "post_id")
-            if not is_blank(raw_id):
-                post_id = check_post_id(raw_id)
-            elif link:
-                post_id = id_from_link(link)
-            else:
-                key = "link" if cols.has("link") else "post_id"
-                raise CellError(_("Cần Liên kết hoặc Mã bài viết"))
-            key = "date"
-            raw_date = get(cells, "date")
-            if is_blank(raw_date):
-                raise CellError(_("Thiếu ngày đăng (dd/mm/yyyy)"))
-            published = parse_datetime(raw_date, "dmy", ctx.tz)
-            key = "content_type"
-            raw_type = get(cells, "content_type").strip()
-            if raw_type:
-                kind = _TYPE_WORDS.get(norm_header(raw_type))
-                if kind is None:
-                    raise CellError(
-                        _(
-                            "Loại nội dung không hợp lệ: %(value)s (chọn: %(choices)s)",
-                            value=repr(raw_type[:40]),
-                            choices=type_names,
-                        )
-                    )
-            else:
-                kind = "video" if platform in ("youtube", "tiktok") else "other"
-            values: dict[str, int | None] = {}
-            for key in metrics:
-                values[key] = parse_metric(cells[ix[key]], dec)
-            watch = None
-            if "watch_time_seconds" in ix:
-                key = "watch_time_seconds"
-                watch = parse_seconds(cells[ix[key]], dec)
-        except CellError as exc:
-            yield RowError(line, cols.label(key), str(exc))
-            continue
-        extras: dict[str, ExtraValue] = {}
-        for i, extra_key in plan:
-            value = extra_value(cells[i], dec)
-            if value is not None:
-                extras[extra_key] = value
-        name = get(cells, "channel_name").strip()
-        yield Row(
-            line=line,
-            platform=platform,
-            post_id=post_id,
-            published_at=published,
-            content_type=kind,
-            permalink=link,
-            caption=excerpt(get(cells, "caption")),
-            channel_ref=channel_ref(get(cells, "channel"), platform),
-            channel_name=excerpt(name, 255) or None,
-            views=values.get("views"),
-            reach=values.get("reach"),
-            reactions=values.get("reactions"),
-            comments=values.get("comments"),
-            shares=values.get("shares"),
-            clicks=values.get("clicks"),
-            watch_time_seconds=watch,
-            extras=extras,
-        )
+        yield reader.read(line, cells)
 
 
 # --------------------------------------------------------------------------- template files
@@ -363,71 +393,53 @@ DATA_ROWS = 5000
 
 def write_template_csv(path: Path) -> None:
     """The header row only, UTF-8 with a BOM (opens correctly in Excel)."""
+    from core.spreadsheets import CsvWriter  # the one export writer (parsers stay stdlib)
+
     with Path(path).open("w", encoding="utf-8-sig", newline="") as fh:
-        csv.writer(fh).writerow([c.header for c in TEMPLATE_COLUMNS])
+        CsvWriter(fh).writerow([c.header for c in TEMPLATE_COLUMNS])
 
 
 def write_template_xlsx(path: Path) -> None:
     """The .xlsx template: 'Dữ liệu' sheet (header, drop-downs, number checks) and
-    'Hướng dẫn' sheet (one line per column, with an example)."""
-    from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
+    'Hướng dẫn' sheet (one line per column, with an example). Written like every export,
+    through ``core.spreadsheets.SafeWorkbook``."""
+    from core.spreadsheets import SafeWorkbook
 
-    wb = Workbook()
-    ws = wb.active
-    if ws is None:  # pragma: no cover - a new Workbook always has a sheet
-        ws = wb.create_sheet()
-    ws.title = "Dữ liệu"
-    required_fill = PatternFill("solid", fgColor="FFE699")
-    optional_fill = PatternFill("solid", fgColor="DDEBF7")
-    last = DATA_ROWS + 1
-    for n, col in enumerate(TEMPLATE_COLUMNS, start=1):
-        cell = ws.cell(row=1, column=n, value=col.header)
-        cell.font = Font(bold=True)
-        cell.fill = required_fill if col.required else optional_fill
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        cell.comment = Comment(col.help + (" (bắt buộc)" if col.required else ""), "Bantin")
-        letter = get_column_letter(n)
-        ws.column_dimensions[letter].width = max(14, min(40, len(col.header) + 6))
-        area = f"{letter}2:{letter}{last}"
+    wb = SafeWorkbook(str(path))
+    ws = wb.add_worksheet("Dữ liệu")
+    head = {"bold": True, "text_wrap": True, "valign": "vcenter"}
+    required = wb.add_format({**head, "bg_color": "#FFE699", "pattern": 1})
+    optional = wb.add_format({**head, "bg_color": "#DDEBF7", "pattern": 1})
+    # Text columns: Excel must not reinterpret ids or dd/mm dates by its locale.
+    as_text = wb.add_format({"num_format": "@"})
+    last = DATA_ROWS  # zero-based: rows 2..DATA_ROWS+1 of the sheet
+    for n, col in enumerate(TEMPLATE_COLUMNS):
+        ws.write_string(0, n, col.header, required if col.required else optional)
+        ws.write_comment(
+            0, n, col.help + (" (bắt buộc)" if col.required else ""), {"author": "Bantin"}
+        )
+        width = max(14, min(40, len(col.header) + 6))
+        text_column = col.key in ("post_id", "channel", "date")
+        ws.set_column(n, n, width, as_text if text_column else None)
+        check: dict[str, object] | None = None
         if col.choices:
-            dv = DataValidation(
-                type="list",
-                formula1='"' + ",".join(col.choices) + '"',
-                allow_blank=not col.required,
-                showErrorMessage=True,
-                errorTitle=col.header,
-                error="Chọn một giá trị trong danh sách.",
-            )
-            dv.add(area)
-            ws.add_data_validation(dv)
+            check = {"validate": "list", "source": list(col.choices)}
+            check["ignore_blank"] = not col.required
+            check["error_message"] = "Chọn một giá trị trong danh sách."
         elif col.key in _METRICS or col.key == "watch_time_seconds":
-            dv = DataValidation(
-                type="whole",
-                operator="greaterThanOrEqual",
-                formula1="0",
-                allow_blank=True,
-                showErrorMessage=True,
-                errorTitle=col.header,
-                error="Nhập số nguyên không âm, hoặc để trống nếu không biết.",
-            )
-            dv.add(area)
-            ws.add_data_validation(dv)
-        elif col.key in ("post_id", "channel", "date"):
-            # Text cells: Excel must not reinterpret ids or dd/mm dates by its locale.
-            for row in range(2, last + 1):
-                ws.cell(row=row, column=n).number_format = "@"
-    ws.freeze_panes = "A2"
+            check = {"validate": "integer", "criteria": ">=", "value": 0, "ignore_blank": True}
+            check["error_message"] = "Nhập số nguyên không âm, hoặc để trống nếu không biết."
+        if check is not None:
+            ws.data_validation(1, n, last, n, {**check, "error_title": col.header})
+    ws.freeze_panes(1, 0)
 
-    guide = wb.create_sheet("Hướng dẫn")
-    for n, text in enumerate(INSTRUCTIONS, start=1):
-        guide.cell(row=n, column=1, value=text).font = Font(bold=n == 1)
-    start = len(INSTRUCTIONS) + 2
+    guide = wb.add_worksheet("Hướng dẫn")
+    bold = wb.add_format({"bold": True})
+    for n, text in enumerate(INSTRUCTIONS):
+        guide.write_string(n, 0, text, bold if n == 0 else None)
+    start = len(INSTRUCTIONS) + 1
     for n, title in enumerate(("Cột", "Bắt buộc", "Giải thích", "Giá trị cho phép", "Ví dụ")):
-        guide.cell(row=start, column=n + 1, value=title).font = Font(bold=True)
+        guide.write_string(start, n, title, bold)
     for r, col in enumerate(TEMPLATE_COLUMNS, start=start + 1):
         values = (
             col.header,
@@ -436,8 +448,9 @@ def write_template_xlsx(path: Path) -> None:
             ", ".join(col.choices),
             col.example,
         )
-        for n, value in enumerate(values, start=1):
-            guide.cell(row=r, column=n, value=value)
-    for letter, width in zip("ABCDE", (24, 10, 70, 50, 40), strict=True):
-        guide.column_dimensions[letter].width = width
-    wb.save(Path(path))
+        for n, value in enumerate(values):
+            if value:
+                guide.write_string(r, n, value)
+    for n, width in enumerate((24, 10, 70, 50, 40)):
+        guide.set_column(n, n, width)
+    wb.close()

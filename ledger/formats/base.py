@@ -232,6 +232,25 @@ def is_blank(raw: str) -> bool:
     return raw.strip().lower() in BLANKS
 
 
+def _as_kind(value: float, raw: str, *, integer: bool) -> int | float:
+    """``value`` as an int for counts (refusing a fraction), as a float otherwise."""
+    if not integer:
+        return float(value)
+    if not float(value).is_integer():
+        raise CellError(_("Không phải số nguyên: %(value)s", value=repr(raw)))
+    return int(value)
+
+
+def _scientific(text: str, raw: str) -> float:
+    """Excel's "1,2E+05": a finite float, or CellError."""
+    if not _SCI.fullmatch(text):
+        raise CellError(_("Không phải số: %(value)s", value=repr(raw[:60])))
+    value = float(text.replace(",", "."))
+    if value != value or value in (float("inf"), float("-inf")):
+        raise CellError(_("Không phải số: %(value)s", value=repr(raw)))
+    return value
+
+
 def parse_number(raw: str, *, decimal: str | None, integer: bool) -> int | float | None:
     """Parse a number as written by the platform or by Excel; blank → None.
 
@@ -247,35 +266,18 @@ def parse_number(raw: str, *, decimal: str | None, integer: bool) -> int | float
         text = text[:-1].rstrip()
     if len(text) > 40:
         raise CellError(_("Số quá dài: %(value)s…", value=repr(raw[:40])))
-    value: int | float
     m = _GROUPED.fullmatch(text)
     if m and (integer or text.count(m.group(1)) > 1 or m.group(1) not in (decimal or ".,")):
-        value = int(text.replace(m.group(1), ""))
-        return value if integer else float(value)
+        return _as_kind(int(text.replace(m.group(1), "")), raw, integer=integer)
     m2 = _MIXED.fullmatch(text)
     if m2 and m2.group(1) and m2.group(1) != m2.group(2):
         text = text.replace(m2.group(1), "")
     elif not _PLAIN.fullmatch(text):
-        if _SCI.fullmatch(text):
-            value = float(text.replace(",", "."))
-            if value != value or value in (float("inf"), float("-inf")):
-                raise CellError(_("Không phải số: %(value)s", value=repr(raw)))
-            if integer:
-                if not value.is_integer():
-                    raise CellError(_("Không phải số nguyên: %(value)s", value=repr(raw)))
-                return int(value)
-            return value
-        raise CellError(_("Không phải số: %(value)s", value=repr(raw[:60])))
+        return _as_kind(_scientific(text, raw), raw, integer=integer)
     text = text.replace(",", ".")
     if "." not in text:
-        value = int(text)
-        return value if integer else float(value)
-    value = float(text)
-    if integer:
-        if not value.is_integer():
-            raise CellError(_("Không phải số nguyên: %(value)s", value=repr(raw)))
-        return int(value)
-    return value
+        return _as_kind(int(text), raw, integer=integer)
+    return _as_kind(float(text), raw, integer=integer)
 
 
 def parse_metric(raw: str, decimal: str | None) -> int | None:

@@ -191,70 +191,62 @@ def _date_order(table: Table, cols: Columns, ctx: ParseContext) -> str:
     return _decide_order(distinct, cols.label("published"), _is_original(table), ctx)
 
 
-def _decide_order(distinct: set[str], column: str, original: bool, ctx: ParseContext) -> str:
-    """'mdy' or 'dmy' from the distinct date cells (a day each) of the whole column, or
-    ``FileRefused``."""
-    first_big = second_big = any_iso = any_slashed = False
-    mdy_ok = dmy_ok = True
-    same = True
-    limit = ctx.today.toordinal() + 1
-    # Meta's own shape (NN/NN/YYYY HH:MM) only needs its distinct days looked at; every
-    # other distinct value goes through the checks below.
+def _split_dates(distinct: set[str]) -> tuple[set[tuple[int, int, int]], bool]:
+    """The (first, second, year) fields of every distinct slashed date, and whether any
+    cell is an ISO date (Excel's conversion)."""
+    # Meta's own shape (NN/NN/YYYY HH:MM) only needs its distinct days looked at.
     days: set[str] = set()
-    fields_seen: list[tuple[int, int, int]] = []
+    fields_seen: set[tuple[int, int, int]] = set()
+    any_iso = False
     for raw in distinct:
         if len(raw) == 10 and is_fixed_slashed(raw + " 00:00"):
             days.add(raw)
-            continue
-        if len(raw) == 16 and is_fixed_slashed(raw):
+        elif len(raw) == 16 and is_fixed_slashed(raw):
             days.add(raw[:10])
-            continue
-        fields = slashed_fields(raw)
-        if fields is None:
-            if is_iso_date(raw):
-                any_iso = True
-            continue
-        fields_seen.append(fields)
-    fields_seen.extend((int(d[0:2]), int(d[3:5]), int(d[6:10])) for d in days)
-    for a, b, year in set(fields_seen):
-        any_slashed = True
-        first_big |= a > 12
-        second_big |= b > 12
-        same &= a == b
-        for order in ("mdy", "dmy"):
-            if (mdy_ok if order == "mdy" else dmy_ok) is False:
-                continue
-            month, day = (a, b) if order == "mdy" else (b, a)
-            try:
-                ok = date(year, month, day).toordinal() <= limit
-            except ValueError:
-                ok = False
-            if not ok:
-                if order == "mdy":
-                    mdy_ok = False
-                else:
-                    dmy_ok = False
-    if any_iso and any_slashed:
-        raise FileRefused(
+        elif (fields := slashed_fields(raw)) is not None:
+            fields_seen.add(fields)
+        elif is_iso_date(raw):
+            any_iso = True
+    fields_seen.update((int(d[0:2]), int(d[3:5]), int(d[6:10])) for d in days)
+    return fields_seen, any_iso
+
+
+def _not_future(year: int, month: int, day: int, limit: int) -> bool:
+    try:
+        return date(year, month, day).toordinal() <= limit
+    except ValueError:
+        return False
+
+
+def _refused(message: str) -> FileRefused:
+    return FileRefused(message, "ambiguous_dates")
+
+
+def _decide_order(distinct: set[str], column: str, original: bool, ctx: ParseContext) -> str:
+    """'mdy' or 'dmy' from the distinct date cells (a day each) of the whole column, or
+    ``FileRefused``."""
+    fields_seen, any_iso = _split_dates(distinct)
+    if any_iso and fields_seen:
+        raise _refused(
             _(
                 "Cột '%(column)s' có cả ngày đã bị Excel chuyển đổi và ngày dạng chữ: không biết "
                 "chắc ngày/tháng. Hãy xuất lại file từ Meta Business Suite và tải lên nguyên bản "
                 "(không mở/lưu bằng Excel), hoặc nhập bằng mẫu Bantin với ngày dạng dd/mm/yyyy.",
                 column=column,
-            ),
-            "ambiguous_dates",
+            )
         )
-    if not any_slashed:
+    if not fields_seen:
         return "mdy"
+    first_big = any(a > 12 for a, _b, _y in fields_seen)
+    second_big = any(b > 12 for _a, b, _y in fields_seen)
     if first_big and second_big:
-        raise FileRefused(
+        raise _refused(
             _(
                 "Cột '%(column)s' lẫn cả ngày dạng dd/mm và mm/dd. Hãy xuất lại file từ Meta "
                 "Business Suite và tải lên nguyên bản (không mở/lưu bằng Excel), hoặc nhập bằng "
                 "mẫu Bantin với ngày dạng dd/mm/yyyy.",
                 column=column,
-            ),
-            "ambiguous_dates",
+            )
         )
     if first_big:
         ctx.note(
@@ -264,143 +256,160 @@ def _decide_order(distinct: set[str], column: str, original: bool, ctx: ParseCon
             )
         )
         return "dmy"
-    if second_big or same:
+    same = all(a == b for a, b, _y in fields_seen)
+    if second_big or same or original:
         return "mdy"
-    if original:
-        return "mdy"
-    if mdy_ok != dmy_ok:
-        order = "mdy" if mdy_ok else "dmy"
-        if order == "mdy":
-            note = _(
+    return _order_by_future(fields_seen, column, ctx)
+
+
+def _order_by_future(fields_seen: set[tuple[int, int, int]], column: str, ctx: ParseContext) -> str:
+    """A re-saved file where every field is ≤ 12: the one order with no date in the future."""
+    limit = ctx.today.toordinal() + 1
+    mdy_ok = all(_not_future(y, a, b, limit) for a, b, y in fields_seen)
+    dmy_ok = all(_not_future(y, b, a, limit) for a, b, y in fields_seen)
+    if mdy_ok and not dmy_ok:
+        ctx.note(
+            _(
                 "%(file)s: ngày đăng đọc theo dạng tháng/ngày/năm (dạng kia rơi vào tương lai).",
                 file=ctx.filename,
             )
-        else:
-            note = _(
+        )
+        return "mdy"
+    if dmy_ok and not mdy_ok:
+        ctx.note(
+            _(
                 "%(file)s: ngày đăng đọc theo dạng ngày/tháng/năm (dạng kia rơi vào tương lai).",
                 file=ctx.filename,
             )
-        ctx.note(note)
-        return order
-    raise FileRefused(
+        )
+        return "dmy"
+    raise _refused(
         _(
             "File lưu bằng Excel với ngày dd/mm và mm/dd không phân biệt được (cột "
             "'%(column)s', mọi ngày đều ≤ 12). Hãy xuất lại file từ Meta Business Suite và tải "
             "lên nguyên bản (không mở/lưu bằng Excel), hoặc nhập bằng mẫu Bantin với ngày dạng "
             "dd/mm/yyyy.",
             column=column,
-        ),
-        "ambiguous_dates",
+        )
     )
 
 
-def parse(table: Table, ctx: ParseContext) -> Iterator[Row | RowError]:
-    cols = Columns(table.header, ALIASES)
-    if not cols.has("post_id"):
-        raise FileRefused(_("Thiếu cột '%(column)s'.", column="Post ID"), "missing_column")
-    instagram = cols.has("account_id") or cols.has("account_username")
-    order = _date_order(table, cols, ctx)
-    plan = extras_plan(cols, _KEEP, EXTRA_ALIASES)
-    plan = [(i, k) for i, k in plan if i != cols.index.get("lifetime")]
-    dec = table.decimal
-    ix = cols.index
-    # Column positions resolved once per file (rows are padded to the header's width);
-    # a column the file lacks reads as "" through the extra empty cell at index ``width``.
-    width = len(table.header)
+_FIGURES = ("views", "reach", "reactions", "comments", "shares", "clicks")
 
-    def at(key: str) -> int:
-        return ix.get(key, width)
 
-    i_post = ix["post_id"]
-    i_published, i_permalink, i_post_type = at("published"), at("permalink"), at("post_type")
-    i_owner = at("account_id" if "account_id" in ix else "page_id")
-    i_description, i_title = at("description"), at("title")
-    i_page_name, i_username = at("page_name"), at("account_username")
-    views_key = "views" if "views" in ix else ("impressions" if "impressions" in ix else None)
-    # (metric name, column key, index) for the plain counts (views last, as before).
-    counts = [
-        (name, key, ix[key])
-        for name, key in (
-            ("reach", "reach"),
-            ("reactions", "reactions"),
-            ("comments", "comments"),
-            ("shares", "shares"),
-            ("clicks", "clicks"),
-            ("views", views_key),
-        )
-        if key is not None and key in ix
-    ]
-    i_seconds = ix.get("seconds_viewed")
-    platform_default = "instagram" if instagram else "facebook"
-    read_datetime = DatetimeReader(order, ctx.tz)
-    read_extra = ExtraReader(dec)
-    cached_extra = read_extra.cache.get
-    extra_keys = [k for _i, k in plan]
-    # All the extras' cells of a row in one call (a tuple, even for one column).
-    extra_cells = _getter([i for i, _k in plan])
-    names: dict[str, str | None] = {}
-    pad = [""]
+class _RowReader:
+    """Column positions resolved once per file; ``read`` turns one row's cells into a Row.
 
-    for line, cells in table:
-        ctx.rows_read += 1
-        if len(cells) == width:
-            cells = cells + pad
-        key = "post_id"
-        try:
-            raw = cells[i_post]
-            post_id = raw if is_simple_id(raw) else check_post_id(raw)
-            key = "published"
-            published = read_datetime(cells[i_published])
-            values = dict.fromkeys(("views", "reach", "reactions", "comments", "shares", "clicks"))
-            for name, key, i in counts:  # noqa: B007 - ``key`` names the failing column
-                raw = cells[i]
-                if raw.isdigit() and raw.isascii() and len(raw) < 19:
-                    values[name] = int(raw)
+    Rows are padded to the header's width plus one empty cell, so a column the file
+    lacks reads as "" at index ``width``.
+    """
+
+    def __init__(self, table: Table, cols: Columns, ctx: ParseContext) -> None:
+        ix = cols.index
+        self.cols = cols
+        self.width = width = len(table.header)
+
+        def at(key: str) -> int:
+            return ix.get(key, width)
+
+        self.i_post = ix["post_id"]
+        self.i_published, self.i_permalink = at("published"), at("permalink")
+        self.i_post_type = at("post_type")
+        self.i_owner = at("account_id" if "account_id" in ix else "page_id")
+        self.i_description, self.i_title = at("description"), at("title")
+        self.i_page_name, self.i_username = at("page_name"), at("account_username")
+        views_key = "views" if "views" in ix else ("impressions" if "impressions" in ix else "")
+        # (metric name, column key, index) for the plain counts (views last).
+        keys = [(name, name) for name in _FIGURES if name != "views"] + [("views", views_key)]
+        self.counts = [(name, key, ix[key]) for name, key in keys if key in ix]
+        self.failing = "post_id"  # the column a CellError is reported against
+        self.i_seconds = ix.get("seconds_viewed")
+        instagram = cols.has("account_id") or cols.has("account_username")
+        self.platform_default = "instagram" if instagram else "facebook"
+        self.dec = table.decimal
+        self.read_datetime = DatetimeReader(_date_order(table, cols, ctx), ctx.tz)
+        plan = extras_plan(cols, _KEEP, EXTRA_ALIASES)
+        plan = [(i, k) for i, k in plan if i != ix.get("lifetime")]
+        self.read_extra = ExtraReader(table.decimal)
+        self.extra_keys = [k for _i, k in plan]
+        # All the extras' cells of a row in one call (a tuple, even for one column).
+        self.extra_cells = _getter([i for i, _k in plan])
+        self.names: dict[str, str | None] = {}
+
+    def figures(self, cells: list[str]) -> dict[str, int | None]:
+        """The plain counts; ``CellError`` names its column through ``failing``."""
+        values: dict[str, int | None] = dict.fromkeys(_FIGURES)
+        for name, key, i in self.counts:
+            raw = cells[i]
+            self.failing = key
+            if raw.isdigit() and raw.isascii() and len(raw) < 19:
+                values[name] = int(raw)
+            else:
+                values[name] = parse_metric(raw, self.dec)
+        return values
+
+    def extras(self, cells: list[str]) -> dict[str, ExtraValue]:
+        extras: dict[str, ExtraValue] = {}
+        cached = self.read_extra.cache.get
+        for extra_key, raw in zip(self.extra_keys, self.extra_cells(cells), strict=True):
+            if not raw:
+                continue
+            value: object = cached(raw, MISSING)
+            if value is MISSING:
+                if raw.isdigit() and raw.isascii() and len(raw) < 16:
+                    value = int(raw)
                 else:
-                    values[name] = parse_metric(raw, dec)
-            watch = None
-            if i_seconds is not None:
-                key = "seconds_viewed"
-                watch = parse_seconds(cells[i_seconds], dec)
-        except CellError as exc:
-            yield RowError(line, cols.label(key), str(exc))
-            continue
-        permalink = clean_permalink(cells[i_permalink])
-        owner = cells[i_owner].strip()
+                    value = self.read_extra(raw)
+            if value is not None:
+                extras[extra_key] = value  # type: ignore[assignment]
+        return extras
+
+    def channel_name(self, cells: list[str]) -> str | None:
+        name = cells[self.i_page_name].strip() or cells[self.i_username].strip()
+        found = self.names.get(name, MISSING)
+        if found is MISSING:
+            found = excerpt(name, 255) or None
+            if len(self.names) < 1024:
+                self.names[name] = found
+        return found  # type: ignore[return-value]
+
+    def owner(self, cells: list[str], post_id: str) -> str | None:
+        """The Page (or account) ID, else the numeric prefix of a ``page_post`` ID."""
+        owner = cells[self.i_owner].strip()
         if not (owner.isascii() and owner.isdigit()):
             prefix = post_id.split("_", 1)[0]
             owner = prefix if "_" in post_id and prefix.isdigit() else ""
-        platform = platform_default
+        return owner or None
+
+    def read(self, line: int, cells: list[str]) -> Row | RowError:
+        self.failing = "post_id"
+        try:
+            raw = cells[self.i_post]
+            post_id = raw if is_simple_id(raw) else check_post_id(raw)
+            self.failing = "published"
+            published = self.read_datetime(cells[self.i_published])
+            values = self.figures(cells)
+            watch = None
+            if self.i_seconds is not None:
+                self.failing = "seconds_viewed"
+                watch = parse_seconds(cells[self.i_seconds], self.dec)
+        except CellError as exc:
+            return RowError(line, self.cols.label(self.failing), str(exc))
+        permalink = clean_permalink(cells[self.i_permalink])
+        platform = self.platform_default
         if permalink and "instagram.com" in permalink.lower():
             platform = "instagram"
-        text = cells[i_description].strip() or cells[i_title].strip()
-        name = cells[i_page_name].strip() or cells[i_username].strip()
-        channel_name = names.get(name, MISSING)
-        if channel_name is MISSING:
-            channel_name = excerpt(name, 255) or None
-            if len(names) < 1024:
-                names[name] = channel_name
-        extras: dict[str, ExtraValue] = {}
-        for extra_key, raw in zip(extra_keys, extra_cells(cells), strict=True):
-            if raw:
-                value: object = cached_extra(raw, MISSING)
-                if value is MISSING:
-                    if raw.isdigit() and raw.isascii() and len(raw) < 16:
-                        value = int(raw)
-                    else:
-                        value = read_extra(raw)
-                if value is not None:
-                    extras[extra_key] = value  # type: ignore[assignment]
-        yield Row(
+        text = cells[self.i_description].strip() or cells[self.i_title].strip()
+        return Row(
             line,
             platform,
             post_id,
             published,
-            content_type(cells[i_post_type]),
+            content_type(cells[self.i_post_type]),
             permalink,
             excerpt(text),
-            owner or None,
-            channel_name,  # type: ignore[arg-type]
+            self.owner(cells, post_id),
+            self.channel_name(cells),  # type: ignore[arg-type]
             values["views"],
             values["reach"],
             values["reactions"],
@@ -408,5 +417,16 @@ def parse(table: Table, ctx: ParseContext) -> Iterator[Row | RowError]:
             values["shares"],
             values["clicks"],
             watch,
-            extras,
+            self.extras(cells),
         )
+
+
+def parse(table: Table, ctx: ParseContext) -> Iterator[Row | RowError]:
+    cols = Columns(table.header, ALIASES)
+    if not cols.has("post_id"):
+        raise FileRefused(_("Thiếu cột '%(column)s'.", column="Post ID"), "missing_column")
+    reader = _RowReader(table, cols, ctx)
+    pad = [""]
+    for line, cells in table:
+        ctx.rows_read += 1
+        yield reader.read(line, cells + pad if len(cells) == reader.width else cells)

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import csv
 import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, cast
@@ -370,204 +369,6 @@ def _detect_encoding(opener: Opener) -> tuple[str, int, Opener]:
 
 # --------------------------------------------------------------------------- CSV
 
-_SEP_LINE = re.compile(r'\s*"?sep=(.)"?\s*', re.IGNORECASE)
-
-
-def _count_outside_quotes(line: str) -> dict[str, int]:
-    counts = {",": 0, ";": 0, "\t": 0}
-    quoted = False
-    for ch in line:
-        if ch == '"':
-            quoted = not quoted
-        elif not quoted and ch in counts:
-            counts[ch] += 1
-    return counts
-
-
-def _sniff_delimiter(lines: list[str]) -> str:
-    for line in lines:
-        counts = _count_outside_quotes(line)
-        best = max(counts.values())
-        if best:
-            for delim in ("\t", ";", ","):
-                if counts[delim] == best:
-                    return delim
-    return ","
-
-
-def _nfc(cells: list[str]) -> list[str]:
-    joined = "\x1f".join(cells)
-    if joined.isascii() or unicodedata.is_normalized("NFC", joined):
-        return cells
-    return [c if c.isascii() else unicodedata.normalize("NFC", c) for c in cells]
-
-
-def _text(opener: Opener, encoding: str) -> io.TextIOWrapper:
-    return io.TextIOWrapper(opener(), encoding=encoding, errors="strict", newline="")
-
-
-def _csv_records(
-    opener: Opener, encoding: str, delimiter: str, skip_first_line: bool
-) -> Generator[tuple[int, int, list[str]], None, None]:
-    """(start line, end line, cells) for every CSV record, blank ones included."""
-    with _text(opener, encoding) as text:
-        offset = 0
-        if skip_first_line:
-            text.readline()
-            offset = 1
-        reader = csv.reader(text, delimiter=delimiter)
-        prev = 0
-        try:
-            for cells in reader:
-                start = offset + prev + 1
-                prev = reader.line_num
-                yield start, offset + prev, cells
-        except csv.Error as exc:
-            raise FileRefused(
-                _(
-                    "File CSV bị lỗi ở dòng %(line)s: %(error)s.",
-                    line=offset + prev + 1,
-                    error=str(exc),
-                ),
-                "corrupt",
-            ) from None
-        except UnicodeDecodeError:
-            raise FileRefused(_("File đổi bảng mã giữa chừng."), "encoding") from None
-
-
-def open_csv(
-    opener: Opener,
-    filename: str,
-    recognise: Recognise,
-    max_rows: int,
-    member: str | None = None,
-) -> Table:
-    encoding, newlines, opener = _detect_encoding(opener)
-    with _text(opener, encoding) as text:
-        first_lines = [line for line in (text.readline() for _ in range(HEADER_SEARCH_ROWS + 1))]
-    skip_first = False
-    sep = _SEP_LINE.fullmatch(first_lines[0].lstrip("\ufeff")) if first_lines else None
-    if sep:
-        delimiter = sep.group(1)
-        skip_first = True
-    else:
-        delimiter = _sniff_delimiter([line for line in first_lines if line.strip()])
-
-    header: list[str] | None = None
-    header_line = 0
-    data_after = 0
-    seen: list[list[str]] = []
-    records = _csv_records(opener, encoding, delimiter, skip_first)
-    try:
-        for start, end, cells in records:
-            if not any(c.strip() for c in cells):
-                continue
-            cells = _nfc(cells)
-            if header is None:
-                if recognise(cells):
-                    header, header_line, data_after = cells, start, end
-                    continue
-                seen.append(cells)
-                if len(seen) >= HEADER_SEARCH_ROWS:
-                    break
-            else:
-                if _is_description_row(header, cells):
-                    data_after = end
-                break
-    finally:
-        records.close()
-    if header is None:
-        raise refuse_unknown(seen)
-    if newlines > max_rows + data_after:
-        total = sum(
-            1
-            for s, _, c in _csv_records(opener, encoding, delimiter, skip_first)
-            if s > data_after and any(x.strip() for x in c)
-        )
-        if total > max_rows:
-            raise too_many_rows(max_rows)
-    width = len(header)
-    decimal = "," if delimiter == ";" else ("." if delimiter == "," else None)
-
-    def rows(normalise: bool) -> Iterator[tuple[int, list[str]]]:
-        # _csv_records inlined: this loop runs once per row of a million-row file.
-        count = 0
-        with _text(opener, encoding) as text:
-            offset = 0
-            if skip_first:
-                text.readline()
-                offset = 1
-            reader = csv.reader(text, delimiter=delimiter)
-            prev = 0
-            try:
-                for cells in reader:
-                    start = offset + prev + 1
-                    prev = reader.line_num
-                    joined = "".join(cells)
-                    if start <= data_after or not joined.strip():
-                        continue
-                    if "\x00" in joined:  # PostgreSQL cannot store NUL; no export means one
-                        cells = [c.replace("\x00", "") for c in cells]
-                    count += 1
-                    if count > max_rows:
-                        raise too_many_rows(max_rows)
-                    if normalise:
-                        joined = "\x1f".join(cells)
-                        if not (joined.isascii() or unicodedata.is_normalized("NFC", joined)):
-                            cells = _nfc(cells)
-                    if len(cells) != width:
-                        cells = (cells + [""] * width)[:width]
-                    yield start, cells
-            except csv.Error as exc:
-                raise FileRefused(
-                    _(
-                        "File CSV bị lỗi ở dòng %(line)s: %(error)s.",
-                        line=offset + prev + 1,
-                        error=str(exc),
-                    ),
-                    "corrupt",
-                ) from None
-            except UnicodeDecodeError:
-                raise FileRefused(
-                    _("File đổi bảng mã giữa chừng."),
-                    "encoding",
-                ) from None
-
-    def column(index: int) -> Iterator[str]:
-        with _text(opener, encoding) as text:
-            if skip_first:
-                text.readline()
-            try:
-                for cells in csv.reader(text, delimiter=delimiter):
-                    if len(cells) > index:
-                        cell = cells[index]
-                        # As the rows are read: PostgreSQL cannot store NUL.
-                        yield cell.replace("\x00", "") if "\x00" in cell else cell
-            except csv.Error as exc:
-                raise FileRefused(
-                    _("File CSV bị lỗi: %(error)s.", error=str(exc)), "corrupt"
-                ) from None
-            except UnicodeDecodeError:
-                raise FileRefused(
-                    _("File đổi bảng mã giữa chừng."),
-                    "encoding",
-                ) from None
-
-    names = {",": "','", ";": "';'", "\t": "tab"}
-    return Table(
-        header=[h.strip() for h in header],
-        encoding=encoding,
-        dialect=f"CSV {names.get(delimiter, repr(delimiter))} {encoding}",
-        kind="csv",
-        filename=filename,
-        header_line=header_line,
-        delimiter=delimiter,
-        decimal=decimal,
-        member=member,
-        _rows=rows,
-        _column=column,
-    )
-
 
 def too_many_rows(max_rows: int) -> FileRefused:
     return FileRefused(
@@ -635,5 +436,7 @@ def open_table(
     # limit belongs to the web layer, and rows are capped by max_rows.
     def opener() -> IO[bytes]:
         return path.open("rb")
+
+    from .csv_table import open_csv  # late import: it builds on this module
 
     return open_csv(opener, filename, recognise, max_rows)

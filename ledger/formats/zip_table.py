@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import IO, cast
 
 from .base import FileRefused, _
-from .reader import CHUNK, Capped, Recognise, Table, open_csv, open_zip, zip_members
+from .csv_table import open_csv
+from .reader import CHUNK, Capped, Recognise, Table, open_zip, zip_members
 
 
 def open_zip_member(

@@ -139,14 +139,21 @@ def test_viewer_cannot_upload(world: Any, login: Any) -> None:
     assert not ImportBatch.objects.exists()
 
 
-def test_template_downloads(world: Any, login: Any) -> None:
+def test_template_downloads(world: Any, login: Any, tmp_path: Any) -> None:
+    import tempfile
+
     client = login(world.users_a["viewer"])
-    for kind in ("xlsx", "csv"):
-        response = client.get(f"/ledger/template.{kind}")
-        assert response.status_code == 200
-        body = b"".join(response.streaming_content)
-        assert len(body) > 100
+    tempfile.tempdir = str(tmp_path)  # each download's scratch folder lands here
+    try:
+        for kind in ("xlsx", "csv"):
+            response = client.get(f"/ledger/template.{kind}")
+            assert response.status_code == 200
+            body = b"".join(response.streaming_content)
+            assert len(body) > 100
+    finally:
+        tempfile.tempdir = None
     assert b"N\xe1\xbb\x81n t\xe1\xba\xa3ng" in body  # "Nền tảng" in the CSV header
+    assert list(tmp_path.iterdir()) == []  # no scratch folder left behind
 
 
 def _token(user: Any) -> str:

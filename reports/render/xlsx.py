@@ -3,8 +3,8 @@
 Each sheet: the section's table (bold, frozen, filterable header row; numbers as number
 cells, "#,##0", so Excel shows the reader's own separators; the total row bold), then its
 paragraphs and footnote. The first sheet also names the unit and the period. Text is always
-written as a string (``strings_to_formulas`` off; text that starts like a formula also gets
-Excel's quote prefix), so nothing can become a formula. It knows nothing of any section.
+written as a string through ``core.spreadsheets.SafeWorkbook`` (never a formula; text that
+starts like one gets Excel's quote prefix). It knows nothing of any section.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 
 from django.utils import translation
 
+from core.spreadsheets import SafeWorkbook
 from reports.formatting import clean_text
 from reports.model import ReportData
 from reports.sections import SECTIONS
@@ -23,7 +24,6 @@ from reports.sections.base import CHANGE, COUNT, DATE, LINK, PERCENT, Cell, Sect
 
 __all__ = ["render_xlsx"]
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 _WEB = re.compile(r"https?://[^\s<>\"]{1,2000}")
 
 
@@ -41,7 +41,6 @@ class _Writer:
             }
         )
         self.f_text = wb.add_format({"valign": "top", "text_wrap": True})
-        self.f_text_qp = wb.add_format({"valign": "top", "text_wrap": True, "quote_prefix": True})
         self.f_note = wb.add_format({"italic": True, "text_wrap": True, "valign": "top"})
         self.f_link = wb.add_format({"font_color": "#1F5FA8", "underline": 1, "valign": "top"})
         self.f_bold = wb.add_format({"bold": True, "valign": "top"})
@@ -65,13 +64,11 @@ class _Writer:
         return self.formats[key]
 
     def text(self, ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
-        """Always a string cell; text that looks like a formula gets the quote prefix."""
+        """Always a string cell (the workbook quote-prefixes text that looks like a formula)."""
         text = clean_text(value)
         if text == "":
             ws.write_blank(row, col, None, fmt or self.f_text)
             return
-        if text.startswith(_FORMULA_START):
-            fmt = self.f_text_qp
         ws.write_string(row, col, text[:32767], fmt or self.f_text)
 
     def cell(self, ws: Any, r: int, c: int, cell: Cell, bold: bool = False) -> None:
@@ -156,18 +153,8 @@ class _Writer:
 
 def render_xlsx(data: ReportData) -> bytes:
     """The report's sections as an .xlsx workbook (always in Vietnamese)."""
-    import xlsxwriter
-
     out = io.BytesIO()
-    wb = xlsxwriter.Workbook(
-        out,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        },
-    )
+    wb = SafeWorkbook(out)
     with translation.override("vi"):
         wb.set_properties(
             {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.utils.translation import gettext_lazy as _l
 
@@ -75,3 +76,27 @@ def figure_columns(
             )
         )
     return tuple(cols)
+
+
+def drill(
+    params: Callable[[Any], dict[str, str] | None],
+    *,
+    base: Callable[[Any], str] = lambda row: "posts/",
+) -> Callable[[str], Callable[[Any], str | None]]:
+    """``href`` for :func:`figure_columns`: a row's figure links to the list of the posts
+    and monthly-form rows it sums (``reports.drilldown``), filtered by ``params(row)``
+    (None: no link). The link is relative to the report page (``/reports/<code>/``), which
+    adds the period to it; a row of another period (a month) carries its own."""
+
+    def for_metric(metric: str) -> Callable[[Any], str | None]:
+        def href(row: Any) -> str | None:
+            p = params(row)
+            if p is None:
+                return None
+            if metric == "posts_without_reach":
+                p = {**p, "without_reach": "1"}
+            return base(row) + (f"?{urlencode(p)}" if p else "")
+
+        return href
+
+    return for_metric

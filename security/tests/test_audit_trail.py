@@ -64,10 +64,10 @@ def test_csv_export_follows_the_filters_and_defuses_formulas(world: Any) -> None
     assert response["Content-Disposition"].startswith('attachment; filename="bantin-audit-')
     text = response.content.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert [r["actor"] for r in rows] == ["a_editor"]
-    assert rows[0]["after"] == '{"url": "=cmd"}'
-    assert rows[0]["ip"] == ""
-    assert rows[0]["unit_path"] == world.commune_a.path
+    assert [r["Người thực hiện"] for r in rows] == ["a_editor"]
+    assert rows[0]["Sau"] == '{"địa chỉ": "=cmd"}'
+    assert rows[0]["Địa chỉ IP"] == ""
+    assert rows[0]["Đơn vị (đường dẫn)"] == world.commune_a.path
 
 
 def test_audit_events_cannot_be_edited_or_deleted_through_the_app(world: Any) -> None:
