@@ -193,6 +193,26 @@ class TopPost:
 
 
 @dataclass(frozen=True)
+class SourceRow:
+    """A channel's (or a unit's monthly forms') source of figures in the period."""
+
+    label: str  # "unit: channel"
+    kinds: tuple[str, ...]  # "connector", "file", "api", "demo", "form"
+    refreshed: date | None
+    stale: bool | None  # None: not a channel (forms)
+    followers_start: int | None = None
+    followers_end: int | None = None
+    form_months: int = 0
+
+
+@dataclass(frozen=True)
+class Sources:
+    rows: tuple[SourceRow, ...]
+    total_channels: int
+    stale_after_days: int = 2
+
+
+@dataclass(frozen=True)
 class ReportData:
     unit: UnitInfo
     period: PeriodInfo
@@ -207,6 +227,7 @@ class ReportData:
     top_items: tuple[Mapping[str, Any], ...] = ()
     narrative: Mapping[str, str] = field(default_factory=dict)
     document: Mapping[str, Any] = field(default_factory=dict)
+    sources: Sources | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ReportData:
@@ -387,6 +408,38 @@ def _from_dict(data: Mapping[str, Any]) -> ReportData:
         top_items=tuple(data.get("top_items") or ()),
         narrative=dict(data.get("narrative") or {}),
         document=dict(data.get("document") or {}),
+        sources=_sources(data.get("sources")),
+    )
+
+
+def _sources(data: Mapping[str, Any] | None) -> Sources | None:
+    if not data:
+        return None
+    rows = [
+        SourceRow(
+            label=clean_text(f"{c.get('unit') or ''}: {c.get('channel') or ''}"),
+            kinds=tuple(str(k) for k in c.get("kinds") or ()),
+            refreshed=_date(c.get("refreshed_at")),
+            stale=bool(c.get("stale")),
+            followers_start=_int(c.get("followers_start")),
+            followers_end=_int(c.get("followers_end")),
+        )
+        for c in data.get("channels") or []
+    ]
+    rows += [
+        SourceRow(
+            label=clean_text(f"{f.get('unit') or ''}: {f.get('platform_label') or ''}"),
+            kinds=("form",),
+            refreshed=_date(f.get("approved_at")),
+            stale=None,
+            form_months=_int(f.get("months")) or 0,
+        )
+        for f in data.get("forms") or []
+    ]
+    return Sources(
+        rows=tuple(rows),
+        total_channels=_int(data.get("total_channels")) or 0,
+        stale_after_days=_int(data.get("stale_after_days")) or 2,
     )
 
 
