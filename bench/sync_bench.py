@@ -9,10 +9,12 @@ posts over the last 30 days. The sync process (``connectors.sync.run``, exactly 
 Prints: the wall time, requests per second, the time per platform (first start to last
 finish), the sync process's CPU and peak memory (``ru_maxrss``), and the ratio to a baseline
 measured in the same run: the latency floor (each platform's requests × latency ÷ its
-concurrency). ``--channels`` below 20,000 extrapolates linearly to 20,000, and says so.
+concurrency). ``--group`` sets how many channels' results are written per transaction
+(``BANTIN_SYNC_GROUP``); ``--baseline`` first syncs N other channels one per transaction
+(group 1) on the same database, and prints the ratio of the two. ``--channels`` below 20,000 extrapolates linearly to 20,000, and says so.
 
 Usage: ``python bench/sync_bench.py [--channels N] [--posts P] [--latency S]
-[--concurrency C] [--database sqlite|postgresql]`` (PostgreSQL at ``BENCH_PG_URL``, default
+[--concurrency C] [--database sqlite|postgresql] [--group G] [--baseline]`` (PostgreSQL at ``BENCH_PG_URL``, default
 ``postgres://postgres@127.0.0.1:5432/bantin_bench_sync``). Goals for 20,000 channels on 2
 cores: ≤ 30 minutes, peak ≤ 512 MiB.
 """
@@ -150,6 +152,47 @@ def _seed(channels: int, tokens: list[str]) -> dict[int, str]:
     return {c.pk: c.platform for c in made}
 
 
+def _timed_sync(
+    channel_ids: list[int] | None, platform_of: dict[int, str], group: int
+) -> dict[str, Any]:
+    """One daily sync (``connectors.sync.run``) of these channels (None: every connection),
+    ``group`` channels written per transaction; its wall time, CPU and per-platform figures."""
+    from django.conf import settings
+
+    from connectors import sync
+    from registry.models import Channel
+
+    settings.BANTIN_CONNECTORS["GROUP"] = group
+    channels = None if channel_ids is None else list(Channel.objects.filter(pk__in=channel_ids))
+    first: dict[str, float] = {}
+    last: dict[str, float] = {}
+    requests: Counter[str] = Counter()
+    statuses: Counter[str] = Counter()
+    posts: Counter[str] = Counter()
+    cpu0 = time.process_time()
+    t0 = time.monotonic()
+
+    def on_result(result: sync.ChannelResult) -> None:
+        platform = platform_of[result.channel]
+        now = time.monotonic() - t0
+        first.setdefault(platform, now)
+        last[platform] = now
+        requests[platform] += result.requests
+        statuses[str(result.status)] += 1
+        posts[platform] += result.posts_created + result.posts_updated + result.unchanged
+
+    sync.run(channels=channels, on_result=on_result)
+    return {
+        "wall": time.monotonic() - t0,
+        "cpu": time.process_time() - cpu0,
+        "first": first,
+        "last": last,
+        "requests": requests,
+        "statuses": statuses,
+        "posts": posts,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--channels", type=int, default=COUNTRY)
@@ -157,11 +200,20 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--concurrency", type=int, default=None)
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument(
+        "--group", type=int, default=None, help="channels per write (BANTIN_SYNC_GROUP)"
+    )
+    parser.add_argument(
+        "--baseline",
+        action="store_true",
+        help="first sync another N channels one channel per write (group 1), same run",
+    )
     args = parser.parse_args()
     load_start = os.getloadavg()
+    made = args.channels * (2 if args.baseline else 1)
     parent, child = mp.Pipe()
     server = mp.get_context("fork").Process(
-        target=_serve, args=(args.channels, args.posts, args.latency, child), daemon=True
+        target=_serve, args=(made, args.posts, args.latency, child), daemon=True
     )
     server.start()
     fake_settings, tokens = parent.recv()
@@ -173,50 +225,41 @@ def main() -> None:
         if args.concurrency:
             settings.BANTIN_CONNECTORS["CONCURRENCY"] = args.concurrency
         concurrency = settings.BANTIN_CONNECTORS["CONCURRENCY"]
-        platform_of = _seed(args.channels, tokens)
-
-        from connectors import sync
-
-        first: dict[str, float] = {}
-        last: dict[str, float] = {}
-        requests: Counter[str] = Counter()
-        statuses: Counter[str] = Counter()
-        posts: Counter[str] = Counter()
-        cpu0 = time.process_time()
-        t0 = time.monotonic()
-
-        def on_result(result: sync.ChannelResult) -> None:
-            platform = platform_of[result.channel]
-            now = time.monotonic() - t0
-            first.setdefault(platform, now)
-            last[platform] = now
-            requests[platform] += result.requests
-            statuses[result.status] += 1
-            posts[platform] += result.posts_created + result.posts_updated + result.unchanged
-
-        sync.run(on_result=on_result)
-        wall = time.monotonic() - t0
-        cpu = time.process_time() - cpu0
+        group = args.group or settings.BANTIN_CONNECTORS["GROUP"]
+        platform_of = _seed(made, tokens)
+        ids = sorted(platform_of)
+        base = None
+        if args.baseline:
+            # The same number of other channels, just before, on the same database: the
+            # ratio to it is worth more than a wall time on a shared machine.
+            base = _timed_sync(ids[args.channels :], platform_of, 1)
+            load_mid = os.getloadavg()
+            run = _timed_sync(ids[: args.channels], platform_of, group)
+        else:
+            run = _timed_sync(None, platform_of, group)
     parent.send("done")
     parent.recv()
     server.join(timeout=10)
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    wall, requests, last, first = run["wall"], run["requests"], run["last"], run["first"]
     total_requests = sum(requests.values())
-    per_platform: Counter[str] = Counter(platform_of.values())
+    posts_total = sum(run["posts"].values())
+    per_platform: Counter[str] = Counter(platform_of[i] for i in ids[: args.channels])
     floor = max(requests[p] * args.latency / concurrency for p in requests) if requests else 0.0
     scale = COUNTRY / args.channels
     print(
         f"sync bench: {args.channels} channels ({dict(per_platform)}), {args.posts} posts each, "
-        f"{args.latency * 1000:.0f} ms latency, concurrency {concurrency} per platform, {args.database}"
+        f"{args.latency * 1000:.0f} ms latency, concurrency {concurrency} per platform, "
+        f"{group} channels per write, {args.database}"
     )
     print(
         f"load average at start {load_start[0]:.2f}, at end {os.getloadavg()[0]:.2f}, cores {os.cpu_count()}"
     )
-    print(f"statuses: {dict(statuses)}")
-    print(f"wall {wall:.1f} s, sync process CPU {cpu:.1f} s, peak {peak_mib:.0f} MiB")
+    print(f"statuses: {dict(run['statuses'])}")
+    print(f"wall {wall:.1f} s, sync process CPU {run['cpu']:.1f} s, peak {peak_mib:.0f} MiB")
     print(
-        f"requests {total_requests} ({total_requests / wall:.0f}/s), posts written {sum(posts.values())} "
-        f"({sum(posts.values()) / wall:.0f}/s)"
+        f"requests {total_requests} ({total_requests / wall:.0f}/s), posts written {posts_total} "
+        f"({posts_total / wall:.0f}/s)"
     )
     for platform in sorted(requests):
         span = last[platform] - first.get(platform, 0.0)
@@ -230,11 +273,20 @@ def main() -> None:
         if floor
         else "baseline: n/a"
     )
+    if base is not None:
+        print(
+            f"same-run baseline: {args.channels} other channels written one per transaction "
+            f"(group 1), just before (load average then {load_mid[0]:.2f}): wall {base['wall']:.1f} s, "
+            f"CPU {base['cpu']:.1f} s, statuses {dict(base['statuses'])}; "
+            f"ratio grouped / one-by-one {wall / base['wall']:.2f}"
+        )
     if scale != 1:
         print(
             f"extrapolated linearly to {COUNTRY} channels (x{scale:.1f}; NOT measured): "
-            f"{wall * scale / 60:.1f} min (goal <= 30 min); memory does not grow with the "
-            "number of channels (jobs are streamed, at most 4 x concurrency held)"
+            f"{wall * scale / 60:.1f} min (goal <= 30 min)"
+            + (f"; one-by-one {base['wall'] * scale / 60:.1f} min" if base else "")
+            + "; memory does not grow with the number of channels (jobs are streamed, "
+            "at most 4 x concurrency held)"
         )
     else:
         print(f"{COUNTRY} channels: {wall / 60:.1f} min (goal <= 30 min)")

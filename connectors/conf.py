@@ -46,6 +46,9 @@ NUMBERS: dict[str, tuple[str, Any, type]] = {
     # Threads that write the results to the database (PostgreSQL only; 0 = the command's
     # own thread).
     "BANTIN_SYNC_WRITERS": ("WRITERS", 2, int),
+    # Channels whose results are written in one transaction, with one refresh of the
+    # aggregate for them all (1 = each channel on its own).
+    "BANTIN_SYNC_GROUP": ("GROUP", 25, int),
     # Seconds for one HTTP request to the platform.
     "BANTIN_SYNC_TIMEOUT": ("TIMEOUT", 30.0, float),
     # The longest Retry-After the sync waits for before giving the channel up for the run.

@@ -4,10 +4,10 @@ may show about connections (exposed for ``core`` and ``reports``; they call thes
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from connectors import platforms
@@ -91,48 +91,158 @@ def notices_for(user: Any) -> list[Notice]:
     return notices
 
 
+# Where a channel's figures came from, as the reports name them.
+SOURCE_CONNECTOR, SOURCE_FILE, SOURCE_API, SOURCE_DEMO = "connector", "file", "api", "demo"
+
+
 @dataclass
 class Freshness:
     channel: Channel
-    source: str  # "api" (connected) or "import" (uploaded exports and forms)
+    source: str  # "api" (connected) or "import" (uploaded exports, the JSON API, forms)
     refreshed_at: datetime | None
     stale: bool
+    # The batches' sources since the period began ("connector", "file", "api", "demo");
+    # a connected channel's always include "connector".
+    kinds: tuple[str, ...] = ()
+    followers_start: int | None = None  # the first count in the period
+    followers_end: int | None = None  # the last count in the period
 
 
-def freshness(unit: Unit, *, now: datetime | None = None) -> list[Freshness]:
-    """For the reports: each channel of the unit's subtree, where its figures come from,
-    when they were last refreshed, and whether they are older than two days (stale)."""
+def _kind(fmt: str, by_sync: bool) -> str:
+    if by_sync:
+        return SOURCE_CONNECTOR
+    if fmt in (SOURCE_API, SOURCE_DEMO):
+        return fmt
+    return SOURCE_FILE
+
+
+def freshness(
+    unit: Unit,
+    period: Any = None,
+    *,
+    now: datetime | None = None,
+    limit: int | None = None,
+) -> list[Freshness]:
+    """For the reports: each verified channel of the unit's subtree, where its figures come
+    from (a connection, or uploaded batches), when they were last refreshed, and whether
+    that is older than two days (stale). With a ``period`` (``start``/``end`` dates): the
+    sources of the batches since it began (a batch before it holds none of its posts) and
+    the channel's followers at its start and end. ``limit``: the first channels only (by
+    unit, platform), for a document that cannot list a country's channels."""
     from ledger.models import ImportBatch
 
     now = now or timezone.now()
-    channels = list(
+    channels_qs = (
         Channel.objects.filter(subtree_q(unit))
         .filter(status=Channel.Status.VERIFIED)
         .select_related("unit")
-        .order_by("unit__path", "platform", "identifier")
+        .order_by("unit__path", "platform", "identifier", "pk")
     )
+    channels = list(channels_qs[:limit] if limit is not None else channels_qs)
+    ids = [c.pk for c in channels]
     connections = {
         c.channel_id: c
-        for c in Connection.objects.filter(channel__in=channels).exclude(
+        for c in Connection.objects.filter(channel_id__in=ids).exclude(
             status=Connection.Status.DISCONNECTED
         )
     }
     imported = dict(
-        ImportBatch.objects.filter(channel__in=channels, status=ImportBatch.Status.DONE)
+        ImportBatch.objects.filter(channel_id__in=ids, status=ImportBatch.Status.DONE)
         .values("channel_id")
         .annotate(last=Max("finished_at"))
         .values_list("channel_id", "last")
     )
+    kinds: dict[int, set[str]] = {}
+    followers: dict[int, tuple[int | None, int | None]] = {}
+    if period is not None:
+        since = datetime.combine(period.start, time.min, tzinfo=timezone.get_current_timezone())
+        by_sync = Exists(SyncRun.objects.filter(batch_id=OuterRef("pk")))
+        for channel_id, fmt, synced in (
+            ImportBatch.objects.filter(
+                channel_id__in=ids, status=ImportBatch.Status.DONE, finished_at__gte=since
+            )
+            .annotate(by_sync=by_sync)
+            .values_list("channel_id", "format", "by_sync")
+            .distinct()
+        ):
+            kinds.setdefault(channel_id, set()).add(_kind(fmt, synced))
+        followers = followers_at_ends(ids, since=period.start, until=period.end)
     out = []
     for channel in channels:
         connection = connections.get(channel.pk)
+        found = kinds.get(channel.pk, set())
         if connection is not None:
-            when = connection.last_success_at
-            out.append(Freshness(channel, "api", when, when is None or now - when > STALE_AFTER))
+            source, when = "api", connection.last_success_at
+            found.add(SOURCE_CONNECTOR)
         else:
-            when = imported.get(channel.pk)
-            out.append(Freshness(channel, "import", when, when is None or now - when > STALE_AFTER))
+            source, when = "import", imported.get(channel.pk)
+        first, last = followers.get(channel.pk, (None, None))
+        out.append(
+            Freshness(
+                channel,
+                source,
+                when,
+                when is None or now - when > STALE_AFTER,
+                kinds=tuple(k for k in KIND_ORDER if k in found),
+                followers_start=first,
+                followers_end=last,
+            )
+        )
     return out
+
+
+KIND_ORDER = (SOURCE_CONNECTOR, SOURCE_FILE, SOURCE_API, SOURCE_DEMO)
+
+
+def verified_channel_count(unit: Unit) -> int:
+    return Channel.objects.filter(subtree_q(unit)).filter(status=Channel.Status.VERIFIED).count()
+
+
+def followers_at_ends(
+    channel_ids: list[int], *, since: date, until: date
+) -> dict[int, tuple[int | None, int | None]]:
+    """Each channel's first and last follower count between ``since`` and ``until``
+    (one indexed look-up each way per channel: the daily counts are never all read)."""
+    counts = FollowerCount.objects.filter(
+        channel_id=OuterRef("pk"), as_of__gte=since, as_of__lte=until
+    )
+    rows = (
+        Channel.objects.filter(pk__in=channel_ids)
+        .annotate(
+            first=Subquery(counts.order_by("as_of").values("followers")[:1]),
+            last=Subquery(counts.order_by("-as_of").values("followers")[:1]),
+        )
+        .filter(last__isnull=False)
+        .values_list("pk", "first", "last")
+    )
+    return {pk: (first, last) for pk, first, last in rows}
+
+
+@dataclass
+class FormSource:
+    unit: Unit
+    platform: str
+    months: int  # approved forms of the period
+    approved_at: datetime | None
+
+
+def form_sources(unit: Unit, *, since: date, until: date) -> list[FormSource]:
+    """For the reports: the units of the subtree whose figures of the period came (also)
+    from approved monthly forms, by platform, and when the latest was approved."""
+    from ledger.models import MonthlyForm
+
+    rows = (
+        MonthlyForm.objects.filter(subtree_q(unit))
+        .filter(status__in=(MonthlyForm.Status.APPROVED, MonthlyForm.Status.LOCKED))
+        .filter(month__gte=since.replace(day=1), month__lte=until)
+        .values("unit_id", "platform")
+        .annotate(months=Count("pk"), last=Max("approved_at"))
+        .order_by()
+    )
+    found = list(rows)
+    units = Unit.objects.in_bulk({r["unit_id"] for r in found})
+    out = [FormSource(units[r["unit_id"]], r["platform"], r["months"], r["last"]) for r in found]
+    return sorted(out, key=lambda f: (f.unit.path, f.platform))
 
 
 def followers_series(unit: Unit, *, since: date, until: date) -> dict[int, list[tuple[date, int]]]:

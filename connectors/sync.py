@@ -9,6 +9,7 @@ transaction. One channel's failure is recorded and the others go on.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import logging
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -26,6 +27,8 @@ from connectors.errors import PlatformError, ReconnectNeeded, TokenExpired
 from connectors.models import Connection, FollowerCount, SyncRun
 from connectors.platforms.base import Fetched, Tokens, Window
 from registry.models import Channel
+
+logger = logging.getLogger(__name__)
 
 # Refresh ahead of expiry: Meta's long-lived tokens a week before, the others 5 minutes.
 REFRESH_AHEAD = {"facebook": timedelta(days=7), "instagram": timedelta(days=7)}
@@ -220,7 +223,7 @@ def run(
                     in_flight[pool.submit(fetch, item, api)] = name
                     per_platform[name] += 1
 
-        with _Writers(_writer_count(), emit) as writers:
+        with _Writers(_writer_count(), emit, conf.get("GROUP")) as writers:
             for name in platforms.SUPPORTED:
                 fill(name)
             while in_flight:
@@ -242,14 +245,17 @@ def _writer_count() -> int:
 
 
 class _Writers:
-    """Store outcomes in ``count`` threads (each with its own database connection), or in
-    the calling thread when ``count`` is 0. ``emit`` is called under a lock."""
+    """Store outcomes ``group`` at a time (``store_many``) in ``count`` threads (each with its
+    own database connection), or in the calling thread when ``count`` is 0. ``emit`` is
+    called under a lock."""
 
-    def __init__(self, count: int, emit: Callable[[ChannelResult], None]) -> None:
+    def __init__(self, count: int, emit: Callable[[ChannelResult], None], group: int = 1) -> None:
         self.count = count
         self.emit = emit
+        self.group = max(1, group)
+        self.pending: list[Outcome] = []
         self.lock = threading.Lock()
-        self.queue: queue.Queue[Outcome | None] = queue.Queue(maxsize=max(1, count) * 2)
+        self.queue: queue.Queue[list[Outcome] | None] = queue.Queue(maxsize=max(1, count) * 2)
         self.threads = [
             threading.Thread(target=self._loop, name=f"sync-writer-{i}", daemon=True)
             for i in range(count)
@@ -261,117 +267,111 @@ class _Writers:
         return self
 
     def put(self, outcome: Outcome) -> None:
-        if not self.threads:
-            self.emit(store(outcome))
+        self.pending.append(outcome)
+        if len(self.pending) >= self.group:
+            self._flush()
+
+    def _flush(self) -> None:
+        group, self.pending = self.pending, []
+        if not group:
             return
-        self.queue.put(outcome)
+        if not self.threads:
+            for result in store_many(group):
+                self.emit(result)
+            return
+        self.queue.put(group)
 
     def _loop(self) -> None:
         try:
-            while (outcome := self.queue.get()) is not None:
-                try:
-                    result = store(outcome)
-                except Exception as exc:  # noqa: BLE001 - one channel's write must not stop the run
-                    result = ChannelResult(
-                        outcome.job.channel_id,
-                        SyncRun.Status.FAILED,
-                        requests=outcome.requests,
-                        errors=[{"code": "internal", "message": type(exc).__name__}],
-                    )
+            while (group := self.queue.get()) is not None:
+                results = store_many(group)
                 with self.lock:
-                    self.emit(result)
+                    for result in results:
+                        self.emit(result)
         finally:
             connections.close_all()
 
     def __exit__(self, *exc: object) -> None:
+        self._flush()
         for _thread in self.threads:
             self.queue.put(None)
         for thread in self.threads:
             thread.join()
 
 
+@dataclass
+class _Arrived:
+    """An outcome with its connection, read when its storing began."""
+
+    outcome: Outcome
+    connection: Connection
+    started: datetime
+
+
 def store(outcome: Outcome) -> ChannelResult:
     """Write one channel's outcome (the calling thread; its own transactions)."""
-    from connectors import sink
+    return store_many([outcome])[0]
 
-    job = outcome.job
-    connection = Connection.objects.select_related("channel__unit").get(pk=job.connection_id)
+
+def store_many(outcomes: list[Outcome]) -> list[ChannelResult]:
+    """Write several channels' outcomes (the calling thread), one result each, in order.
+
+    Each channel's refreshed tokens first, on their own (Zalo's refresh token is
+    single-use: it must survive whatever follows). Failed fetches one by one. The fetched
+    channels' ledger batches, followers, health and runs in one transaction with one
+    refresh of the aggregate (``sink.write_many``); if that transaction fails, each channel
+    is written again on its own, so one channel's bad write does not sink the others.
+    """
+    connections = Connection.objects.select_related("channel__unit").in_bulk(
+        [o.job.connection_id for o in outcomes]
+    )
+    arrived = [_arrive(o, connections[o.job.connection_id]) for o in outcomes]
+    results: dict[int, ChannelResult] = {}
+    fetched: dict[date, list[_Arrived]] = {}
+    for item in arrived:
+        if item.outcome.error is not None:
+            results[item.outcome.job.channel_id] = _store_failure(item)
+        else:
+            fetched.setdefault(item.outcome.job.window.today, []).append(item)
+    for group in fetched.values():
+        if len(group) > 1:
+            try:
+                with transaction.atomic():
+                    results.update(_store_fetched(group))
+                continue
+            except Exception:  # noqa: BLE001 - retried channel by channel below
+                logger.warning(
+                    "sync: a group of %s channels failed; writing each alone", len(group)
+                )
+        for item in group:
+            try:
+                with transaction.atomic():
+                    results.update(_store_fetched([item]))
+            except Exception as exc:  # noqa: BLE001 - one channel's write must not stop the run
+                logger.exception("sync: channel %s not written", item.outcome.job.channel_id)
+                results[item.outcome.job.channel_id] = ChannelResult(
+                    item.outcome.job.channel_id,
+                    SyncRun.Status.FAILED,
+                    requests=item.outcome.requests,
+                    errors=[{"code": "internal", "message": type(exc).__name__}],
+                )
+    return [results[o.job.channel_id] for o in outcomes]
+
+
+def _arrive(outcome: Outcome, connection: Connection) -> _Arrived:
     started = timezone.now()
     if outcome.tokens is not None:
         # First and on its own: Zalo's refresh token is single-use.
         services.connection_tokens_refreshed(connection=connection, tokens=outcome.tokens)
-    result = ChannelResult(job.channel_id, SyncRun.Status.OK, requests=outcome.requests)
-    dropped: list[dict[str, str]] = []
-    batch_id = None
-    if outcome.error is not None:
-        error = outcome.error
-        result.status = SyncRun.Status.FAILED
-        result.errors.append({"code": error.code, "message": error.message})
-        with transaction.atomic():
-            services.connection_result(
-                connection=connection,
-                ok=False,
-                code=error.code,
-                message=error.message if error.code not in ("reconnect_needed",) else "",
-                reconnect=isinstance(error, ReconnectNeeded),
-            )
-    else:
-        fetched = outcome.fetched or Fetched()
-        day = job.window.today.strftime("%d/%m/%Y")
-        dropped = [
-            {
-                "metric": d.metric,
-                "field": d.field,
-                "date": job.window.today.isoformat(),
-                "message": d.message,
-            }
-            for d in fetched.dropped
-        ]
-        notes = [
-            _(
-                "Nền tảng từ chối chỉ số %(metric)s (%(field)s) ngày %(day)s; "
-                "lần đồng bộ này bỏ qua chỉ số đó."
-            )
-            % {"metric": d.metric, "field": d.field, "day": day}
-            for d in fetched.dropped
-        ]
-        result.errors.extend(fetched.errors)
-        result.errors.extend(
-            {"code": "metric_refused", "message": f"{d.metric}: {d.message}"}
-            for d in fetched.dropped
-        )
-        with transaction.atomic():
-            written = sink.write_posts(
-                channel=connection.channel, posts=fetched.posts, as_of=job.window.today, notes=notes
-            )
-            batch_id = written.batch
-            result.posts_created = written.posts_created
-            result.posts_updated = written.posts_updated
-            result.unchanged = written.unchanged
-            result.errors.extend(
-                {"code": "rejected", "message": f"{e['line']} {e['field']}: {e['message']}"}
-                for e in written.errors[:20]
-            )
-            if fetched.followers is not None:
-                FollowerCount.objects.update_or_create(
-                    channel_id=job.channel_id,
-                    as_of=job.window.today,
-                    defaults={"followers": fetched.followers},
-                )
-            if result.errors:
-                result.status = SyncRun.Status.PARTIAL
-            first = result.errors[0] if result.errors else None
-            services.connection_result(
-                connection=connection,
-                ok=True,
-                code=first["code"] if first else "",
-                message=first["message"] if first else "",
-                dropped=dropped,
-            )
-    SyncRun.objects.create(
+    return _Arrived(outcome, connection, started)
+
+
+def _run_row(item: _Arrived, result: ChannelResult, dropped: list[dict[str, str]]) -> SyncRun:
+    job = item.outcome.job
+    return SyncRun(
         channel_id=job.channel_id,
-        unit_id=connection.unit_id,
-        started_at=started,
+        unit_id=item.connection.unit_id,
+        started_at=item.started,
         finished_at=timezone.now(),
         status=result.status,
         since=job.window.since,
@@ -382,10 +382,111 @@ def store(outcome: Outcome) -> ChannelResult:
         requests=result.requests,
         errors=result.errors,
         dropped_metrics=dropped,
-        batch_id=batch_id,
     )
-    if result.status == SyncRun.Status.FAILED:
-        from connectors import notify
 
-        notify.failure(connection=connection)
+
+def _store_failure(item: _Arrived) -> ChannelResult:
+    from connectors import notify
+
+    error = item.outcome.error
+    assert error is not None  # noqa: S101 - for the type checker
+    result = ChannelResult(
+        item.outcome.job.channel_id,
+        SyncRun.Status.FAILED,
+        requests=item.outcome.requests,
+        errors=[{"code": error.code, "message": error.message}],
+    )
+    with transaction.atomic():
+        services.connection_result(
+            connection=item.connection,
+            ok=False,
+            code=error.code,
+            message=error.message if error.code not in ("reconnect_needed",) else "",
+            reconnect=isinstance(error, ReconnectNeeded),
+        )
+    _run_row(item, result, []).save()
+    notify.failure(connection=item.connection)
     return result
+
+
+def _dropped(item: _Arrived) -> tuple[list[dict[str, str]], list[str]]:
+    """The metrics the platform refused: for the connection's page, and the batch's notes."""
+    fetched = item.outcome.fetched or Fetched()
+    today = item.outcome.job.window.today
+    day = today.strftime("%d/%m/%Y")
+    dropped = [
+        {"metric": d.metric, "field": d.field, "date": today.isoformat(), "message": d.message}
+        for d in fetched.dropped
+    ]
+    notes = [
+        _(
+            "Nền tảng từ chối chỉ số %(metric)s (%(field)s) ngày %(day)s; "
+            "lần đồng bộ này bỏ qua chỉ số đó."
+        )
+        % {"metric": d.metric, "field": d.field, "day": day}
+        for d in fetched.dropped
+    ]
+    return dropped, notes
+
+
+def _store_fetched(items: list[_Arrived]) -> dict[int, ChannelResult]:
+    """The fetched channels' batches (one refresh of the aggregate), followers, health and
+    runs; the caller's transaction makes it all or nothing."""
+    from connectors import sink
+
+    today = items[0].outcome.job.window.today
+    prepared = []
+    for item in items:
+        fetched = item.outcome.fetched or Fetched()
+        dropped, notes = _dropped(item)
+        result = ChannelResult(
+            item.outcome.job.channel_id, SyncRun.Status.OK, requests=item.outcome.requests
+        )
+        result.errors.extend(fetched.errors)
+        result.errors.extend(
+            {"code": "metric_refused", "message": f"{d.metric}: {d.message}"}
+            for d in fetched.dropped
+        )
+        prepared.append((item, fetched, dropped, notes, result))
+    written_all = sink.write_many(
+        items=[(item.connection.channel, f.posts, notes) for item, f, _d, notes, _r in prepared],
+        as_of=today,
+    )
+    followers: list[FollowerCount] = []
+    runs: list[SyncRun] = []
+    for (item, fetched, dropped, _notes, result), written in zip(
+        prepared, written_all, strict=True
+    ):
+        result.posts_created = written.posts_created
+        result.posts_updated = written.posts_updated
+        result.unchanged = written.unchanged
+        result.errors.extend(
+            {"code": "rejected", "message": f"{e['line']} {e['field']}: {e['message']}"}
+            for e in written.errors[:20]
+        )
+        if fetched.followers is not None:
+            followers.append(
+                FollowerCount(channel_id=result.channel, as_of=today, followers=fetched.followers)
+            )
+        if result.errors:
+            result.status = SyncRun.Status.PARTIAL
+        first = result.errors[0] if result.errors else None
+        services.connection_result(
+            connection=item.connection,
+            ok=True,
+            code=first["code"] if first else "",
+            message=first["message"] if first else "",
+            dropped=dropped,
+        )
+        run = _run_row(item, result, dropped)
+        run.batch_id = written.batch
+        runs.append(run)
+    if followers:
+        FollowerCount.objects.bulk_create(
+            followers,
+            update_conflicts=True,
+            unique_fields=["channel", "as_of"],
+            update_fields=["followers"],
+        )
+    SyncRun.objects.bulk_create(runs)
+    return {r.channel: r for *_rest, r in prepared}

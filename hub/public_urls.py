@@ -21,6 +21,8 @@ register_converter(ShortCode, "hubcode")
 
 app_name = "hub_public"
 urlpatterns = [
+    path("", views.index, name="index"),
+    path("feed.atom", views.AllFeed(), name="all_feed"),
     path("<hubcode:code>/", views.item, name="item"),
     path("<hubcode:code>/tep/<int:attachment_pk>/", views.attachment, name="attachment"),
     path("don-vi/<str:unit_code>/", views.unit_items, name="unit"),

@@ -1,5 +1,6 @@
-"""Public pages of the hub (no login): the item's page at its short URL, its images and
-files, a unit's published items and their Atom feed. Drafts and items whose window has
+"""Public pages of the hub (no login): the index of published items (by unit, searchable,
+with its feed), the item's page at its short URL, its images and files, a unit's published
+items and their Atom feed. Drafts and items whose window has
 not opened answer 404."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from typing import Any
 from urllib.parse import quote
 
 from django.contrib.syndication.views import Feed
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
@@ -70,6 +72,32 @@ def attachment(request: HttpRequest, code: str, attachment_pk: int) -> HttpRespo
     return _attachment_response(att, inline=att.kind == Attachment.Kind.IMAGE)
 
 
+PER_PAGE = 20
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    """Latest published items of every unit, filtered by unit and searched by words."""
+    units = selectors.public_issuing_units()
+    code = (request.GET.get("don_vi") or "").strip()
+    unit = next((u for u in units if u.code == code), None)
+    query = (request.GET.get("q") or "").strip()[:100]
+    items = selectors.public_items(unit=unit, query=query)
+    page = Paginator(items, PER_PAGE).get_page(request.GET.get("trang"))
+    kept = request.GET.copy()
+    kept.pop("trang", None)
+    return render(
+        request,
+        "hub/public_index.html",
+        {
+            "page": page,
+            "units": units,
+            "unit": unit,
+            "query": query,
+            "kept": kept.urlencode(),
+        },
+    )
+
+
 def _public_unit(unit_code: str) -> Unit:
     return get_object_or_404(Unit, code=unit_code)
 
@@ -81,6 +109,41 @@ def unit_items(request: HttpRequest, unit_code: str) -> HttpResponse:
         "hub/public_unit.html",
         {"unit": unit, "items": selectors.public_items_of(unit)},
     )
+
+
+class AllFeed(Feed):  # type: ignore[type-arg]
+    """Atom feed of every unit's published items (newest first, 50 at most)."""
+
+    feed_type = Atom1Feed
+
+    def title(self) -> str:
+        return _("Nội dung chính thức")
+
+    def subtitle(self) -> str:
+        return _(
+            "Tin, thông báo, giải thích chính sách do các cơ quan, đơn vị phát hành trên Bantin."
+        )
+
+    def link(self) -> str:
+        return reverse("hub_public:index")
+
+    def items(self) -> list[Item]:
+        return list(selectors.public_items()[:50])
+
+    def item_title(self, item: Item) -> str:
+        return item.title
+
+    def item_description(self, item: Item) -> str:
+        return item.summary
+
+    def item_link(self, item: Item) -> str:
+        return presenting.short_path(item)
+
+    def item_pubdate(self, item: Item) -> Any:
+        return item.publish_start
+
+    def item_author_name(self, item: Item) -> str:
+        return item.issuing_unit.authority_name
 
 
 class UnitFeed(Feed):  # type: ignore[type-arg]

@@ -167,6 +167,29 @@ def public_items_of(unit: Unit, *, limit: int = 50) -> list[Item]:
     )
 
 
+def public_items(*, unit: Unit | None = None, query: str = "") -> QuerySet[Item]:
+    """Every published item, newest first, for the public index: those issued in
+    ``unit``'s subtree when one is chosen, those whose title, summary or topics contain
+    ``query`` when one is typed."""
+    qs = Item.objects.select_related("issuing_unit").filter(_public_now_q(timezone.now()))
+    if unit is not None:
+        qs = qs.filter(subtree_q(unit, field="issuing_unit"))
+    words = query.split()
+    for word in words[:8]:
+        qs = qs.filter(
+            Q(title__icontains=word) | Q(summary__icontains=word) | Q(tags__name__icontains=word)
+        )
+    if words:
+        qs = qs.distinct()
+    return qs.order_by("-publish_start", "-id")
+
+
+def public_issuing_units() -> list[Unit]:
+    """The units that have published at least one item, for the index's unit filter."""
+    published = Item.objects.filter(_public_now_q(timezone.now()), issuing_unit=OuterRef("pk"))
+    return list(Unit.objects.filter(Exists(published)).order_by("path"))
+
+
 # --------------------------------------------------------------------------- coverage
 
 

@@ -20,16 +20,17 @@ from ledger.ingest.forms import (
     monthly_form_submit,
     monthly_form_unlock,
 )
-from ledger.ingest.imports import Origin, import_file, ingest_rows
+from ledger.ingest.imports import Origin, Part, import_file, ingest_many, ingest_rows
 from ledger.ingest.plan import TZ, local_today, month_half
 from ledger.ingest.result import ImportRefused, ImportResult
-from ledger.ingest.upsert import PostInput, posts_upsert
+from ledger.ingest.upsert import PostInput, posts_upsert, posts_upsert_many
 
 __all__ = [
     "TZ",
     "ImportRefused",
     "ImportResult",
     "Origin",
+    "Part",
     "PostInput",
     "can_confirm_channel",
     "can_import_to",
@@ -37,6 +38,7 @@ __all__ = [
     "import_confirm_channel",
     "import_enqueue",
     "import_file",
+    "ingest_many",
     "ingest_rows",
     "local_today",
     "month_half",
@@ -47,6 +49,7 @@ __all__ = [
     "monthly_form_submit",
     "monthly_form_unlock",
     "posts_upsert",
+    "posts_upsert_many",
     "read_progress",
     "recompute_rollup",
     "recompute_stats",

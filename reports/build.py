@@ -12,6 +12,7 @@ from reports.models import ReportNarrative
 from reports.periods import Period
 from reports.render.docx import render_docx
 from reports.render.xlsx import render_xlsx
+from reports.sources import sources_json
 from units.models import Unit
 
 _PREFIXES = ("Thành phố ", "Tỉnh ", "Xã ", "Phường ", "Đặc khu ")
@@ -104,6 +105,7 @@ def report_data(unit: Unit, period: Period) -> dict[str, Any]:
     data["unit"]["authority_name"] = unit.authority_name  # who speaks: "UBND tỉnh Quảng Ninh"
     data["unit"]["parent_name"] = unit.parent.name if unit.parent_id else None  # type: ignore[union-attr]
     data["generated_on"] = timezone.localdate().isoformat()
+    data["sources"] = sources_json(unit, period)
     return data
 
 

@@ -4,6 +4,12 @@ Pure Python, no Django. Every builder returns a plain ``dict`` (``chart.to_dict(
 ``width: "container"`` so that ``static/js/charts.js`` can embed it responsively (down to a
 360-px phone); :func:`render_png` turns the same spec into a PNG for the .docx report.
 
+Building a chart with Altair (and its schema validation) costs far more than the report's
+queries, so each chart's spec is built once per shape (language, metric, angle), with a
+named, empty data source, and kept; a report copies it and fills in the data and the few
+values that follow the data (a bar chart's height and axis end). The tests validate the
+filled specs against the Vega-Lite schema.
+
 Numbers and dates are formatted by Vega with a locale: :data:`VEGA_LOCALE_VI` (vi-VN,
 1.234.567, "Th1/2026") or :data:`VEGA_LOCALE_EN`, passed to vega-embed as
 ``formatLocale`` / ``timeFormatLocale`` in the browser and to vl-convert for PNGs.
@@ -12,6 +18,7 @@ Numbers and dates are formatted by Vega with a locale: :data:`VEGA_LOCALE_VI` (v
 from __future__ import annotations
 
 import copy
+import functools
 import json
 from typing import Any
 
@@ -29,6 +36,7 @@ __all__ = [
     "render_png",
     "spec_json",
     "trend_chart",
+    "warm",
 ]
 
 FORMAT_LOCALE_VI: dict[str, Any] = {
@@ -184,10 +192,20 @@ def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     )
 
 
-def _finish(chart: alt.TopLevelMixin) -> dict[str, Any]:
+_DATASET = "table"
+
+
+def _finish(chart: alt.TopLevelMixin) -> str:
+    """The chart's spec as JSON text, to be cached and filled by :func:`_filled`."""
     spec: dict[str, Any] = _config(chart).to_dict()
     spec["width"] = "container"
     spec["autosize"] = {"type": "fit-x", "contains": "padding", "resize": True}
+    return json.dumps(spec)
+
+
+def _filled(template: str, values: list[dict[str, Any]]) -> dict[str, Any]:
+    spec: dict[str, Any] = json.loads(template)
+    spec["data"] = {"values": values}
     return spec
 
 
@@ -216,8 +234,13 @@ def trend_chart(months: list[dict[str, Any]], *, lang: str = "vi") -> dict[str, 
         }
         for row in months
     ]
-    data = alt.Data(values=values)
-    label_angle = 0 if len(values) <= 4 else -45
+    return _filled(_trend_template(lang, 0 if len(values) <= 4 else -45), values)
+
+
+@functools.lru_cache(maxsize=16)
+def _trend_template(lang: str, label_angle: int) -> str:
+    t = _t(lang)
+    data = alt.Data(name=_DATASET)
     x = alt.X(
         "month_label:O",
         title=None,
@@ -311,9 +334,18 @@ def _bar_chart(
     # unioned away by Vega-Lite.
     values.sort(key=lambda v: (v["value"] is None, -(v["value"] or 0), v["label"]))
     top = max((v["value"] for v in values if v["value"] is not None), default=0)
+    spec = _filled(_bar_template(key_title, title, metric, lang), values)
+    spec["height"] = max(60, 30 * len(values))
+    # Head-room for the value written after the longest bar.
+    spec["layer"][0]["encoding"]["x"]["scale"]["domainMax"] = max(top * 1.3, 1)
+    return spec
+
+
+@functools.lru_cache(maxsize=32)
+def _bar_template(key_title: str, title: str, metric: str, lang: str) -> str:
+    t = _t(lang)
     metric_title = t["posts"] if metric == "posts" else t["reach"]
-    height = max(60, 30 * len(values))
-    base = alt.Chart(alt.Data(values=values)).encode(
+    base = alt.Chart(alt.Data(name=_DATASET)).encode(
         y=alt.Y("label:N", title=None, sort=None),
         tooltip=[
             alt.Tooltip("label:N", title=key_title),
@@ -325,8 +357,7 @@ def _bar_chart(
         "value:Q",
         title=metric_title,
         axis=alt.Axis(labelExpr=_compact_expr(lang), tickCount=4),
-        # Head-room for the value written after the longest bar.
-        scale=alt.Scale(nice=True, domainMin=0, domainMax=max(top * 1.3, 1)),
+        scale=alt.Scale(nice=True, domainMin=0, domainMax=1),  # set per report
     )
     bars = base.mark_bar(color=_POSTS_COLOR if metric == "posts" else _REACH_COLOR).encode(x=x)
     labels = base.mark_text(align="left", dx=3, fontSize=11).encode(
@@ -339,7 +370,8 @@ def _bar_chart(
         .encode(x=alt.datum(0), text="value_text:N")
     )
     chart = alt.layer(bars, labels, missing).properties(
-        height=height, title=alt.Title(title, anchor="start")
+        height=60,
+        title=alt.Title(title, anchor="start"),  # height set per report
     )
     return _finish(chart)
 
@@ -369,6 +401,17 @@ def content_type_chart(
     return _bar_chart(
         rows, "content_type", t["content_type"], t["content_type_title"], metric, lang
     )
+
+
+def warm() -> None:
+    """Build every chart shape a report uses, in both languages, before the first visitor
+    (gunicorn calls this as each worker starts; a worker restarts every ``max_requests``)."""
+    for lang in _TEXT:
+        for months in (1, 12):
+            trend_chart([{"month": "2026-01", "posts": 0, "reach": None}] * months, lang=lang)
+        for metric in ("posts", "reach"):
+            platform_chart([], metric=metric, lang=lang)
+            content_type_chart([], metric=metric, lang=lang)
 
 
 def spec_json(spec: dict[str, Any]) -> str:

@@ -7,8 +7,12 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from registry.models import Channel
+from reports.drilldown import CONTENT_TYPES, Filters
 from reports.models import ReportNarrative
 from reports.periods import MAX_YEAR, MIN_YEAR, Period, PeriodError, ensure_begun, parse_period
+from units.models import Unit
+from units.selectors import subtree_q
 
 CONVENTION_CHOICES = [
     ("calendar", _("Theo lịch")),
@@ -200,3 +204,59 @@ class NarrativeForm(forms.ModelForm):
             # One line each: "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH".
             "signer_authority": forms.Textarea(attrs={"rows": 2}),
         }
+
+
+class _ChannelChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        name = obj.display_name or obj.identifier
+        return f"{name} ({obj.get_platform_display()}, {obj.unit.name})"
+
+
+class DrillFilterForm(forms.Form):
+    """The drill-down's filters; the channel must be one of the unit's subtree."""
+
+    channel = _ChannelChoice(
+        label=_("Kênh"),
+        queryset=Channel.objects.none(),
+        required=False,
+        empty_label=_("Tất cả các kênh"),
+        error_messages={"invalid_choice": _("Kênh: không phải một kênh của đơn vị này.")},
+    )
+    platform = forms.ChoiceField(
+        label=_("Nền tảng"),
+        required=False,
+        choices=[("", _("Tất cả các nền tảng")), *Channel.Platform.choices],
+        error_messages={"invalid_choice": _("Nền tảng: không có trong danh sách.")},
+    )
+    content_type = forms.ChoiceField(
+        label=_("Loại nội dung"),
+        required=False,
+        choices=[("", _("Tất cả các loại")), *CONTENT_TYPES],
+        error_messages={"invalid_choice": _("Loại nội dung: không có trong danh sách.")},
+    )
+    own = forms.BooleanField(
+        label=_("Chỉ các kênh của chính đơn vị (không gồm đơn vị trực thuộc)"), required=False
+    )
+    without_reach = forms.BooleanField(
+        label=_("Chỉ bài không có số liệu lượt tiếp cận"), required=False
+    )
+
+    def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["channel"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = (
+            Channel.objects.filter(subtree_q(unit))
+            .select_related("unit")
+            .order_by("unit__path", "platform", "identifier")
+        )
+
+    def filters(self) -> Filters:
+        v = self.cleaned_data
+        return Filters(
+            own=bool(v.get("own")),
+            channel=v.get("channel"),
+            platform=v.get("platform") or "",
+            content_type=v.get("content_type") or "",
+            without_reach=bool(v.get("without_reach")),
+        )

@@ -12,8 +12,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from reports.formatting import clean_text, month_label_vi, to_local_date
 
@@ -146,6 +147,9 @@ class MonthRow:
     figures: Figures
     start: date | None = None
     end: date | None = None
+    # The query of the row's own period ("period=2026-07&convention=administrative"): its
+    # figures' drill-down link.
+    drill: str = ""
 
 
 @dataclass(frozen=True)
@@ -189,6 +193,26 @@ class TopPost:
 
 
 @dataclass(frozen=True)
+class SourceRow:
+    """A channel's (or a unit's monthly forms') source of figures in the period."""
+
+    label: str  # "unit: channel"
+    kinds: tuple[str, ...]  # "connector", "file", "api", "demo", "form"
+    refreshed: date | None
+    stale: bool | None  # None: not a channel (forms)
+    followers_start: int | None = None
+    followers_end: int | None = None
+    form_months: int = 0
+
+
+@dataclass(frozen=True)
+class Sources:
+    rows: tuple[SourceRow, ...]
+    total_channels: int
+    stale_after_days: int = 2
+
+
+@dataclass(frozen=True)
 class ReportData:
     unit: UnitInfo
     period: PeriodInfo
@@ -203,6 +227,7 @@ class ReportData:
     top_items: tuple[Mapping[str, Any], ...] = ()
     narrative: Mapping[str, str] = field(default_factory=dict)
     document: Mapping[str, Any] = field(default_factory=dict)
+    sources: Sources | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ReportData:
@@ -237,6 +262,21 @@ def _month(text: str) -> date | None:
         return date(int(y), int(m), 1)
     except (TypeError, ValueError):
         return None
+
+
+def _month_query(month: date, period: Mapping[str, Any]) -> str:
+    """The period of one row of the monthly table: the month itself (a reporting month under
+    the administrative convention), or, in a date range, the part of the month inside it."""
+    convention = str(period.get("convention") or "calendar")
+    if period.get("kind") != "range":
+        code = f"{month.year:04d}-{month.month:02d}"
+    else:
+        start, end = _date(period.get("start")), _date(period.get("end"))
+        if start is None or end is None:
+            return ""
+        last = (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        code = f"{max(start, month).isoformat()}:{min(end, last).isoformat()}"
+    return urlencode({"period": code, "convention": convention})
 
 
 def _from_dict(data: Mapping[str, Any]) -> ReportData:
@@ -332,6 +372,7 @@ def _from_dict(data: Mapping[str, Any]) -> ReportData:
                     figures=Figures.of(r),
                     start=_date(r.get("start")),
                     end=_date(r.get("end")),
+                    drill=_month_query(d, period),
                 )
                 for r in data.get("monthly") or []
                 if (d := _month(r.get("month", "")))
@@ -367,6 +408,38 @@ def _from_dict(data: Mapping[str, Any]) -> ReportData:
         top_items=tuple(data.get("top_items") or ()),
         narrative=dict(data.get("narrative") or {}),
         document=dict(data.get("document") or {}),
+        sources=_sources(data.get("sources")),
+    )
+
+
+def _sources(data: Mapping[str, Any] | None) -> Sources | None:
+    if not data:
+        return None
+    rows = [
+        SourceRow(
+            label=clean_text(f"{c.get('unit') or ''}: {c.get('channel') or ''}"),
+            kinds=tuple(str(k) for k in c.get("kinds") or ()),
+            refreshed=_date(c.get("refreshed_at")),
+            stale=bool(c.get("stale")),
+            followers_start=_int(c.get("followers_start")),
+            followers_end=_int(c.get("followers_end")),
+        )
+        for c in data.get("channels") or []
+    ]
+    rows += [
+        SourceRow(
+            label=clean_text(f"{f.get('unit') or ''}: {f.get('platform_label') or ''}"),
+            kinds=("form",),
+            refreshed=_date(f.get("approved_at")),
+            stale=None,
+            form_months=_int(f.get("months")) or 0,
+        )
+        for f in data.get("forms") or []
+    ]
+    return Sources(
+        rows=tuple(rows),
+        total_channels=_int(data.get("total_channels")) or 0,
+        stale_after_days=_int(data.get("stale_after_days")) or 2,
     )
 
 

@@ -72,3 +72,8 @@ def units_visible_to(user: object) -> QuerySet[Unit]:
     if unit is None:
         return Unit.objects.none()
     return subtree(unit)
+
+
+def installation_roots() -> QuerySet[Unit]:
+    """The units at the top of this installation's tree (its province, or provinces)."""
+    return Unit.objects.filter(parent__isnull=True).order_by("path")

@@ -121,6 +121,8 @@ EDITOR_ROUTES: dict[str, Route] = {
 }
 
 PUBLIC_ROUTES: dict[str, Route] = {
+    "hub_public:index": public(lambda w: "/p/noi-dung/"),
+    "hub_public:all_feed": public(lambda w: "/p/noi-dung/feed.atom"),
     "hub_public:item": public(lambda w: f"/p/noi-dung/{item_of(w, 'b').code}/"),
     # The matrix's attachment row has no file on disk (no writes outside tmp dirs); the
     # download itself is tested in test_public.py.

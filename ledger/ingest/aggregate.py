@@ -83,18 +83,37 @@ def apply_stat_deltas(by_key: dict[StatKey, dict[str, int]], source: str) -> Non
 
 
 def recount_forms(touched: set[tuple[int, date, str]]) -> None:
-    """A form's rows count only while no import has posts for its unit, month, platform."""
-    for unit_id, month, platform in touched:
-        imported = UnitMonthStat.objects.filter(
-            unit_id=unit_id,
-            month=month,
-            platform=platform,
-            source=UnitMonthStat.Source.IMPORT,
-            posts__gt=0,
-        ).exists()
-        UnitMonthStat.objects.filter(
-            unit_id=unit_id, month=month, platform=platform, source=UnitMonthStat.Source.FORM
-        ).update(counted=not imported)
+    """A form's rows count only while no import has posts for its unit, month, platform.
+
+    Two queries per 200 keys, not two per key: a sync's batch touches hundreds of
+    (unit, month, platform), and most have no form at all."""
+    keys = sorted(touched)
+    for start in range(0, len(keys), 200):
+        where = _keys_q(keys[start : start + 200])
+        forms = list(
+            UnitMonthStat.objects.filter(where, source=UnitMonthStat.Source.FORM).values_list(
+                "pk", "unit_id", "month", "platform", "counted"
+            )
+        )
+        if not forms:
+            continue
+        imported = set(
+            UnitMonthStat.objects.filter(
+                where, source=UnitMonthStat.Source.IMPORT, posts__gt=0
+            ).values_list("unit_id", "month", "platform")
+        )
+        for counted in (True, False):
+            flip = [
+                pk
+                for pk, unit_id, month, platform, now in forms
+                if now != counted and ((unit_id, month, platform) in imported) != counted
+            ]
+            if flip:
+                UnitMonthStat.objects.filter(pk__in=flip).update(counted=counted)
+
+
+def _keys_q(keys: list[tuple[int, date, str]]) -> Q:
+    return Q(*[Q(unit_id=u, month=m, platform=p) for u, m, p in keys], _connector=Q.OR)
 
 
 def lock_units(unit_ids: set[int]) -> None:
@@ -117,10 +136,7 @@ def counted_forms(touched: set[tuple[int, date, str]]) -> dict[RollKey, list[int
     out: dict[RollKey, list[int]] = {}
     keys = sorted(touched)
     for start in range(0, len(keys), 200):
-        where = Q(
-            *[Q(unit_id=u, month=m, platform=p) for u, m, p in keys[start : start + 200]],
-            _connector=Q.OR,
-        )
+        where = _keys_q(keys[start : start + 200])
         rows = UnitMonthStat.objects.filter(where, source=UnitMonthStat.Source.FORM, counted=True)
         out.update(form_rows(rows))
     return out
@@ -236,11 +252,29 @@ def write_rollup(acc: dict[RollKey, list[int]]) -> None:
 
 
 def mark_reported(months: set[tuple[int, date]], *, by_import: bool = False) -> None:
-    for unit_id, month in sorted(months):
-        report, _created = UnitMonthReport.objects.get_or_create(unit_id=unit_id, month=month)
-        if by_import and not report.by_import:
-            report.by_import = True
-            report.save(update_fields=["by_import", "updated_at"])
+    """Completeness: these (unit, month) have reported (by import, if ``by_import``). The
+    callers hold the units' locks (``lock_units``), so no other writer adds the same rows."""
+    keys = sorted(months)
+    for start in range(0, len(keys), 200):
+        part = keys[start : start + 200]
+        where = Q(*[Q(unit_id=u, month=m) for u, m in part], _connector=Q.OR)
+        existing = {
+            (unit_id, month): (pk, flag)
+            for pk, unit_id, month, flag in UnitMonthReport.objects.filter(where).values_list(
+                "pk", "unit_id", "month", "by_import"
+            )
+        }
+        UnitMonthReport.objects.bulk_create(
+            [
+                UnitMonthReport(unit_id=u, month=m, by_import=by_import)
+                for u, m in part
+                if (u, m) not in existing
+            ]
+        )
+        if by_import:
+            UnitMonthReport.objects.filter(
+                pk__in=[pk for pk, flag in existing.values() if not flag]
+            ).update(by_import=True, updated_at=timezone.now())
 
 
 def recompute_stats() -> dict[tuple[int, date, str, str, str], dict[str, int]]:

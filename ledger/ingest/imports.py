@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -37,7 +37,7 @@ from ledger.ingest.channels import (
     resolve_channel,
     set_external_id,
 )
-from ledger.ingest.plan import Plan, local_today
+from ledger.ingest.plan import Deltas, Plan, local_today
 from ledger.ingest.result import (
     ImportRefused,
     ImportResult,
@@ -103,6 +103,90 @@ def ingest_rows(
         return duplicate_result(previous, batch=batch, dry_run=dry_run)
     if confirm_ref and channel is not None:
         set_external_id(acting_user=acting_user, channel=channel, external_id=confirm_ref)
+    batch, plan = _write_batch(acting_user, source, rows, channel, origin, as_of, batch, progress)
+    # Last: the province's and the country's roll-up rows stay locked until commit.
+    aggregate.apply_import(plan.deltas)
+    result = _finish_batch(acting_user, batch, plan, [translated(n) for n in notes or []], dry_run)
+    if dry_run:
+        transaction.set_rollback(True)
+    return result
+
+
+@dataclass(frozen=True)
+class Part:
+    """One channel's rows in :func:`ingest_many`."""
+
+    channel: Channel
+    rows: Iterable[Row | RowError]
+    origin: Origin
+    notes: list[str] | None = None
+
+
+@transaction.atomic
+def ingest_many(
+    *, acting_user: Any, source: str, parts: Sequence[Part], as_of: date
+) -> list[ImportResult]:
+    """Several channels' rows, each its own batch exactly as :func:`ingest_rows` writes it
+    (the same duplicate test, accounting, snapshots and audit record), in one transaction
+    that refreshes the aggregate and the roll-up once for every unit-month they touch.
+
+    For a source that writes many small batches at once (the connectors' daily sync): the
+    aggregate's fixed cost per refresh is most of a small batch's time. All or nothing: any
+    error rolls every part back (the caller may then try the parts one by one). Results in
+    the order of ``parts``.
+    """
+    channels = [p.channel for p in parts]
+    if len({c.pk for c in channels}) != len(channels):
+        raise ValueError("ingest_many: one part per channel")  # the deltas read current posts
+    for channel in channels:
+        ensure_can_import(acting_user, channel)
+    # The units first, then the channels, each in id order: two groups sharing a unit wait
+    # for each other instead of deadlocking, and the chunk-end key checks (``Writer``) find
+    # their unit rows already held, as in a one-channel batch.
+    aggregate.lock_units({c.unit_id for c in channels})
+    locked = {
+        c.pk: c
+        for c in Channel.objects.select_for_update(of=("self",))
+        .select_related("unit")
+        .filter(pk__in=[c.pk for c in channels])
+        .order_by("pk")
+    }
+    previous = {
+        (b.channel_id, b.sha256): b
+        for b in ImportBatch.objects.filter(
+            channel__in=channels,
+            sha256__in={p.origin.sha256 for p in parts},
+            status=ImportBatch.Status.DONE,
+        )
+    }
+    merged = Deltas()
+    results: list[ImportResult] = []
+    for part in parts:
+        channel = locked[part.channel.pk]
+        earlier = previous.get((channel.pk, part.origin.sha256))
+        if earlier is not None:
+            results.append(duplicate_result(earlier, batch=None, dry_run=False))
+            continue
+        batch, plan = _write_batch(acting_user, source, part.rows, channel, part.origin, as_of)
+        merged.merge(plan.deltas)
+        notes = [translated(n) for n in part.notes or []]
+        results.append(_finish_batch(acting_user, batch, plan, notes, dry_run=False))
+    # Last, once: the roll-up's upper rows stay locked until commit.
+    aggregate.apply_import(merged)
+    return results
+
+
+def _write_batch(
+    acting_user: Any,
+    source: str,
+    rows: Iterable[Row | RowError],
+    channel: Channel | None,
+    origin: Origin,
+    as_of: date,
+    batch: ImportBatch | None = None,
+    progress: ProgressCallback | None = None,
+) -> tuple[ImportBatch, Plan]:
+    """Start the batch, plan and write its rows; the aggregate's deltas are left to apply."""
     batch = _start_batch(acting_user, source, channel, origin, batch)
     plan = Plan(
         as_of=as_of,
@@ -113,12 +197,7 @@ def ingest_rows(
         _write_rows(plan, Writer(batch=batch, as_of=as_of), rows, channel, source)
     except FileRefused as exc:
         raise ImportRefused(translated(exc.message), exc.code) from exc
-    # Last: the province's and the country's roll-up rows stay locked until commit.
-    aggregate.apply_import(plan.deltas)
-    result = _finish_batch(acting_user, batch, plan, [translated(n) for n in notes or []], dry_run)
-    if dry_run:
-        transaction.set_rollback(True)
-    return result
+    return batch, plan
 
 
 def _write_rows(

@@ -129,6 +129,12 @@ class Deltas:
         if watch:
             t[10] += sign * watch
 
+    def merge(self, other: Deltas) -> None:
+        """Add another batch's deltas (several batches, one refresh of the aggregate)."""
+        for key, values in other.sums.items():
+            add_into(self.sums, key, values)
+        self.months |= other.months
+
     @property
     def by_key(self) -> dict[StatKey, dict[str, int]]:
         """The deltas of ``UnitMonthStat``: the halves of each month summed."""

@@ -101,6 +101,45 @@ def posts_upsert(
 ) -> ImportResult:
     """Create or update many posts of one channel in one batch (idempotent by content)."""
     as_of = as_of or local_today()
+    part = _part(channel, posts, as_of, source_name)
+    # Through the module: one door, whichever caller (and a test) goes through it.
+    return imports.ingest_rows(
+        acting_user=acting_user,
+        source=source_name,
+        rows=part.rows,
+        channel=channel,
+        origin=part.origin,
+        as_of=as_of,
+    )
+
+
+def posts_upsert_many(
+    *,
+    acting_user: Any,
+    items: list[tuple[Channel, list[PostInput], list[str]]],
+    as_of: date,
+    source_name: str = "api",
+) -> list[ImportResult]:
+    """:func:`posts_upsert` for several channels at once ((channel, posts, the batch's
+    notes) each): one batch per channel, one transaction and one refresh of the aggregate
+    for them all (``imports.ingest_many``); all or nothing."""
+    return imports.ingest_many(
+        acting_user=acting_user,
+        source=source_name,
+        parts=[_part(channel, posts, as_of, source_name, notes) for channel, posts, notes in items],
+        as_of=as_of,
+    )
+
+
+def _part(
+    channel: Channel,
+    posts: list[PostInput],
+    as_of: date,
+    source_name: str,
+    notes: list[str] | None = None,
+) -> imports.Part:
+    """The channel's posts as rows, named and hashed by their content and day (the same
+    posts and figures on the same day are a duplicate)."""
     payload = json.dumps(
         [
             [p.post_id, p.content_type, str(p.published_at), *(getattr(p, m) for m in METRICS)]
@@ -109,14 +148,11 @@ def posts_upsert(
         default=str,
     ).encode()
     sha = hashlib.sha256(payload + as_of.isoformat().encode()).hexdigest()
-    # Through the module: one door, whichever caller (and a test) goes through it.
-    return imports.ingest_rows(
-        acting_user=acting_user,
-        source=source_name,
-        rows=(validate_input(i, p, channel.platform) for i, p in enumerate(posts)),
+    return imports.Part(
         channel=channel,
+        rows=(validate_input(i, p, channel.platform) for i, p in enumerate(posts)),
         origin=imports.Origin(
             name=f"{source_name}:{as_of.isoformat()}", sha256=sha, size=len(payload)
         ),
-        as_of=as_of,
+        notes=notes,
     )

@@ -29,7 +29,9 @@ class PageSection:
 
 
 def _linked(cell: Cell, query: str) -> Cell:
-    if cell.href and query:
+    """The report's period added to a drill-down link, unless the link has its own (a
+    month's row)."""
+    if cell.href and query and "period=" not in cell.href:
         joiner = "&" if "?" in cell.href else "?"
         return replace(cell, href=f"{cell.href}{joiner}{query}")
     return cell

@@ -13,6 +13,7 @@ from reports.sections import (
     monthly,
     notes,
     platforms,
+    sources,
     top_posts,
 )
 from reports.sections.base import Section
@@ -24,6 +25,7 @@ SECTIONS: tuple[Section, ...] = (
     content_types.SECTION,
     children.SECTION,
     completeness.SECTION,
+    sources.SECTION,
     top_posts.SECTION,
     notes.SECTION,
 )

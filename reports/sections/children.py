@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from reports.model import ChildRow, ReportData
 from reports.sections.base import COUNT, TEXT, Column, Section
-from reports.sections.columns import figure_columns
+from reports.sections.columns import drill, figure_columns
 
 
 def _name(row: ChildRow) -> str:
@@ -19,6 +19,20 @@ def _name(row: ChildRow) -> str:
 
 def _href(row: ChildRow) -> str | None:
     return None if row.own else reverse("reports:report", args=[row.code])
+
+
+def _posts_of(row: ChildRow) -> str:
+    return reverse("reports:posts", args=[row.code])
+
+
+def _own(row: ChildRow) -> dict[str, str]:
+    return {"own": "1"} if row.own else {}
+
+
+def _channels_href(row: ChildRow) -> str | None:
+    if not row.code:
+        return None
+    return reverse("reports:channels", args=[row.code]) + ("?own=1" if row.own else "")
 
 
 def _total(data: ReportData) -> ChildRow | None:
@@ -49,22 +63,29 @@ SECTION = Section(
     table_title=_l("Kết quả theo đơn vị trực thuộc"),
     columns=(
         Column(
-            "name", _l("Đơn vị"), TEXT, _name, docx_cm=3.1, xlsx_chars=40, href=_href, sort="name"
+            "name", _l("Đơn vị"), TEXT, _name, docx_cm=3.5, xlsx_chars=40, href=_href, sort="name"
         ),
-        *figure_columns(lambda r: r.figures),
+        # Nine columns at 10 pt: narrower figures leave the unit's name 3,5 cm, so a
+        # province's 150 communes take a few pages, not fifty (reports/tests/test_docx_pdf.py).
+        *figure_columns(
+            lambda r: r.figures,
+            drill(lambda r: _own(r) if r.code else None, base=_posts_of),
+            docx_cm=(1.6, 2.1, 2.0, 1.9, 1.6),
+        ),
         Column(
             "active_channels",
             _l("Số kênh hoạt động"),
             COUNT,
             lambda r: r.active_channels,
-            docx_cm=1.5,
+            docx_cm=1.4,
+            href=_channels_href,
         ),
         Column(
             "reported_months",
             _l("Số tháng đã báo cáo"),
             COUNT,
             lambda r: r.reported_months,
-            docx_cm=1.5,
+            docx_cm=1.4,
             sort="reported_months",
         ),
     ),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
+from urllib.parse import urlencode
 
 from django.utils.translation import gettext_lazy as _l
 
@@ -16,9 +18,11 @@ def figure_columns(
     href: Callable[[str], Callable[[Any], str | None]] | None = None,
     *,
     without_reach: bool = True,
+    docx_cm: tuple[float, ...] | None = None,
 ) -> tuple[Column, ...]:
     """Posts, reach, views, engagements (and posts without reach) of ``figures(row)``;
-    ``href(metric)`` gives the page's link from a row to the posts its figure sums."""
+    ``href(metric)`` gives the page's link from a row to the posts its figure sums;
+    ``docx_cm`` narrower .docx widths, for a table with more columns (10 pt text)."""
 
     def link(metric: str) -> Callable[[Any], str | None] | None:
         return href(metric) if href else None
@@ -74,4 +78,30 @@ def figure_columns(
                 href=link("posts_without_reach"),
             )
         )
+    if docx_cm is not None:
+        cols = [replace(c, docx_cm=w) for c, w in zip(cols, docx_cm, strict=True)]
     return tuple(cols)
+
+
+def drill(
+    params: Callable[[Any], dict[str, str] | None],
+    *,
+    base: Callable[[Any], str] = lambda row: "posts/",
+) -> Callable[[str], Callable[[Any], str | None]]:
+    """``href`` for :func:`figure_columns`: a row's figure links to the list of the posts
+    and monthly-form rows it sums (``reports.drilldown``), filtered by ``params(row)``
+    (None: no link). The link is relative to the report page (``/reports/<code>/``), which
+    adds the period to it; a row of another period (a month) carries its own."""
+
+    def for_metric(metric: str) -> Callable[[Any], str | None]:
+        def href(row: Any) -> str | None:
+            p = params(row)
+            if p is None:
+                return None
+            if metric == "posts_without_reach":
+                p = {**p, "without_reach": "1"}
+            return base(row) + (f"?{urlencode(p)}" if p else "")
+
+        return href
+
+    return for_metric

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _l
 from ledger.models import UnitMonthStat
 from reports.model import BreakdownRow, ReportData
 from reports.sections.base import TEXT, Column, Section
-from reports.sections.columns import figure_columns
+from reports.sections.columns import drill, figure_columns
 
 
 def _footnote(data: ReportData) -> str:
@@ -28,7 +28,7 @@ SECTION = Section(
     table_title=_l("Số bài viết và lượt tiếp cận theo loại nội dung"),
     columns=(
         Column("label", _l("Loại nội dung"), TEXT, lambda r: r.label, docx_cm=3.6, xlsx_chars=28),
-        *figure_columns(lambda r: r.figures),
+        *figure_columns(lambda r: r.figures, drill(lambda r: {"content_type": r.key})),
     ),
     rows=lambda data: data.by_content_type.rows,
     total=lambda data: BreakdownRow("", "", data.by_content_type.total),

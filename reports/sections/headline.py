@@ -44,9 +44,31 @@ def metrics(data: ReportData) -> list[Metric]:
     ]
 
 
+def _href(m: Metric) -> str | None:
+    """Each headline figure links to what it sums: the posts (and monthly-form rows), or
+    the channels (relative to the report page, which adds the period)."""
+    if m.key == "active_channels":
+        return "channels/"
+    return "posts/?without_reach=1" if m.key == "posts_without_reach" else "posts/"
+
+
+def _period_label(code: str, convention: str) -> str:
+    """The period in the reader's language (the report's data keeps the Vietnamese label)."""
+    from django.utils.translation import get_language
+
+    from reports.periods import parse_period
+
+    if not code or (get_language() or "vi").startswith("vi"):
+        return ""
+    try:
+        return parse_period(code, convention).label_en()
+    except ValueError:
+        return ""
+
+
 def paragraphs(data: ReportData) -> list[str]:
     period, totals = data.period, data.headline.totals
-    label = period.label or _("kỳ báo cáo")
+    label = _period_label(period.code, period.convention) or period.label or _("kỳ báo cáo")
     dates = ""
     if period.start and period.end:
         dates = _("từ ngày %(start)s đến ngày %(end)s") % {
@@ -143,7 +165,15 @@ SECTION = Section(
     table_title=_l("Số liệu chính so với cùng kỳ năm trước"),
     columns=(
         Column("metric", _l("Chỉ tiêu"), TEXT, lambda m: m.label, docx_cm=7.0, xlsx_chars=40),
-        Column("now", _l("Kỳ báo cáo"), COUNT, lambda m: m.now, docx_cm=3.2, xlsx_chars=16),
+        Column(
+            "now",
+            _l("Kỳ báo cáo"),
+            COUNT,
+            lambda m: m.now,
+            docx_cm=3.2,
+            xlsx_chars=16,
+            href=_href,
+        ),
         Column(
             "before", _l("Cùng kỳ năm trước"), COUNT, lambda m: m.before, docx_cm=3.6, xlsx_chars=18
         ),

@@ -18,6 +18,11 @@ def _label(row: MonthRow) -> str:
     return row.label
 
 
+def _href(row: MonthRow) -> str | None:
+    """The month's posts: its own period in the link (the page adds none to it)."""
+    return f"posts/?{row.drill}" if row.drill else None
+
+
 def _footnote(data: ReportData) -> str:
     if data.period.convention == "administrative" and data.period.kind != "range":
         return _(
@@ -35,7 +40,9 @@ SECTION = Section(
     chart="trend",
     columns=(
         Column("month", _l("Tháng"), TEXT, _label, docx_cm=7.5, xlsx_chars=24),
-        Column("posts", _l("Số bài viết"), COUNT, lambda r: r.figures.posts, docx_cm=4.0),
+        Column(
+            "posts", _l("Số bài viết"), COUNT, lambda r: r.figures.posts, docx_cm=4.0, href=_href
+        ),
         Column(
             "reach",
             _l("Lượt tiếp cận"),
@@ -43,6 +50,7 @@ SECTION = Section(
             lambda r: r.figures.reach,
             docx_cm=5.0,
             xlsx_chars=18,
+            href=_href,
         ),
     ),
     rows=lambda data: data.monthly.rows,

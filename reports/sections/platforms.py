@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from reports.model import BreakdownRow
 from reports.sections.base import TEXT, Column, Section
-from reports.sections.columns import figure_columns
+from reports.sections.columns import drill, figure_columns
 
 SECTION = Section(
     key="by_platform",
@@ -16,7 +16,7 @@ SECTION = Section(
     chart="platforms",
     columns=(
         Column("label", _l("Nền tảng"), TEXT, lambda r: r.label, docx_cm=3.6, xlsx_chars=28),
-        *figure_columns(lambda r: r.figures),
+        *figure_columns(lambda r: r.figures, drill(lambda r: {"platform": r.key})),
     ),
     rows=lambda data: data.by_platform.rows,
     total=lambda data: BreakdownRow("", "", data.by_platform.total),

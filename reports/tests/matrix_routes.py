@@ -19,6 +19,15 @@ ROUTES = {
         lambda w: f"/reports/{w.commune_b.code}/download.xlsx?{Q}",
         secret=lambda w: w.commune_b.name,
     ),
+    "reports:channels": scoped(
+        lambda w: f"/reports/{w.commune_b.code}/channels/?{Q}", secret=lambda w: w.commune_b.name
+    ),
+    "reports:posts": scoped(
+        lambda w: f"/reports/{w.commune_b.code}/posts/?{Q}", secret=lambda w: w.commune_b.name
+    ),
+    "reports:posts_csv": scoped(
+        lambda w: f"/reports/{w.commune_b.code}/posts.csv?{Q}", secret=lambda w: w.commune_b.name
+    ),
     "GET /api/reports/summary": scoped(
         lambda w: f"/api/reports/summary?unit={w.commune_b.code}&{Q}",
         secret=lambda w: w.commune_b.name,

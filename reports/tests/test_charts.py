@@ -164,3 +164,16 @@ def test_render_png_uses_vi_number_format() -> None:
     assert re.search(r"T1/2026", svg_trend) and "Th1" not in svg_trend
     # Axis ticks in words from 1.000 up ("1 nghìn", "1,2 nghìn"), never mixed with "5.000".
     assert "nghìn" in svg_trend and not re.search(r">\d{1,3}\.\d{3}<", svg_trend)
+
+
+def test_a_chart_follows_its_own_data_though_its_shape_is_built_once() -> None:
+    few = platform_chart(PLATFORMS[:1])
+    many = platform_chart(PLATFORMS + [{"platform": "tiktok", "label": "TikTok", "posts": 9}])
+    assert few["height"] < many["height"]
+    assert few["layer"][0]["encoding"]["x"]["scale"]["domainMax"] == 5210 * 1.3
+    few["data"]["values"].clear()
+    few["layer"][0]["mark"]["color"] = "red"
+    again = platform_chart(PLATFORMS[:1])
+    assert [row["label"] for row in again["data"]["values"]] == ["Facebook"]
+    assert again["layer"][0]["mark"]["color"] != "red"
+    alt.LayerChart.from_dict(many)  # the filled spec is valid Vega-Lite

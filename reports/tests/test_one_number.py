@@ -10,11 +10,13 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
+from django.utils import timezone
 from docx import Document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from connectors.models import Connection, FollowerCount
 from ledger.services import monthly_form_approve, monthly_form_save, monthly_form_submit
 from reports import build
 from reports.model import ReportData
@@ -67,6 +69,22 @@ def data(world: Any) -> Any:
                 }
             ],
         )
+    # A connected channel with followers over the year (the "sources" section's figures).
+    fb = channels[(world.commune_a.code, "facebook")]
+    Connection.objects.create(
+        channel=fb,
+        unit=world.commune_a,
+        platform="facebook",
+        account_id="1000000001",
+        connected_at=timezone.now(),
+        last_success_at=timezone.now(),
+    )
+    for day, followers in (
+        (date(2026, 1, 2), 1000),
+        (date(2026, 2, 15), 1234),
+        (date(2026, 6, 30), 1500),
+    ):
+        FollowerCount.objects.create(channel=fb, as_of=day, followers=followers)
     form = monthly_form_save(
         acting_user=admin,
         unit=world.commune_b,
