@@ -3,25 +3,16 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from core.permissions import membership_of
-from units import selectors
+from core.home import home_for
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Signed in: the user's unit and its subtree. Otherwise: what Bantin is, and the way in."""
-    membership = membership_of(request.user)
-    if membership is None:
+    """Signed in: what needs the user now, for each role they hold (``core.home``), and a
+    way to the unit tree. Otherwise: what Bantin is, and the way in."""
+    tasks = home_for(request.user)
+    if tasks is None:
         return render(request, "core/landing.html")
-    unit = membership.unit
-    return render(
-        request,
-        "core/home.html",
-        {
-            "unit": unit,
-            "children": selectors.children_with_counts(unit),
-            "kind_counts": selectors.kind_counts(unit),
-        },
-    )
+    return render(request, "core/home.html", {"home": tasks, "unit": tasks.unit})
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

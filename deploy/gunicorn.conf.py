@@ -16,8 +16,11 @@ forwarded_allow_ips = "127.0.0.1"  # only nginx on this host
 
 
 def post_worker_init(worker):  # noqa: ANN001, ANN201 - gunicorn's hook signature
-    """Build the registry's lookup index before the worker takes requests (a worker also
-    restarts every max_requests; without this its first visitor would wait for the build)."""
+    """Build the registry's lookup index and the reports' chart shapes before the worker takes
+    requests (a worker also restarts every max_requests; without this its first visitor would
+    wait for the builds)."""
     from registry.index import warm
+    from reports.charts import warm as warm_charts
 
     warm()
+    warm_charts()

@@ -26,6 +26,7 @@ from registry.models import Channel
 from units.models import Unit
 
 COUNTS = MonthlyForm.COUNT_FIELDS
+REPORTING_MONTH_ENDS_AFTER = 14  # Decree 09/2019: reporting month T ends on the 14th of T
 NUMBER_ERRORS = {
     "min_value": gettext_lazy("Không được nhỏ hơn %(limit_value)s."),
     "invalid": gettext_lazy("Nhập một số nguyên, ví dụ 12."),
@@ -34,9 +35,13 @@ NUMBER_ERRORS = {
 
 
 def last_closed_month(today: date | None = None) -> date:
-    """The latest month that has ended: the month a form is due for."""
+    """The latest reporting month that has ended, the month a form is due for: under
+    Decree 09/2019 reporting month T runs from the 15th of T-1 to the 14th of T, so from
+    the 15th on it is this month, before it the previous one."""
     today = today or services.local_today()
     first = today.replace(day=1)
+    if today.day >= REPORTING_MONTH_ENDS_AFTER + 1:
+        return first
     return (
         first.replace(year=first.year - 1, month=12)
         if first.month == 1

@@ -36,6 +36,7 @@ __all__ = [
     "render_png",
     "spec_json",
     "trend_chart",
+    "warm",
 ]
 
 FORMAT_LOCALE_VI: dict[str, Any] = {
@@ -400,6 +401,17 @@ def content_type_chart(
     return _bar_chart(
         rows, "content_type", t["content_type"], t["content_type_title"], metric, lang
     )
+
+
+def warm() -> None:
+    """Build every chart shape a report uses, in both languages, before the first visitor
+    (gunicorn calls this as each worker starts; a worker restarts every ``max_requests``)."""
+    for lang in _TEXT:
+        for months in (1, 12):
+            trend_chart([{"month": "2026-01", "posts": 0, "reach": None}] * months, lang=lang)
+        for metric in ("posts", "reach"):
+            platform_chart([], metric=metric, lang=lang)
+            content_type_chart([], metric=metric, lang=lang)
 
 
 def spec_json(spec: dict[str, Any]) -> str:

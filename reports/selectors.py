@@ -495,3 +495,29 @@ def month_deadline(month: date, convention: str, day: int) -> date:
     )
     due = end.replace(day=day) if day > end.day else _next_month(end).replace(day=day)
     return due
+
+
+def children_not_reported(unit: Unit, month: date) -> list[Unit]:
+    """The direct children of ``unit`` that have not reported ``month`` (an import or an
+    approved form), by the report's own rule: a child has reported a month when every unit
+    of its subtree has (see ``_completeness``). For the home page's "who has not reported"."""
+    children = list(Unit.objects.filter(parent=unit).order_by("name"))
+    if not children:
+        return []
+    done = set(
+        UnitMonthReport.objects.filter(subtree_q(unit), month=month)
+        .filter(Q(by_import=True) | Q(by_form=True))
+        .values_list("unit_id", flat=True)
+    )
+    prefix = len(unit.path)
+    missing = {
+        path[prefix:].split("/", 1)[0]
+        for pk, path in subtree(unit, include_self=False).values_list("pk", "path")
+        if pk not in done
+    }
+    return [c for c in children if c.code in missing]
+
+
+def month_figures(unit: Unit, period: Period) -> dict[str, Any]:
+    """The counted figures of ``unit``'s subtree for a period (the report's headline)."""
+    return totals_of(_merge(grouped(unit, period, ()).values()))

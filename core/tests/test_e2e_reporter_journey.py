@@ -45,10 +45,13 @@ def _fits(page: Any) -> None:
 def test_reporter_finishes_the_month_alone_on_a_phone(
     page: Any, settings: Any, tmp_path: Path
 ) -> None:
+    from django.contrib.auth import get_user_model
+
     from core.demo import DEMO_USERS
     from ledger.forms_grid import last_closed_month
     from ledger.models import ImportBatch, MonthlyForm
 
+    User = get_user_model()  # noqa: N806
     settings.TASKS = IMMEDIATE
     settings.MEDIA_ROOT = tmp_path / "media"
     _seed_demo()
@@ -58,8 +61,17 @@ def test_reporter_finishes_the_month_alone_on_a_phone(
     page.wait_for_load_state()
     _fits(page)
 
-    # What is due: the import page, then each sample file.
-    page.get_by_role("link", name="Nhập số liệu").first.click()
+    # What is due: the home page names the reporting month and each channel's state, and
+    # the menu's first link is the reporter's main task.
+    month = last_closed_month()
+    assert page.locator(".main-nav li a").first.inner_text() == "Nhập số liệu"
+    nav_height = page.locator(".main-nav").bounding_box()["height"]
+    assert nav_height < 60, f"the menu takes {nav_height}px: more than one line"
+    due = page.locator("section", has=page.locator("#home-reporter"))
+    assert due.locator("h2").inner_text() == f"Số liệu tháng T{month.month}/{month.year}"
+    states = due.locator('ul[aria-label="Kênh của đơn vị"] .badge').all_inner_texts()
+    assert states and set(states) == {"Chưa có số liệu"}, states
+    due.get_by_role("link", name="Nhập file số liệu").click()
     page.wait_for_url("**/ledger/")
     _fits(page)
     for sample in sorted(SAMPLES.iterdir()):
@@ -87,7 +99,6 @@ def test_reporter_finishes_the_month_alone_on_a_phone(
     page.get_by_role("link", name="Lập báo cáo tháng").click()
     page.wait_for_url("**/ledger/forms/new/**")
     _fits(page)
-    month = last_closed_month()
     assert page.locator("h1").inner_text().startswith(f"Báo cáo tháng {month:%m/%Y}")
     zalo = page.locator("fieldset", has_text="Zalo OA")
     zalo.get_by_label("Tin bài").fill("6")
@@ -103,10 +114,27 @@ def test_reporter_finishes_the_month_alone_on_a_phone(
     # The figures: the unit's report counts the imported posts.
     page.get_by_role("link", name="Báo cáo", exact=True).first.click()
     page.wait_for_url("**/reports/07192/**")
-    page.get_by_role("textbox", name="Kỳ báo cáo").fill("2026")
-    page.get_by_role("button", name="Xem báo cáo").click()
+    page.get_by_text("Hoặc gõ kỳ báo cáo").click()
+    typed = page.locator(".period-form")
+    typed.get_by_role("textbox", name="Kỳ báo cáo").fill("2026")
+    typed.get_by_role("button", name="Xem báo cáo").click()
     page.wait_for_load_state()
     label = page.locator(".stat-label", has_text="Số bài viết").first
     posts = page.locator(".stat-card", has=label).locator(".stat-value")
     assert posts.inner_text() == "25"  # 10 Meta + 5 TikTok + 6 YouTube + 4 Zalo OA
+    _fits(page)
+
+    # The province approves the form; back home, the month's figures are counted and the
+    # Zalo channel's state says so.
+    from ledger.services import monthly_form_approve
+
+    province_admin = User.objects.get(username="quantri")
+    monthly_form_approve(acting_user=province_admin, form=sent)
+    page.locator(".brand").click()
+    page.wait_for_url(page.base_url + "/")
+    home = page.locator("section", has=page.locator("#home-reporter"))
+    zalo_row = home.locator("li", has_text="Zalo OA")
+    assert zalo_row.locator(".badge").inner_text() == "Báo cáo tháng đã được duyệt"
+    figures = home.locator(".stat-value").all_inner_texts()
+    assert figures == ["8", "1.500"], figures  # the form's 6 + 2 items and its reach
     _fits(page)

@@ -11,9 +11,12 @@ from ledger.models import MonthlyForm
 from ledger.tests.factories import make_channel
 
 
-def test_last_closed_month() -> None:
+def test_last_closed_month_is_the_last_decree_09_reporting_month() -> None:
+    # Reporting month T runs from the 15th of T-1 to the 14th of T.
     assert forms_grid.last_closed_month(date(2026, 1, 5)) == date(2025, 12, 1)
-    assert forms_grid.last_closed_month(date(2026, 12, 31)) == date(2026, 11, 1)
+    assert forms_grid.last_closed_month(date(2026, 12, 14)) == date(2026, 11, 1)
+    assert forms_grid.last_closed_month(date(2026, 12, 15)) == date(2026, 12, 1)
+    assert forms_grid.last_closed_month(date(2026, 12, 31)) == date(2026, 12, 1)
 
 
 def test_the_grid_opens_on_the_users_unit_and_the_last_closed_month(world: Any, login: Any) -> None:
