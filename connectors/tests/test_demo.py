@@ -37,6 +37,7 @@ def test_the_demo_without_credentials_shows_not_configured_and_works(settings: A
     assert text.count("chưa cấu hình") >= visible  # every connectable channel
     assert not Connection.objects.exists()  # no demo step pretends to have a token
     channel = channels_visible_to(editor).first()
+    assert channel is not None
     assert "chưa cấu hình" in client.get(f"/connectors/{channel.pk}/").content.decode()
 
     out = io.StringIO()

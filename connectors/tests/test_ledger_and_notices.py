@@ -71,8 +71,8 @@ def test_api_and_export_figures_of_a_post_are_counted_once(
     call_command("connect_channel", "--channel", str(channel.pk), "--access-token", token)
 
     def by_api() -> None:
-        window = {"since": date(2026, 1, 1), "until": date(2026, 12, 31)}
-        assert sync.run(channels=[channel], **window)[0].status == "ok"
+        result = sync.run(channels=[channel], since=date(2026, 1, 1), until=date(2026, 12, 31))
+        assert result[0].status == "ok"
 
     def by_file() -> None:
         call_command("import_data", str(SAMPLE), "--channel", str(channel.pk), "--json")
