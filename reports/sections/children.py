@@ -63,17 +63,21 @@ SECTION = Section(
     table_title=_l("Kết quả theo đơn vị trực thuộc"),
     columns=(
         Column(
-            "name", _l("Đơn vị"), TEXT, _name, docx_cm=3.1, xlsx_chars=40, href=_href, sort="name"
+            "name", _l("Đơn vị"), TEXT, _name, docx_cm=3.5, xlsx_chars=40, href=_href, sort="name"
         ),
+        # Nine columns at 10 pt: narrower figures leave the unit's name 3,5 cm, so a
+        # province's 150 communes take a few pages, not fifty (reports/tests/test_docx_pdf.py).
         *figure_columns(
-            lambda r: r.figures, drill(lambda r: _own(r) if r.code else None, base=_posts_of)
+            lambda r: r.figures,
+            drill(lambda r: _own(r) if r.code else None, base=_posts_of),
+            docx_cm=(1.6, 2.1, 2.0, 1.9, 1.6),
         ),
         Column(
             "active_channels",
             _l("Số kênh hoạt động"),
             COUNT,
             lambda r: r.active_channels,
-            docx_cm=1.5,
+            docx_cm=1.4,
             href=_channels_href,
         ),
         Column(
@@ -81,7 +85,7 @@ SECTION = Section(
             _l("Số tháng đã báo cáo"),
             COUNT,
             lambda r: r.reported_months,
-            docx_cm=1.5,
+            docx_cm=1.4,
             sort="reported_months",
         ),
     ),
