@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from hub.files import MAX_FILES
@@ -87,11 +88,17 @@ class ItemForm(forms.Form):
     attachments = MultipleFileField(
         label=_("Ảnh và tệp PDF"),
         required=False,
-        help_text=_(
-            "Tối đa %(n)s tệp. Ảnh được thu về cạnh dài 1600 px và xóa thông tin ẩn (vị trí, "
-            "máy chụp)."
-        )
-        % {"n": MAX_FILES},
+        # Formatted when shown, not at import, so it follows the reader's language.
+        help_text=lazy(
+            lambda: (
+                _(
+                    "Tối đa %(n)s tệp. Ảnh được thu về cạnh dài 1600 px và xóa thông tin ẩn (vị trí, "
+                    "máy chụp)."
+                )
+                % {"n": MAX_FILES}
+            ),
+            str,
+        )(),
     )
 
     def __init__(

@@ -28,7 +28,7 @@ class ImportUploadForm(forms.Form):
         label=_("Kênh"),
         queryset=Channel.objects.none(),
         required=False,
-        empty_label=_("Tự nhận từ file (Page ID, tài khoản TikTok)"),
+        empty_label=_("Tự nhận từ tệp (mã trang Facebook, tài khoản TikTok)"),
         help_text=_("Bắt buộc với file YouTube và mẫu Bantin không ghi kênh."),
     )
 

@@ -52,9 +52,23 @@ def _href(m: Metric) -> str | None:
     return "posts/?without_reach=1" if m.key == "posts_without_reach" else "posts/"
 
 
+def _period_label(code: str, convention: str) -> str:
+    """The period in the reader's language (the report's data keeps the Vietnamese label)."""
+    from django.utils.translation import get_language
+
+    from reports.periods import parse_period
+
+    if not code or (get_language() or "vi").startswith("vi"):
+        return ""
+    try:
+        return parse_period(code, convention).label_en()
+    except ValueError:
+        return ""
+
+
 def paragraphs(data: ReportData) -> list[str]:
     period, totals = data.period, data.headline.totals
-    label = period.label or _("kỳ báo cáo")
+    label = _period_label(period.code, period.convention) or period.label or _("kỳ báo cáo")
     dates = ""
     if period.start and period.end:
         dates = _("từ ngày %(start)s đến ngày %(end)s") % {
