@@ -137,7 +137,9 @@ def create_backup(
     media_root = Path(media_root or settings.MEDIA_ROOT)
     vendor = _vendor(alias)
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    # The archive holds password hashes, sessions and TOTP keys: only its owner may read
+    # it, whatever the umask of whoever runs the command (systemd adds UMask=0077 too).
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="bantin-backup-") as scratch:
         db_name = DB_FILES[vendor]
         db_file = Path(scratch) / db_name
@@ -156,7 +158,9 @@ def create_backup(
             "files": files,
         }
         partial = path.with_name(path.name + ".partial")
-        with tarfile.open(partial, "w:gz") as tar:
+        partial.unlink(missing_ok=True)  # a crashed run's leftover: recreate it private
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
             data = json.dumps(manifest, indent=2, ensure_ascii=False).encode()
             info = tarfile.TarInfo(MANIFEST)
             info.size = len(data)

@@ -276,3 +276,19 @@ def test_postgresql_round_trip(tmp_path: Path) -> None:
     finally:
         with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.django_db(transaction=True)  # SQLite's backup API waits on an open transaction
+def test_the_archive_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    """Backups hold password hashes, sessions and TOTP keys: 0600 whatever the umask,
+    in a folder only the owner may enter (issue 18, finding 13)."""
+    from core.backup import create_backup
+
+    previous = os.umask(0o022)  # a default umask: what the old code's archive got (0644)
+    try:
+        archive = tmp_path / "backups" / "bantin.tar.gz"
+        create_backup(archive, media_root=tmp_path / "media")
+    finally:
+        os.umask(previous)
+    assert archive.stat().st_mode & 0o777 == 0o600
+    assert archive.parent.stat().st_mode & 0o777 == 0o700

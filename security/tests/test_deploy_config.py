@@ -53,3 +53,9 @@ def test_the_internal_location_is_the_one_the_app_redirects_to(
 ) -> None:
     prefix = production_settings(monkeypatch).BANTIN_MEDIA_ACCEL_PREFIX
     assert prefix in _locations(NGINX)
+
+
+def test_backup_units_write_private_files() -> None:
+    """The backup service (and the timer's service) create files no one else can read."""
+    service = (DEPLOY / "systemd" / "bantin-backup.service").read_text()
+    assert re.search(r"^UMask=0077$", service, re.M)
