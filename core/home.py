@@ -57,6 +57,7 @@ class ReportingMonth:
     end: date
     deadline: date
     deadline_day: int
+    deadline_set_by: Unit | None  # None: nobody set it, the default day applies
     today: date
 
     @property
@@ -171,7 +172,12 @@ def reporting_month(unit: Unit, today: date) -> ReportingMonth:
     """The reporting month now due: the last one that has ended (its form's default month
     too), with the deadline the unit's province set (``ReportingDeadline``, else the 20th)."""
     from ledger.forms_grid import last_closed_month
-    from reports.selectors import deadline_day, month_deadline, reporting_month_dates
+    from reports.selectors import (
+        deadline_day,
+        deadline_set_by,
+        month_deadline,
+        reporting_month_dates,
+    )
 
     month = last_closed_month(today)
     start, end = reporting_month_dates(month)
@@ -182,6 +188,7 @@ def reporting_month(unit: Unit, today: date) -> ReportingMonth:
         end=end,
         deadline=month_deadline(month, "administrative", day),
         deadline_day=day,
+        deadline_set_by=deadline_set_by(unit),
         today=today,
     )
 

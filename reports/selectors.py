@@ -521,3 +521,18 @@ def children_not_reported(unit: Unit, month: date) -> list[Unit]:
 def month_figures(unit: Unit, period: Period) -> dict[str, Any]:
     """The counted figures of ``unit``'s subtree for a period (the report's headline)."""
     return totals_of(_merge(grouped(unit, period, ()).values()))
+
+
+def deadline_set_by(unit: Unit) -> Unit | None:
+    """The unit whose ``ReportingDeadline`` applies to ``unit`` (the nearest at or above
+    it), or None when none is set and the default day applies."""
+    from reports.models import ReportingDeadline
+
+    codes = unit.ancestor_codes()
+    found = (
+        ReportingDeadline.objects.filter(unit__code__in=codes)
+        .select_related("unit")
+        .order_by("-unit__level")
+        .first()
+    )
+    return found.unit if found else None

@@ -46,6 +46,50 @@ def test_a_post_from_an_export_and_from_the_api_is_one_post(world: Any, fakes: A
     assert Post.objects.filter(channel=channel).count() == exported
 
 
+@pytest.mark.parametrize("api_first", [True, False])
+def test_api_and_export_figures_of_a_post_are_counted_once(
+    world: Any, fakes: Any, api_first: bool
+) -> None:
+    """Matched by the platform's post id, whichever comes first: one post each, and the
+    aggregate, the roll-up and the report count each once, with its latest figures."""
+    from ledger.tests.test_import import assert_stats_match
+    from reports.periods import parse_period
+    from reports.selectors import summary
+
+    with SAMPLE.open(encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    page_id = rows[0]["Page ID"]
+    channel = make_channel(
+        world.commune_a, f"https://www.facebook.com/profile.php?id={page_id}", verified=True
+    )
+    account = fakes.world.add_account("facebook", page_id, posts=len(rows))
+    for fake, row in zip(account.posts, rows, strict=True):
+        fake.id = row["Post ID"]
+        fake.created = datetime(2026, 2, 1, 5, tzinfo=UTC)
+        fake.reach += 7  # the API's figures differ from the export's
+    token, _ = fakes.world.issue("facebook", [page_id], expires_in=None, refresh=False)
+    call_command("connect_channel", "--channel", str(channel.pk), "--access-token", token)
+
+    def by_api() -> None:
+        result = sync.run(channels=[channel], since=date(2026, 1, 1), until=date(2026, 12, 31))
+        assert result[0].status == "ok"
+
+    def by_file() -> None:
+        call_command("import_data", str(SAMPLE), "--channel", str(channel.pk), "--json")
+
+    for step in (by_api, by_file) if api_first else (by_file, by_api):
+        step()
+    posts = Post.objects.filter(channel=channel)
+    assert posts.count() == len(rows)
+    assert_stats_match()
+    totals = summary(world.province, parse_period("2026"))["totals"]
+    assert totals["posts"] == len(rows)
+    assert totals["reach"] == sum(p.reach or 0 for p in posts)
+    # The later source's figures count: the API's reach ends in +7 for every post.
+    api_reach = {p.id: p.reach for p in account.posts}
+    assert all((p.reach == api_reach[p.post_id]) == (not api_first) for p in posts)
+
+
 def test_freshness_says_the_source_and_marks_data_older_than_two_days_stale(world: Any) -> None:
     connected = connected_of(world, "a")
     by_import = make_channel(world.commune_a, "https://www.facebook.com/chixuat", verified=True)

@@ -59,6 +59,18 @@ def test_the_reporting_month_is_decree_09s_last_closed_month(world: Any) -> None
     assert (month.label, month.deadline, month.overdue) == ("T12/2026", date(2026, 12, 20), False)
 
 
+def test_the_deadline_says_who_set_it(world: Any, login: Any) -> None:
+    from reports.services import reporting_deadline_set
+
+    text = _section(_page(login(world.users_a["reporter"])), "reporter")
+    assert "Hạn gửi: 20/11/2026 (ngày 20 hằng tháng, hạn mặc định)." in text
+    reporting_deadline_set(
+        acting_user=world.province_users["administrator"], unit=world.province, day=5
+    )
+    text = _section(_page(login(world.users_a["reporter"])), "reporter")
+    assert "Hạn gửi: 05/12/2026 (ngày 5 hằng tháng, do Tỉnh Quảng Ninh quy định)." in text
+
+
 def test_a_reporter_sees_each_channel_state_what_came_back_and_the_figures(
     world: Any, login: Any
 ) -> None:

@@ -98,3 +98,15 @@ def test_the_section_is_on_the_page_in_the_docx_and_the_xlsx(sources: Any, clien
     assert any("Người theo dõi cuối kỳ" in t.rows[0].cells[-1].text for t in doc.tables)
     sheet = load_workbook(io.BytesIO(render_xlsx(model)))["Nguồn số liệu"]
     assert 1250 in [c for row in sheet.iter_rows(values_only=True) for c in row]
+
+
+def test_a_long_list_is_cut_and_the_footnote_says_so(sources: Any, monkeypatch: Any) -> None:
+    from reports import sources as data_of
+
+    monkeypatch.setattr(data_of, "LIMIT", 1)
+    model = ReportData.from_dict(build.report_data(sources.province, parse_period("2026-03")))
+    assert model.sources is not None
+    channels = [r for r in model.sources.rows if r.stale is not None]
+    assert len(channels) == 1 and model.sources.total_channels == 2
+    assert SECTION.footnote is not None
+    assert "Bảng liệt kê 1 trong 2 kênh" in SECTION.footnote(model)
