@@ -81,7 +81,9 @@ def test_province_viewer_picks_a_period_and_drills_into_a_figure(posts: Any, pag
     _fits(page)
     assert page.locator('[data-total="posts"]').inner_text() == "23"
     assert page.locator('[data-total="reach"]').inner_text() == "7.721"
-    assert page.locator('table[data-drill="posts"] tbody tr').count() == 5  # 3 posts, the form's items and its reach
+    assert (
+        page.locator('table[data-drill="posts"] tbody tr').count() == 5
+    )  # 3 posts, the form's items and its reach
     page.locator("details.drill-filters summary").click()  # the filters fold on a phone
     page.get_by_label("Nền tảng").select_option("youtube")
     page.get_by_role("button", name="Lọc").click()
