@@ -126,9 +126,7 @@ def test_the_check_sees_a_wide_page(world: Any, page: Any, settings: Any) -> Non
             status=200,
             content_type="text/html; charset=utf-8",
             body='<!doctype html><meta name="viewport" content="width=device-width">'
-            '<body><table class="wide"><tr><td>'
-            + "x" * 120
-            + "</td></tr></table></body>",
+            '<body><table class="wide"><tr><td>' + "x" * 120 + "</td></tr></table></body>",
         ),
     )
     result = overflowing(page, "/p/kiem-tra/")
