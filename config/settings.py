@@ -73,7 +73,7 @@ INSTALLED_APPS = [
     "connectors",
     # Last, so that Bantin's registration/ templates (password reset, change) win over the
     # admin's, which would show a new user Django's admin look.
-    "django.contrib.admin",
+    "core.admin_apps.BantinAdminConfig",  # django.contrib.admin, read-only (core.admin_site)
 ]
 
 MIDDLEWARE = [

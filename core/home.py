@@ -16,6 +16,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from core.permissions import Role, has_role, membership_of
@@ -75,10 +76,19 @@ class ReportingMonth:
 
 @dataclass
 class ChannelState:
+    """A channel of the unit (or, ``channel`` None, a platform it has no channel on but
+    sent a monthly form for) and its state for the reporting month."""
+
     channel: Any
     state: str
     posts: int = 0
     form: Any = None
+
+    @property
+    def name(self) -> str:
+        if self.channel is not None:
+            return str(self.channel)
+        return _("%(platform)s (báo cáo tháng)") % {"platform": self.form.get_platform_display()}
 
     @property
     def label(self) -> str:
@@ -256,6 +266,10 @@ def reporter_tasks(
             states.append(ChannelState(channel, _form_state(form), 0, form))
         else:
             states.append(ChannelState(channel, MISSING))
+    covered = {c.platform for c in channels}
+    for platform, form in sorted(forms.items()):
+        if platform not in covered:
+            states.append(ChannelState(None, _form_state(form), 0, form))
     returned = list(
         ledger.forms_visible_to(user)
         .filter(unit=unit, status=MonthlyForm.Status.DRAFT, submitted_at__isnull=False)

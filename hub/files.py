@@ -1,8 +1,12 @@
 """Attachments: the type is read from the content, never from the name.
 
 Images are opened with Pillow, turned upright, resized to at most 1600 px on the longest
-side and re-encoded, which also drops their metadata (EXIF, GPS, comments). PDFs are
-recognised by their ``%PDF-`` header and kept as sent. Anything else is refused.
+side and re-encoded from their pixels alone into a fresh image, so no metadata segment
+survives: EXIF (GPS, the phone's owner), XMP, IPTC, JPEG comments, PNG text chunks. An ICC
+profile is not kept either (its description is free text): the pixels are converted to
+sRGB first, so the colours stay right. PDFs are recognised by their ``%PDF-`` header and
+kept as sent, unless they hold JavaScript or an automatic action (``pdf_active_content``),
+which are refused. Anything else is refused.
 """
 
 from __future__ import annotations
@@ -19,7 +23,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps
+from PIL import Image, ImageCms, ImageOps
+
+from hub.pdf_check import pdf_active_content
 
 MAX_SIDE = 1600
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -85,6 +91,17 @@ def process_upload(upload: Any) -> ProcessedFile:
     name = str(getattr(upload, "name", "") or "tep")[:255]
     data = _read(upload, name)
     if data.startswith(b"%PDF-"):
+        if found := pdf_active_content(data):
+            raise ValidationError(
+                {
+                    "attachments": _(
+                        "Tệp %(name)s chứa JavaScript hoặc lệnh tự chạy (%(what)s): không nhận "
+                        "PDF loại này. Hãy in lại thành PDF thường (Microsoft Print to PDF, "
+                        "Lưu dưới dạng PDF) rồi tải lên."
+                    )
+                    % {"name": name, "what": found}
+                }
+            )
         return ProcessedFile(
             kind="pdf",
             name=f"{_safe_stem(name)}.pdf",
@@ -127,6 +144,7 @@ def _process_image(data: bytes, name: str) -> ProcessedFile:
     except Exception as exc:  # noqa: BLE001 - any decoder error means "not an image we take"
         raise refused from exc
     image = ImageOps.exif_transpose(image) or image
+    image = _to_srgb(image)
     image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
     has_alpha = image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info)
     out = io.BytesIO()
@@ -134,10 +152,14 @@ def _process_image(data: bytes, name: str) -> ProcessedFile:
         target = "JPEG" if fmt == "JPEG" else "PNG"
     else:
         target = "PNG"
+    pixels = image.convert("RGBA" if has_alpha and target == "PNG" else "RGB")
+    # A fresh image from the pixels alone: Pillow's savers write back what ``info`` holds
+    # (a JPEG's comment, a PNG's ICC profile), and ``convert`` copies ``info``.
+    clean = Image.frombytes(pixels.mode, pixels.size, pixels.tobytes())
     if target == "JPEG":
-        image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
+        clean.save(out, "JPEG", quality=85, optimize=True)
     else:
-        image.convert("RGBA" if has_alpha else "RGB").save(out, "PNG", optimize=True)
+        clean.save(out, "PNG", optimize=True)
     ext, content_type = _IMAGE_FORMATS[target]
     return ProcessedFile(
         kind="image",
@@ -148,6 +170,22 @@ def _process_image(data: bytes, name: str) -> ProcessedFile:
         width=image.width,
         height=image.height,
     )
+
+
+def _to_srgb(image: Image.Image) -> Image.Image:
+    """The image's colours in sRGB, so its ICC profile can be dropped without a shift."""
+    icc = image.info.get("icc_profile")
+    if not icc:
+        return image
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        mode = "RGBA" if image.mode in ("RGBA", "LA", "PA") else "RGB"
+        converted = ImageCms.profileToProfile(
+            image.convert(mode), source, ImageCms.createProfile("sRGB"), outputMode=mode
+        )
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return image  # a damaged profile: keep the pixels as they are, drop the profile
+    return converted or image
 
 
 RANDOM_STEM = re.compile(r"[A-Za-z0-9_-]{32}")

@@ -71,6 +71,7 @@ def _context(request: HttpRequest, code: str) -> tuple[Any, dict[str, Any]]:
             }
         ),
         period_label=_label(got.period),
+        filter_query_set=bool(_filters_query(form)),
     )
     return None, context
 

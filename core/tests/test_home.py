@@ -90,6 +90,7 @@ def test_a_reporter_sees_each_channel_state_what_came_back_and_the_figures(
         ],
     )
     _form(reporter, world.commune_a, "zalo", submit=True, articles=3, reach=300)
+    _form(reporter, world.commune_a, "website", articles=1)  # no website channel: a draft
     returned = _form(reporter, world.commune_a, "youtube", submit=True, videos=2)
     from ledger.services import monthly_form_return
 
@@ -112,6 +113,7 @@ def test_a_reporter_sees_each_channel_state_what_came_back_and_the_figures(
         "Zalo OA: Kênh coto-zalo": "Đã gửi báo cáo tháng, chờ duyệt",
         "YouTube: Kênh coto-yt": "Báo cáo tháng bị trả lại để sửa",
         "TikTok: Kênh coto-tt": "Chưa có số liệu",
+        "Trang web (báo cáo tháng)": "Báo cáo tháng còn là bản nháp",
     }
     # The upload and the month's form, one tap away.
     assert soup.find("a", string="Nhập file số liệu")["href"] == "/ledger/"
@@ -123,7 +125,7 @@ def test_a_reporter_sees_each_channel_state_what_came_back_and_the_figures(
     assert "cua-phuong-b.csv" not in soup.get_text() and "halong" not in soup.get_text()
     # Counted: the two imported posts (the sent form is not counted until approved).
     figures = [p.get_text() for p in soup.select("#home-reporter ~ .stat-grid .stat-value")]
-    assert figures == ["2", "120"]
+    assert figures == ["2", "120"]  # drafts and sent forms are not counted
     assert _section(soup, "admin") == "" and _section(soup, "editor") == ""
 
     monthly_form_approve(acting_user=admin, form=MonthlyForm.objects.get(platform="zalo"))
@@ -288,8 +290,11 @@ def test_the_menu_puts_the_roles_main_task_first(
 ) -> None:
     soup = _page(login(world.users_a[role]))
     nav = soup.select_one(".main-nav > ul")
-    shown = [a.get_text() for a in nav.select(":scope > li > a")]
+    shown = [a.get_text() for a in nav.select(":scope > li:not(.nav-wide) > a")]
     more = [a.get_text() for a in nav.select("li.more details a")]
     assert shown == first
+    # A wide screen shows the same links in the row, in the same order.
+    wide = [a.get_text() for a in nav.select(":scope > li.nav-wide > a")]
+    assert wide == more
     assert ("Người dùng" in shown + more) == (role == "administrator")
     assert len(set(shown + more)) == len(shown + more) and "Đổi mật khẩu" in more
