@@ -10,9 +10,9 @@ module (``_snapshot(item)``). A new action or key without a label fails here.
 from __future__ import annotations
 
 import ast
-from typing import Any
 import re
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.test import Client
