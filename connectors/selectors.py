@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from connectors import platforms
@@ -108,9 +108,16 @@ class Freshness:
     followers_end: int | None = None  # the last count in the period
 
 
-def _kind(fmt: str, by_sync: bool) -> str:
-    if by_sync:
-        return SOURCE_CONNECTOR
+def _other_formats() -> list[str]:
+    """Every batch format but the API's: named, so that the index on (channel, format,
+    finished_at) seeks each instead of reading a connected channel's daily batches."""
+    from ledger.formats import FORMATS
+    from ledger.models import FORMAT_LABELS
+
+    return sorted(({f.NAME for f in FORMATS} | set(FORMAT_LABELS)) - {SOURCE_API})
+
+
+def _kind(fmt: str) -> str:
     if fmt in (SOURCE_API, SOURCE_DEMO):
         return fmt
     return SOURCE_FILE
@@ -146,8 +153,13 @@ def freshness(
             status=Connection.Status.DISCONNECTED
         )
     }
+    # A connected channel's daily batches are many (one a day): they are never scanned. Its
+    # freshness is its last successful sync; its other sources are the batches of another
+    # format. Only the other channels' batches of format "api" are the JSON API's.
+    others = [pk for pk in ids if pk not in connections]
+    done = ImportBatch.objects.filter(status=ImportBatch.Status.DONE)
     imported = dict(
-        ImportBatch.objects.filter(channel_id__in=ids, status=ImportBatch.Status.DONE)
+        done.filter(channel_id__in=others)
         .values("channel_id")
         .annotate(last=Max("finished_at"))
         .values_list("channel_id", "last")
@@ -155,17 +167,23 @@ def freshness(
     kinds: dict[int, set[str]] = {}
     followers: dict[int, tuple[int | None, int | None]] = {}
     if period is not None:
-        since = datetime.combine(period.start, time.min, tzinfo=timezone.get_current_timezone())
-        by_sync = Exists(SyncRun.objects.filter(batch_id=OuterRef("pk")))
-        for channel_id, fmt, synced in (
-            ImportBatch.objects.filter(
-                channel_id__in=ids, status=ImportBatch.Status.DONE, finished_at__gte=since
+        since = done.filter(
+            finished_at__gte=datetime.combine(
+                period.start, time.min, tzinfo=timezone.get_current_timezone()
             )
-            .annotate(by_sync=by_sync)
-            .values_list("channel_id", "format", "by_sync")
-            .distinct()
-        ):
-            kinds.setdefault(channel_id, set()).add(_kind(fmt, synced))
+        )
+        rows = [
+            *since.filter(channel_id__in=ids, format__in=_other_formats())
+            .values_list("channel_id", "format")
+            .order_by()  # the model's ordering would join the DISTINCT
+            .distinct(),
+            *since.filter(channel_id__in=others, format=SOURCE_API)
+            .values_list("channel_id", "format")
+            .order_by()  # the model's ordering would join the DISTINCT
+            .distinct(),
+        ]
+        for channel_id, fmt in rows:
+            kinds.setdefault(channel_id, set()).add(_kind(fmt))
         followers = followers_at_ends(ids, since=period.start, until=period.end)
     out = []
     for channel in channels:

@@ -145,7 +145,14 @@ class ImportBatch(models.Model):
                 name="ledger_batch_rows_accounted",
             ),
         ]
-        indexes = [models.Index(fields=["unit", "created_at"], name="ledger_batch_unit_created")]
+        indexes = [
+            models.Index(fields=["unit", "created_at"], name="ledger_batch_unit_created"),
+            # The reports' sources of a channel's figures: which formats since a day, without
+            # reading a connected channel's daily batches (connectors.selectors.freshness).
+            models.Index(
+                fields=["channel", "format", "finished_at"], name="ledger_batch_channel_format"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.filename}"

@@ -117,7 +117,7 @@ def test_reporter_finishes_the_month_alone_on_a_phone(
     page.get_by_text("Hoặc gõ kỳ báo cáo").click()
     typed = page.locator(".period-form")
     typed.get_by_role("textbox", name="Kỳ báo cáo").fill("2026")
-    typed.get_by_role("button", name="Xem báo cáo").click()
+    typed.get_by_role("button", name="Xem kỳ báo cáo").click()
     page.wait_for_load_state()
     label = page.locator(".stat-label", has_text="Số bài viết").first
     posts = page.locator(".stat-card", has=label).locator(".stat-value")

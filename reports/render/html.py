@@ -37,6 +37,29 @@ def _linked(cell: Cell, query: str) -> Cell:
     return cell
 
 
+# A table's total row adds up to the headline figures (reports/tests/test_one_number.py), so
+# its figures link to the unit's whole list, as the headline's do.
+TOTAL_LINKS = {
+    "posts": "posts/",
+    "reach": "posts/",
+    "views": "posts/",
+    "engagements": "posts/",
+    "posts_without_reach": "posts/?without_reach=1",
+    "active_channels": "channels/",
+}
+
+
+def _with_links(table: Table, query: str) -> Table:
+    rows = tuple(tuple(_linked(c, query) for c in row) for row in table.rows)
+    total = table.total
+    if total is not None:
+        total = tuple(
+            _linked(replace(c, href=TOTAL_LINKS[key]), query) if key in TOTAL_LINKS else c
+            for key, c in zip(table.keys, total, strict=True)
+        )
+    return replace(table, rows=rows, total=total)
+
+
 def page_sections(data: ReportData, *, query: str, charts: dict[str, Any]) -> list[PageSection]:
     out = []
     for section in SECTIONS:
@@ -44,9 +67,7 @@ def page_sections(data: ReportData, *, query: str, charts: dict[str, Any]) -> li
             continue
         table = section.table(data)
         if table is not None:
-            table = replace(
-                table, rows=tuple(tuple(_linked(c, query) for c in row) for row in table.rows)
-            )
+            table = _with_links(table, query)
         out.append(
             PageSection(
                 key=section.key,

@@ -71,6 +71,7 @@ class Table:
     rows: tuple[tuple[Cell, ...], ...]
     total: tuple[Cell, ...] | None
     empty: str
+    keys: tuple[str, ...] = ()  # the columns' keys
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,7 @@ class Section:
             rows=rows,
             total=total,
             empty=str(self.empty),
+            keys=tuple(c.key for c in self.columns),
         )
 
 
