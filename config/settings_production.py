@@ -50,13 +50,16 @@ BANTIN_BEHIND_PROXY = env_bool("BANTIN_BEHIND_PROXY", True)
 # Administrators must pass a second factor (TOTP or a recovery code).
 BANTIN_REQUIRE_2FA_FOR_ADMINS = env_bool("BANTIN_REQUIRE_2FA_FOR_ADMINS", True)
 
-# One cache shared by every web process (rate limits): the database, no extra server.
-# Created by `python manage.py createcachetable` (docs/deploy.md).
+# One cache shared by every web process: Redis (REDIS_URL, e.g. redis://127.0.0.1:6379/0),
+# where the rate limits count with an atomic INCR. Without it, the database cache (created
+# by `python manage.py createcachetable`) and the limits count in security.RateCounter.
+REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "bantin_cache",
-    }
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "bantin_cache"}
+    )
 }
 
 # Uploads have no public URL. A view checks permission and publication, then answers with

@@ -193,11 +193,51 @@ def field_label(key: str) -> str:
     return str(label) if label is not None else key
 
 
-def labelled_values(values: dict[str, Any] | None) -> list[tuple[str, Any]]:
-    """An audit record's ``before``/``after`` as (label, value) pairs, in a stable order."""
+def labelled_values(values: dict[str, Any] | None, object_type: str = "") -> list[tuple[str, Any]]:
+    """An audit record's ``before``/``after`` as (label, value) pairs, in a stable order;
+    a value that is a code of a choice of the object's model (a status, a kind, a verdict)
+    or a platform or format code is shown by its label."""
     if not values:
         return []
-    return [(field_label(k), values[k]) for k in sorted(values)]
+    model = _model(object_type)
+    return [(field_label(k), value_label(k, values[k], model)) for k in sorted(values)]
+
+
+def value_label(key: str, value: Any, model: Any = None) -> Any:
+    if isinstance(value, list):
+        return [value_label(key, v, model) for v in value]
+    if not isinstance(value, str) or not value:
+        return value
+    if key in ("platform", "platforms"):
+        return platform_label(value)
+    if key == "format":
+        return format_label(value)
+    if model is not None:
+        try:
+            field = model._meta.get_field(key)
+        except Exception:  # noqa: BLE001  (FieldDoesNotExist: a key that is no field)
+            return value
+        choices = dict(getattr(field, "flatchoices", None) or [])
+        if value in choices:
+            return str(choices[value])
+    return value
+
+
+def object_type_label(object_type: str) -> str:
+    """``registry.channel`` as people say it: the model's verbose name."""
+    model = _model(object_type)
+    return str(model._meta.verbose_name) if model is not None else object_type
+
+
+def _model(object_type: str) -> Any:
+    from django.apps import apps
+
+    if not object_type or "." not in object_type:
+        return None
+    try:
+        return apps.get_model(object_type)
+    except LookupError:
+        return None
 
 
 def platform_label(code: str) -> str:

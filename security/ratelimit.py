@@ -7,17 +7,28 @@ Use it in a public view or API operation::
     if not limit(f"lookup:{client_ip(request)}", "60/m"):
         return HttpResponse(status=429)  # or the API's 429 response
 
-The counter lives in Django's cache (``default``). With several web processes the cache
-must be shared (config.settings_production uses the database cache).
+The counter must be shared by every web process and must count atomically (N requests
+at once count N): with Redis as the default cache (``REDIS_URL``, the production profile)
+it is one ``INCR`` with the window's expiry set by the first hit, in one transaction;
+without Redis it is a row of ``security.RateCounter`` raised by ``UPDATE … SET count =
+count + 1``. (The database cache's ``incr`` read, then wrote: eight parallel clients got
+279 answers where the limit was 120.)
 """
 
 from __future__ import annotations
 
 import hashlib
+import random
 import time
+from datetime import timedelta
+from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.http import HttpRequest
+from django.utils import timezone
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -40,20 +51,54 @@ def parse_rate(rate: str) -> tuple[int, int]:
 def limit(key: str, rate: str) -> bool:
     """Count one call for ``key``; True while it is within ``rate``, False once over it.
 
-    Fixed windows aligned on the period: simple, one cache round trip or two per call.
+    Fixed windows aligned on the period: one atomic round trip to Redis or the database.
     """
     count, seconds = parse_rate(rate)
     window = int(time.time()) // seconds
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-    cache_key = f"bantin:rl:{seconds}:{window}:{digest}"
-    if cache.add(cache_key, 1, timeout=seconds + 1):
-        return True
-    try:
-        current = cache.incr(cache_key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(cache_key, 1, timeout=seconds + 1)
-        return True
+    counter_key = f"bantin:rl:{seconds}:{window}:{digest}"
+    if isinstance(_default_backend(), RedisCache):
+        current = _redis_hit(counter_key, seconds + 1)
+    else:
+        current = _database_hit(counter_key, seconds + 1)
     return current <= count
+
+
+def _default_backend() -> Any:
+    return caches["default"]  # ``django.core.cache.cache`` is only a proxy to it
+
+
+def _redis_hit(counter_key: str, ttl: int) -> int:
+    """INCR and, on the first hit only, EXPIRE, in one MULTI: atomic, and a key never
+    outlives its window even if the process dies between the two."""
+    backend = _default_backend()
+    client = backend._cache.get_client(counter_key, write=True)  # Django's redis-py client
+    full_key = backend.make_and_validate_key(counter_key)
+    with client.pipeline(transaction=True) as pipe:
+        pipe.incr(full_key)
+        pipe.expire(full_key, ttl, nx=True)
+        current, _expiry_set = pipe.execute()
+    return int(current)
+
+
+def _database_hit(counter_key: str, ttl: int) -> int:
+    from security.models import RateCounter
+
+    now = timezone.now()
+    if random.random() < 0.01:  # noqa: S311 - housekeeping, not security
+        RateCounter.objects.filter(expires_at__lt=now).delete()
+    with transaction.atomic():
+        # The UPDATE takes the row's lock until commit, so the count read next is ours.
+        if not RateCounter.objects.filter(key=counter_key).update(count=F("count") + 1):
+            try:
+                with transaction.atomic():
+                    RateCounter.objects.create(
+                        key=counter_key, count=1, expires_at=now + timedelta(seconds=ttl)
+                    )
+                return 1
+            except IntegrityError:  # created by a parallel call since our UPDATE
+                RateCounter.objects.filter(key=counter_key).update(count=F("count") + 1)
+        return int(RateCounter.objects.values_list("count", flat=True).get(key=counter_key))
 
 
 def client_ip(request: HttpRequest) -> str:

@@ -23,7 +23,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.forms import add_service_errors
-from core.labels import action_label, field_label, labelled_values
+from core.labels import action_label, labelled_values, object_type_label
 from core.spreadsheets import BOM, CsvWriter
 from security import selectors, services, twofactor
 from security.forms import AuditFilterForm, SetupForm, TokenForm
@@ -238,8 +238,9 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     for event in page:
         event.action_label = action_label(event.action)  # type: ignore[attr-defined]
-        event.before_items = labelled_values(event.before)  # type: ignore[attr-defined]
-        event.after_items = labelled_values(event.after)  # type: ignore[attr-defined]
+        kind = event.object_type
+        event.before_items = labelled_values(event.before, kind)  # type: ignore[attr-defined]
+        event.after_items = labelled_values(event.after, kind)  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -285,23 +286,23 @@ def audit_csv(request: HttpRequest) -> HttpResponse:
                 e.created_at.astimezone(tz).isoformat(timespec="seconds"),
                 e.actor_label,
                 action_label(e.action),
-                e.object_type,
+                object_type_label(e.object_type),
                 e.object_id,
                 e.object_repr,
                 e.unit_path,
-                _json(_labelled(e.before)),
-                _json(_labelled(e.after)),
+                _json(_labelled(e.before, e.object_type)),
+                _json(_labelled(e.after, e.object_type)),
                 e.ip or "",
             ]
         )
     return response
 
 
-def _labelled(value: Any) -> Any:
-    """An audit record's keys by their labels, for people reading the CSV."""
+def _labelled(value: Any, object_type: str) -> Any:
+    """An audit record's keys and coded values by their labels, for people reading the CSV."""
     if not isinstance(value, dict):
         return value
-    return {field_label(k): v for k, v in value.items()}
+    return dict(labelled_values(value, object_type))
 
 
 def _json(value: Any) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.test import Client
@@ -207,3 +208,30 @@ def test_audit_page_and_csv_show_labels_not_codes(world: object) -> None:
         assert "Set a channel's page ID" in html and "page ID" in html
     finally:
         translation.activate("vi")
+
+
+def test_coded_values_show_their_labels(world: Any) -> None:
+    """A status, a platform or a kind in an audit record is shown as people say it."""
+    from core.audit import audit
+    from registry.tests.factories import channel_of
+
+    channel = channel_of(world, "a")
+    admin = world.province_users["administrator"]
+    audit(
+        admin,
+        "channel.verify",
+        channel,
+        before={"status": "pending"},
+        after={"status": "verified", "platform": "facebook", "note": "pending"},
+    )
+    client = Client()
+    client.force_login(admin)
+    text = visible_text(client.get("/security/audit/").content.decode())
+    assert "Chờ xác minh" in text and "Đã xác minh" in text and "Trang Facebook" in text
+    lines = text.splitlines()
+    assert "verified" not in lines and "facebook" not in lines
+    # A free-text value that happens to spell a code stays as written.
+    assert "pending" in lines
+    csv_text = client.get("/security/audit.csv").content.decode()
+    assert '"trạng thái"": ""Đã xác minh""' in csv_text
+    assert "registry.channel" not in csv_text

@@ -59,3 +59,13 @@ def test_backup_units_write_private_files() -> None:
     """The backup service (and the timer's service) create files no one else can read."""
     service = (DEPLOY / "systemd" / "bantin-backup.service").read_text()
     assert re.search(r"^UMask=0077$", service, re.M)
+
+
+def test_production_uses_redis_when_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    cache = production_settings(monkeypatch).CACHES["default"]
+    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert "REDIS_URL=redis://" in (DEPLOY / "bantin.env.example").read_text()
+    monkeypatch.delenv("REDIS_URL")
+    fallback = production_settings(monkeypatch).CACHES["default"]
+    assert fallback["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
