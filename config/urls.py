@@ -3,9 +3,16 @@ from django.urls import include, path
 
 from config.api import api
 from core import views as core_views
+from security.password_reset import ThrottledPasswordResetView
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    # Before Django's own, so the reset form is the throttled one (same name, same URL).
+    path(
+        "accounts/password_reset/",
+        ThrottledPasswordResetView.as_view(),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("accounts.urls")),
     path("units/", include("units.urls")),
