@@ -198,7 +198,8 @@ def _clean(text: str) -> str:
             f"Nội dung quá dài (tối đa {MAX_LENGTH} ký tự): hãy dán một liên kết.", "too_long"
         )
     text = text.translate(_INVISIBLE)
-    for ch in text:
+    # printable ASCII (most links) holds none of these categories: skip the loop over it
+    for ch in () if text.isascii() and text.isprintable() else text:
         if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") and ch not in "\t\n\r":
             raise NotAChannel(
                 "Nội dung chứa ký tự điều khiển hoặc ký tự ẩn không hợp lệ.", "control"
