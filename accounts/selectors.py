@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from accounts.models import Membership
+from accounts.models import ApiToken, Membership
 from core.permissions import Role, home_unit, membership_of
 from units.selectors import subtree_q
 
@@ -23,3 +23,8 @@ def memberships_visible_to(user: Any) -> QuerySet[Membership]:
         .select_related("user", "unit")
         .order_by("unit__path", "user__username")
     )
+
+
+def api_tokens_of(user: Any) -> QuerySet[ApiToken]:
+    """The user's own API tokens, newest first: only their owner lists or revokes them."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")

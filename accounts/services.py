@@ -137,6 +137,13 @@ def api_token_create(*, acting_user: Any = None, user: Any, name: str = "") -> t
         if membership is None:
             raise ValidationError(_("Người dùng chưa có vai trò."))
         ensure_role(acting_user, membership.unit, Role.ADMINISTRATOR)
+    if not token_allowed(user):
+        raise ValidationError(
+            _(
+                "Quản trị viên chỉ được tạo khóa API sau khi bật xác thực hai bước: khóa API "
+                "không hỏi mã xác thực, nên tài khoản phải có sẵn lớp bảo vệ này."
+            )
+        )
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user, name=name.strip(), prefix=key[:10], key_hash=_hash(key)
@@ -155,6 +162,16 @@ def api_token_revoke(*, acting_user: Any, token: ApiToken) -> ApiToken:
     return token
 
 
+def token_allowed(user: Any) -> bool:
+    """A Bearer token skips the second factor, so where administrators must use one, an
+    administrator (or superuser) may hold a working token only with two-factor enrolled."""
+    from security import twofactor
+
+    if not twofactor.admins_must_verify() or not twofactor.is_administrator(user):
+        return True
+    return twofactor.has_confirmed_device(user)
+
+
 def api_token_authenticate(key: str) -> Any:
     """The user behind an active token, or None. Records the last use (at most once a minute)."""
     if not key.startswith(TOKEN_PREFIX):
@@ -164,8 +181,8 @@ def api_token_authenticate(key: str) -> Any:
         .filter(key_hash=_hash(key), revoked_at__isnull=True, user__is_active=True)
         .first()
     )
-    if token is None:
-        return None
+    if token is None or not token_allowed(token.user):
+        return None  # an administrator who turned two-factor off: the token waits
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

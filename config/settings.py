@@ -228,8 +228,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # factor before any other page when this is True (config.settings_production sets it).
 BANTIN_REQUIRE_2FA_FOR_ADMINS = env_bool("BANTIN_REQUIRE_2FA_FOR_ADMINS", True)
 OTP_TOTP_ISSUER = "Bantin"
-# Behind nginx, the client's address comes from X-Forwarded-For (set by nginx only).
-BANTIN_BEHIND_PROXY = env_bool("BANTIN_BEHIND_PROXY", False)
+# X-Forwarded-For is believed only from these peers (addresses, networks, or "unix" for
+# gunicorn's Unix socket); none by default, so the header is ignored (security.middleware).
+BANTIN_TRUSTED_PROXIES = env_list("BANTIN_TRUSTED_PROXIES", [])
 
 # Content-Security-Policy (django-csp 4): no inline script or style anywhere.
 CONTENT_SECURITY_POLICY = {

@@ -45,8 +45,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# nginx passes the client's address in X-Forwarded-For (login throttling, audit, limits).
-BANTIN_BEHIND_PROXY = env_bool("BANTIN_BEHIND_PROXY", True)
+# nginx passes the client's address in X-Forwarded-For (login throttling, audit, limits);
+# it is believed only from nginx: the local addresses and gunicorn's Unix socket.
+BANTIN_TRUSTED_PROXIES = env_list("BANTIN_TRUSTED_PROXIES", ["127.0.0.1", "::1", "unix"])
 # Administrators must pass a second factor (TOTP or a recovery code).
 BANTIN_REQUIRE_2FA_FOR_ADMINS = env_bool("BANTIN_REQUIRE_2FA_FOR_ADMINS", True)
 

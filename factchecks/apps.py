@@ -8,7 +8,8 @@ class FactchecksConfig(AppConfig):
 
     def ready(self) -> None:
         from core import demo
-        from factchecks.demo import step_factchecks
+        from factchecks.demo import step_factcheck_in_review, step_factchecks
 
-        if step_factchecks not in demo.STEPS:
-            demo.STEPS.append(step_factchecks)
+        for step in (step_factchecks, step_factcheck_in_review):
+            if step not in demo.STEPS:
+                demo.STEPS.append(step)

@@ -195,3 +195,48 @@ def step_factchecks(ctx: Any) -> None:
         status__in=FactCheck.PUBLIC_STATUSES
     ).count()
     ctx.summary["factchecks_created"] = made
+
+
+# A fact-check left waiting for a second editor, so the demo editor ``bientap`` has one on
+# the home page ("what needs me now"); ``kiemchung`` wrote it and may not publish it.
+IN_REVIEW: dict[str, Any] = {
+    "claim_short": "UBND tỉnh nhắn tin mời nhận hỗ trợ 5 triệu đồng qua đường link",
+    "claim_text": (
+        "Tin nhắn lan truyền nói UBND tỉnh đang hỗ trợ mỗi hộ 5 triệu đồng; người nhận chỉ "
+        "cần bấm đường dẫn và khai số căn cước, số tài khoản ngân hàng."
+    ),
+    "platforms": ["zalo"],
+    "verdict": Verdict.FALSE,
+    "topics": ["Lừa đảo trực tuyến"],
+    "explanation": (
+        "UBND tỉnh **không** gửi tin nhắn mời nhận hỗ trợ qua đường dẫn. Các khoản hỗ trợ "
+        "được niêm yết tại UBND cấp xã và chi trả theo danh sách đã công khai."
+    ),
+    "source": ("Cảnh báo lừa đảo qua tin nhắn", "Công an tỉnh", "https://congan.quangninh.gov.vn/"),
+}
+
+
+def step_factcheck_in_review(ctx: Any) -> None:
+    """One fact-check drafted and sent for review by ``kiemchung``, left for ``bientap``."""
+    province = ctx.data.get("province")
+    author = get_user_model().objects.filter(username=SECOND_EDITOR[0]).first()
+    if province is None or author is None:
+        return
+    if FactCheck.objects.filter(claim_short=IN_REVIEW["claim_short"]).exists():
+        return
+    today = timezone.localdate()
+    title, publisher, url = IN_REVIEW["source"]
+    fc = services.factcheck_create(
+        acting_user=author,
+        unit=province,
+        claim_short=IN_REVIEW["claim_short"],
+        claim_text=IN_REVIEW["claim_text"],
+        first_seen=today - dt.timedelta(days=2),
+        platforms=IN_REVIEW["platforms"],
+        verdict=IN_REVIEW["verdict"],
+        explanation=IN_REVIEW["explanation"],
+        sources=[SourceIn(title=title, publisher=publisher, url=url, accessed_on=today)],
+        topics=IN_REVIEW["topics"],
+    )
+    services.factcheck_submit(acting_user=author, factcheck=fc)
+    ctx.summary["factchecks_in_review"] = 1

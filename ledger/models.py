@@ -554,6 +554,68 @@ class SubtreeStat(Sums):
         return f"{self.unit_id} {self.month} {self.half} {self.platform} {self.content_type}"
 
 
+class ChannelActivity(models.Model):
+    """The channels' activity, for the reports' "active channels" (a channel with a post
+    published in the period): for each channel and year, how many of its posts were
+    published in each half-month (``h01`` = 1-14 January, ``h02`` = 15-31 January, …,
+    ``h24`` = 15-31 December; by publication time in Asia/Ho_Chi_Minh, the roll-up's
+    halves). Posts without a publication time are in no period's window and not here.
+
+    Kept by the aggregate in the same transaction as ``UnitMonthStat`` (an import adds its
+    new posts and moves a changed post's count from its old half to its new one), so a
+    report counts a country's active channels from one row per channel and year instead of
+    probing 10 million posts; rows left all zero are deleted. ``recompute_activity``
+    (``ledger.ingest.aggregate``) is its brute-force oracle. The channel counts for the unit
+    it is registered to now (a row holds no unit)."""
+
+    HALVES = tuple(f"h{i:02d}" for i in range(1, 25))
+    SUMS = HALVES  # for ``aggregate.upsert_add``
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="activity")
+    year = models.PositiveSmallIntegerField()
+    h01 = models.IntegerField(default=0)
+    h02 = models.IntegerField(default=0)
+    h03 = models.IntegerField(default=0)
+    h04 = models.IntegerField(default=0)
+    h05 = models.IntegerField(default=0)
+    h06 = models.IntegerField(default=0)
+    h07 = models.IntegerField(default=0)
+    h08 = models.IntegerField(default=0)
+    h09 = models.IntegerField(default=0)
+    h10 = models.IntegerField(default=0)
+    h11 = models.IntegerField(default=0)
+    h12 = models.IntegerField(default=0)
+    h13 = models.IntegerField(default=0)
+    h14 = models.IntegerField(default=0)
+    h15 = models.IntegerField(default=0)
+    h16 = models.IntegerField(default=0)
+    h17 = models.IntegerField(default=0)
+    h18 = models.IntegerField(default=0)
+    h19 = models.IntegerField(default=0)
+    h20 = models.IntegerField(default=0)
+    h21 = models.IntegerField(default=0)
+    h22 = models.IntegerField(default=0)
+    h23 = models.IntegerField(default=0)
+    h24 = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["channel", "year"]
+        verbose_name = _("hoạt động của kênh")
+        verbose_name_plural = _("hoạt động của kênh")
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "year"], name="ledger_activity_unique"),
+        ]
+        indexes = [models.Index(fields=["year", "channel"], name="ledger_activity_year")]
+
+    def __str__(self) -> str:
+        return f"{self.channel_id} {self.year}"
+
+    @staticmethod
+    def column(month: int, half: int) -> str:
+        """The field of a month's half (1: days 1-14, 2: days 15 to the end)."""
+        return f"h{(month - 1) * 2 + half:02d}"
+
+
 class UnitMonthReport(models.Model):
     """Completeness: a unit has reported a month when an import touched it or a form of
     that month is approved."""

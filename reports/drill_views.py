@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from reports import drilldown
 from reports.csv_out import csv_text
 from reports.forms import DrillFilterForm
-from reports.period_request import read_period
+from reports.period_request import kept, read_period
 from reports.periods import Period
 from units.models import Unit
 from units.selectors import units_visible_to
@@ -56,6 +56,7 @@ def _context(request: HttpRequest, code: str) -> tuple[Any, dict[str, Any]]:
         "form": got.form,
         "picker": got.picker,
         "filters": form,
+        "kept": kept(request),
     }
     if got.period is None or (request.GET and not form.is_valid()):
         return None, context

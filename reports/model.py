@@ -206,10 +206,26 @@ class SourceRow:
 
 
 @dataclass(frozen=True)
+class SourceUnitRow:
+    """A direct child's channels (its whole subtree), or the unit's own (``own``), for the
+    sources section of a unit with children."""
+
+    code: str
+    name: str
+    own: bool
+    channels: int
+    connected: int
+    stale: int
+    refreshed: date | None
+    form_months: int
+
+
+@dataclass(frozen=True)
 class Sources:
     rows: tuple[SourceRow, ...]
     total_channels: int
     stale_after_days: int = 2
+    units: tuple[SourceUnitRow, ...] = ()  # a unit with children: one row per child
 
 
 @dataclass(frozen=True)
@@ -436,10 +452,24 @@ def _sources(data: Mapping[str, Any] | None) -> Sources | None:
         )
         for f in data.get("forms") or []
     ]
+    units = tuple(
+        SourceUnitRow(
+            code=str(u.get("code") or ""),
+            name=clean_text(u.get("unit")),
+            own=bool(u.get("own")),
+            channels=_int(u.get("channels")) or 0,
+            connected=_int(u.get("connected")) or 0,
+            stale=_int(u.get("stale")) or 0,
+            refreshed=_date(u.get("refreshed_at")),
+            form_months=_int(u.get("form_months")) or 0,
+        )
+        for u in data.get("by_unit") or []
+    )
     return Sources(
         rows=tuple(rows),
         total_channels=_int(data.get("total_channels")) or 0,
         stale_after_days=_int(data.get("stale_after_days")) or 2,
+        units=units,
     )
 
 

@@ -32,8 +32,17 @@ class PeriodInput:
         return period_query(self.period)
 
 
+# What else a page's URL says (a drill-down's filters, a table's sort): kept when the period
+# changes, so a picker's choice does not drop them.
+KEPT = ("channel", "platform", "content_type", "own", "without_reach", "sort")
+
+
 def period_query(period: Period) -> str:
     return urlencode({"period": period.code, "convention": period.convention})
+
+
+def kept(request: HttpRequest) -> list[tuple[str, str]]:
+    return [(name, request.GET[name]) for name in KEPT if request.GET.get(name)]
 
 
 def read_period(request: HttpRequest) -> PeriodInput:
@@ -43,6 +52,8 @@ def read_period(request: HttpRequest) -> PeriodInput:
         text = PeriodForm(initial={"convention": request.GET.get("convention") or "calendar"})
         if picker.is_valid() and picker.period is not None:
             url = f"{request.path}?{period_query(picker.period)}"
+            if extra := kept(request):
+                url += "&" + urlencode(extra)
             return PeriodInput(picker.period, text, picker, redirect_to=url)
         return PeriodInput(None, text, picker)
     data = {

@@ -24,7 +24,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ledger.models import Post, SubtreeStat, UnitMonthReport, UnitMonthStat
+from ledger.models import ChannelActivity, Post, SubtreeStat, UnitMonthReport, UnitMonthStat
 from registry.models import Channel
 from reports.formatting import VN_TZ
 from reports.periods import Period
@@ -360,38 +360,71 @@ def _post_window(period: Period) -> Q:
 
 
 def active_channels(unit: Unit, period: Period) -> int:
-    """Channels registered to the subtree with at least one post published in the period.
+    """Channels registered to the subtree with at least one post published in the period
+    (see :func:`_active_channels_by_child`)."""
+    return _active_channels_by_child(unit, period, [])[0]
 
-    One probe of the ``(channel, published_at)`` index per channel of the subtree (about
-    0.2 s for 20,000 channels and 10 million posts), not a ``COUNT(DISTINCT)`` over every
-    post of the period (about 2 s). A channel counts where it is registered now: one
-    re-registered to another unit counts there, even for posts imported before the move
-    (its posts and their figures stay with the unit they were imported for).
-    """
-    published = Post.objects.filter(channel=OuterRef("pk")).filter(_post_window(period))
-    return Channel.objects.filter(subtree_q(unit)).filter(Exists(published)).count()
+
+def _activity_q(sl: Slices) -> Q:
+    """The ``ChannelActivity`` rows with a post in one of these whole half-months."""
+    columns: dict[int, list[str]] = defaultdict(list)
+    for month, half in sl.halves:
+        columns[month.year].append(ChannelActivity.column(month.month, half))
+    q = Q(pk__in=[])
+    for year, names in columns.items():
+        q |= Q(year=year) & Q(*[Q(**{f"{n}__gt": 0}) for n in names], _connector=Q.OR)
+    return q
 
 
 def _active_channels_by_child(
     unit: Unit, period: Period, children: list[Unit]
 ) -> tuple[int, dict[int | None, int]]:
-    """Active channels (see :func:`active_channels`) in all, and per direct child (None:
-    the unit's own), from one query."""
-    published = Post.objects.filter(channel=OuterRef("pk")).filter(_post_window(period))
-    paths = (
-        Channel.objects.filter(subtree_q(unit))
-        .filter(Exists(published))
-        .values_list("unit__path", flat=True)
-    )
+    """Channels registered to the subtree with at least one post published in the period,
+    in all and per direct child (None: the unit's own).
+
+    Read from ``ChannelActivity`` (posts per channel, year and half-month, kept by each
+    import): a country's half-year is one row per channel (~20,000), counted per unit in
+    SQL, where probing each channel's posts took ~110 ms at 10 million posts. Only the
+    partial half-months at the edges of a date range probe the posts (the
+    ``(channel, published_at)`` index). A channel counts where it is registered now: one
+    re-registered to another unit counts there, even for posts imported before the move
+    (its posts and their figures stay with the unit they were imported for).
+    """
+    sl = slices(period)
+    in_subtree = subtree_q(unit, field="channel__unit")
+    rows = ChannelActivity.objects.filter(in_subtree).filter(_activity_q(sl))
+    counts: dict[str, int]
+    if not sl.edges:
+        # One row per channel and year: within one year a plain count is distinct (and
+        # hashes, where a distinct count sorts ~20,000 rows).
+        one_year = len({month.year for month, _half in sl.halves}) <= 1
+        counts = dict(
+            rows.values("channel__unit__path")
+            .annotate(n=Count("channel_id", distinct=not one_year))
+            .order_by()
+            .values_list("channel__unit__path", "n")
+        )
+    else:
+        window = Q()
+        for lo, hi in sl.edges:
+            window |= Q(published_at__gte=lo, published_at__lt=hi)
+        at_edges = (
+            Channel.objects.filter(subtree_q(unit))
+            .filter(Exists(Post.objects.filter(channel=OuterRef("pk")).filter(window)))
+            .values_list("pk", "unit__path")
+        )
+        found = dict(rows.values_list("channel_id", "channel__unit__path"))
+        found.update(at_edges)
+        counts = defaultdict(int)
+        for path in found.values():
+            counts[path] += 1
     by_code = {c.code: c.pk for c in children}
     prefix = len(unit.path)
     out: dict[int | None, int] = defaultdict(int)
-    total = 0
-    for path in paths:
+    for path, n in counts.items():
         head = path[prefix:].split("/", 1)[0]
-        out[by_code.get(head) if head else None] += 1
-        total += 1
-    return total, dict(out)
+        out[by_code.get(head) if head else None] += n
+    return sum(counts.values()), dict(out)
 
 
 def monthly(unit: Unit, period: Period) -> list[dict[str, Any]]:

@@ -40,7 +40,9 @@ def report_home(request: HttpRequest) -> HttpResponse:
     unit = home_unit(request.user)
     if unit is None:
         raise PermissionDenied
-    return redirect("reports:report", code=unit.code)
+    target = reverse("reports:report", args=[unit.code])
+    query = request.GET.urlencode()  # a period asked for at /reports/ is kept
+    return redirect(f"{target}?{query}" if query else target)
 
 
 def _sorted_children(children: list[dict[str, Any]], sort: str) -> list[dict[str, Any]]:

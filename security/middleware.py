@@ -19,24 +19,55 @@ Handler = Callable[[HttpRequest], HttpResponse]
 
 
 class ProxiedClientIPMiddleware:
-    """With ``BANTIN_BEHIND_PROXY`` (nginx in front), take the client's address from the
-    right-most ``X-Forwarded-For`` entry, the one nginx itself wrote. Login throttling,
-    the audit trail and rate limits then all see the real client, not 127.0.0.1."""
+    """The client's real address behind nginx, trusting ``X-Forwarded-For`` only from a
+    proxy listed in ``BANTIN_TRUSTED_PROXIES`` (addresses or networks; ``unix`` for
+    gunicorn's Unix socket, whose peer has no address). From anyone else the header is
+    ignored: with gunicorn reachable, a rotated header gave an attacker endless login
+    guesses, or locked an administrator out "from" a chosen address.
+
+    Behind a trusted peer, the address is the right-most entry that is not itself a
+    trusted proxy (nginx appends the address it saw; anything to its left came from the
+    client). Login throttling, the audit trail and rate limits all read the result."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if getattr(settings, "BANTIN_BEHIND_PROXY", False):
-            forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-            candidate = forwarded.split(",")[-1].strip() if forwarded else ""
-            try:
-                ipaddress.ip_address(candidate)
-            except ValueError:
-                pass
-            else:
+        peer = str(request.META.get("REMOTE_ADDR") or "")
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded and is_trusted_proxy(peer):
+            for entry in reversed(forwarded.split(",")):
+                candidate = entry.strip()
+                if not _is_address(candidate):
+                    break  # a malformed entry: nothing to its left can be trusted
                 request.META["REMOTE_ADDR"] = candidate
+                if not is_trusted_proxy(candidate):
+                    break
         return self.get_response(request)
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def is_trusted_proxy(peer: str) -> bool:
+    trusted = getattr(settings, "BANTIN_TRUSTED_PROXIES", ()) or ()
+    if not _is_address(peer):
+        return "unix" in trusted and peer == ""  # gunicorn on a Unix socket
+    address = ipaddress.ip_address(peer)
+    for entry in trusted:
+        if entry == "unix":
+            continue
+        try:
+            if address in ipaddress.ip_network(entry, strict=False):
+                return True
+        except ValueError:
+            continue  # a typo in the setting trusts nothing
+    return False
 
 
 class TwoFactorRequiredMiddleware:

@@ -53,15 +53,43 @@ def limit(key: str, rate: str) -> bool:
 
     Fixed windows aligned on the period: one atomic round trip to Redis or the database.
     """
+    count, _seconds = parse_rate(rate)
+    return hit(key, rate) <= count
+
+
+def hit(key: str, rate: str) -> int:
+    """Count one call for ``key`` in ``rate``'s current window; the count so far."""
+    _count, seconds = parse_rate(rate)
+    counter_key = _counter_key(key, seconds)
+    if isinstance(_default_backend(), RedisCache):
+        return _redis_hit(counter_key, seconds + 1)
+    return _database_hit(counter_key, seconds + 1)
+
+
+def over(key: str, rate: str) -> bool:
+    """True when ``key`` has already used up ``rate``'s window (counts nothing)."""
     count, seconds = parse_rate(rate)
+    counter_key = _counter_key(key, seconds)
+    backend = _default_backend()
+    current: Any
+    if isinstance(backend, RedisCache):
+        client = backend._cache.get_client(counter_key)
+        current = client.get(backend.make_and_validate_key(counter_key))
+    else:
+        from security.models import RateCounter
+
+        current = (
+            RateCounter.objects.filter(key=counter_key, expires_at__gt=timezone.now())
+            .values_list("count", flat=True)
+            .first()
+        )
+    return int(current or 0) >= count
+
+
+def _counter_key(key: str, seconds: int) -> str:
     window = int(time.time()) // seconds
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-    counter_key = f"bantin:rl:{seconds}:{window}:{digest}"
-    if isinstance(_default_backend(), RedisCache):
-        current = _redis_hit(counter_key, seconds + 1)
-    else:
-        current = _database_hit(counter_key, seconds + 1)
-    return current <= count
+    return f"bantin:rl:{seconds}:{window}:{digest}"
 
 
 def _default_backend() -> Any:

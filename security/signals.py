@@ -8,13 +8,15 @@ from typing import Any
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 from django.utils import timezone
 
 from core.audit import audit
 from core.models import AuditEvent
 from security import twofactor
+from security.backends import user_key, user_rate
+from security.ratelimit import hit, parse_rate
 
 
 @receiver(user_logged_in, dispatch_uid="security.remember_2fa_flags")
@@ -47,3 +49,16 @@ def audit_lockout(
         after={"username": username or "", "ip": ip_address or ""},
         installation=membership is None,  # a name nobody holds: no unit to file it under
     )
+
+
+@receiver(user_login_failed, dispatch_uid="security.count_user_failures")
+def count_user_failures(
+    sender: Any, credentials: dict[str, Any], request: Any, **kwargs: Any
+) -> None:
+    """Every failed login counts against the username, from whatever address; the one that
+    reaches the limit is audited (``security.lockout`` with ``"ip": "*"``)."""
+    username = str(credentials.get("username") or "")
+    if not username or request is None:
+        return
+    if hit(user_key(username), user_rate()) == parse_rate(user_rate())[0]:
+        audit_lockout(sender, request, username=username, ip_address="*")

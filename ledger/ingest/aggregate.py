@@ -16,7 +16,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ledger.ingest.plan import Deltas, RollKey, StatKey, add_into, contribution, month_half
-from ledger.models import METRICS, MonthlyForm, Post, SubtreeStat, UnitMonthReport, UnitMonthStat
+from ledger.models import (
+    METRICS,
+    ChannelActivity,
+    MonthlyForm,
+    Post,
+    SubtreeStat,
+    UnitMonthReport,
+    UnitMonthStat,
+)
 from units.models import Unit, path_codes
 
 
@@ -322,8 +330,8 @@ def recompute_rollup() -> dict[RollKey, dict[str, int]]:
 
 
 def apply_import(deltas: Deltas) -> None:
-    """Add a batch's deltas (``plan.Deltas``) to the aggregate and the roll-up, and mark
-    the months it touched as reported by import."""
+    """Add a batch's deltas (``plan.Deltas``) to the aggregate, the roll-up and the
+    channels' activity, and mark the months it touched as reported by import."""
     by_key = deltas.by_key
     apply_stats(
         by_key,
@@ -331,7 +339,45 @@ def apply_import(deltas: Deltas) -> None:
         touched={(k[0], k[1], k[2]) for k in by_key},
         rollup={k: list(v) for k, v in deltas.sums.items()},
     )
+    apply_activity(deltas.activity)
     mark_reported(deltas.months, by_import=True)
+
+
+def apply_activity(activity: dict[tuple[int, int], list[int]]) -> None:
+    """Add posts-per-half-month deltas to ``ChannelActivity`` ((channel, year) rows, created
+    when missing, deleted when left all zero); the caller's transaction holds the channels'
+    batches (one at a time per channel), so no two writers add to the same row at once."""
+    if not activity:
+        return
+    upsert_add(ChannelActivity, ("channel_id", "year"), list(activity.items()))
+    ChannelActivity.objects.filter(
+        channel_id__in={k[0] for k in activity},
+        year__in={k[1] for k in activity},
+        **dict.fromkeys(ChannelActivity.HALVES, 0),
+    ).delete()
+
+
+def recompute_activity() -> dict[tuple[int, int], list[int]]:
+    """``ChannelActivity`` recomputed from the posts (for tests and audits)."""
+    out: dict[tuple[int, int], list[int]] = {}
+    for channel_id, published_at, month in Post.objects.values_list(
+        "channel_id", "published_at", "month"
+    ):
+        first, half = month_half(published_at, month)
+        if half:
+            t = out.setdefault((channel_id, first.year), [0] * 24)
+            t[(first.month - 1) * 2 + half - 1] += 1
+    return out
+
+
+def stored_activity() -> dict[tuple[int, int], list[int]]:
+    """``ChannelActivity`` as stored, in the shape of :func:`recompute_activity`."""
+    return {
+        (channel_id, year): list(halves)
+        for channel_id, year, *halves in ChannelActivity.objects.values_list(
+            "channel_id", "year", *ChannelActivity.HALVES
+        )
+    }
 
 
 def apply_form(form: MonthlyForm, sign: int) -> None:

@@ -100,6 +100,18 @@ class Deltas:
         )  # fmt: skip
         self.sums: dict[RollKey, list[int]] = {}
         self.months: set[tuple[int, date]] = set()
+        # ``ChannelActivity``: (channel id, year) → posts by half-month (24, h01 … h24).
+        self.activity: dict[tuple[int, int], list[int]] = {}
+
+    def active(self, channel_id: int, month: date, half: int, sign: int) -> None:
+        """A post of the channel published in this half-month (added or, -1, removed);
+        half 0 (no publication time) is in no period's window and not counted."""
+        if not half:
+            return
+        t = self.activity.get((channel_id, month.year))
+        if t is None:
+            t = self.activity[(channel_id, month.year)] = [0] * 24
+        t[(month.month - 1) * 2 + half - 1] += sign
 
     def add(self, key: RollKey, metrics: Metrics, sign: int) -> None:
         views, reach, reactions, comments, shares, clicks, watch = metrics
@@ -134,6 +146,10 @@ class Deltas:
         for key, values in other.sums.items():
             add_into(self.sums, key, values)
         self.months |= other.months
+        for pair, counts in other.activity.items():
+            t = self.activity.setdefault(pair, [0] * 24)
+            for i, n in enumerate(counts):
+                t[i] += n
 
     @property
     def by_key(self) -> dict[StatKey, dict[str, int]]:
@@ -269,8 +285,9 @@ class Plan:
         """What to write for ``rows`` of ``channel``, given its ``existing`` posts among
         them (``writer.EXISTING_FIELDS``); the deltas are added to the batch's."""
         plan = ChunkPlan(channel=channel)
-        unit_id, platform = channel.unit_id, channel.platform
+        unit_id, platform, channel_id = channel.unit_id, channel.platform, channel.pk
         add, months, fallback = self.deltas.add, self.deltas.months, self.fallback_month
+        active = self.deltas.active
         for row in rows:
             values = row_metrics(row)
             old = existing.get(row.post_id) if existing else None
@@ -278,6 +295,7 @@ class Plan:
                 month, half = month_half(row.published_at, fallback)
                 plan.new.append((row, month))
                 add((unit_id, month, half, platform, row.content_type), values, +1)
+                active(channel_id, month, half, +1)
                 months.add((unit_id, month))
                 continue
             change = _compare(old, row)
@@ -286,10 +304,13 @@ class Plan:
                 self.counts.unchanged += 1
                 continue
             old_values: Metrics = tuple(old[m] for m in METRICS)  # type: ignore[assignment]
-            _old_month, old_half = month_half(old["published_at"], old["month"])
+            old_month, old_half = month_half(old["published_at"], old["month"])
             add((unit_id, old["month"], old_half, platform, old["content_type"]), old_values, -1)
             _month, half = month_half(change.published_at, old["month"])
             add((unit_id, change.month, half, platform, row.content_type), values, +1)
+            if (old_month, old_half) != (change.month, half):
+                active(channel_id, old_month, old_half, -1)
+                active(channel_id, change.month, half, +1)
             plan.changed.append(change)
         self.counts.posts_created += len(plan.new)
         self.counts.posts_updated += len(plan.changed)

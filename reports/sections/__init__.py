@@ -26,6 +26,7 @@ SECTIONS: tuple[Section, ...] = (
     children.SECTION,
     completeness.SECTION,
     sources.SECTION,
+    sources.SECTION_BY_UNIT,  # one of the two is shown (by whether the unit has children)
     top_posts.SECTION,
     notes.SECTION,
 )

@@ -4,13 +4,12 @@ The rows add up to the headline figures: the unit's own channels are a row of th
 
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from reports.model import ChildRow, ReportData
 from reports.sections.base import COUNT, TEXT, Column, Section
-from reports.sections.columns import drill, figure_columns
+from reports.sections.columns import drill, figure_columns, unit_url
 
 
 def _name(row: ChildRow) -> str:
@@ -18,11 +17,11 @@ def _name(row: ChildRow) -> str:
 
 
 def _href(row: ChildRow) -> str | None:
-    return None if row.own else reverse("reports:report", args=[row.code])
+    return None if row.own else unit_url("reports:report", row.code)
 
 
 def _posts_of(row: ChildRow) -> str:
-    return reverse("reports:posts", args=[row.code])
+    return unit_url("reports:posts", row.code)
 
 
 def _own(row: ChildRow) -> dict[str, str]:
@@ -32,7 +31,7 @@ def _own(row: ChildRow) -> dict[str, str]:
 def _channels_href(row: ChildRow) -> str | None:
     if not row.code:
         return None
-    return reverse("reports:channels", args=[row.code]) + ("?own=1" if row.own else "")
+    return unit_url("reports:channels", row.code) + ("?own=1" if row.own else "")
 
 
 def _total(data: ReportData) -> ChildRow | None:

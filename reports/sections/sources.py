@@ -2,8 +2,11 @@
 export, the JSON API, a monthly form), when they were last refreshed, which channels' data
 is stale (older than two days), and each channel's followers at the period's start and end.
 
-Its rows are channels and units, not figures that add up to the headline: it has no total
-row."""
+Two definitions, one shown: a unit without children lists its channels (``SECTION``); a
+unit with children (a province, the country) gets one row per direct child and one for its
+own channels (``SECTION_BY_UNIT``), each linking to that unit's channel list
+(``reports:channels``, one channel a row). Their rows are channels and units, not figures
+that add up to the headline: neither has a total row."""
 
 from __future__ import annotations
 
@@ -11,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from reports.formatting import format_number_vi
-from reports.model import ReportData, SourceRow
+from reports.model import ReportData, SourceRow, SourceUnitRow
 from reports.sections.base import COUNT, DATE, TEXT, Column, Section
+from reports.sections.columns import unit_url
 
 KIND_LABELS = {
     "connector": _l("Kết nối nền tảng"),
@@ -44,6 +48,14 @@ def paragraphs(data: ReportData) -> list[str]:
     if s is None:
         return []
     channels = [r for r in s.rows if r.stale is not None]
+    if s.units:
+        connected = sum(u.connected for u in s.units)
+        total = sum(u.channels for u in s.units)
+        stale = sum(u.stale for u in s.units)
+    else:
+        connected = sum("connector" in r.kinds for r in channels)
+        total = len(channels)
+        stale = sum(bool(r.stale) for r in channels)
     out = [
         _(
             "Số liệu của mỗi kênh đến từ kết nối với nền tảng (tự động hằng ngày), file xuất "
@@ -53,9 +65,9 @@ def paragraphs(data: ReportData) -> list[str]:
         % {"days": s.stale_after_days},
         _("Kết nối nền tảng: %(connected)s/%(total)s kênh; số liệu cũ: %(stale)s kênh.")
         % {
-            "connected": format_number_vi(sum("connector" in r.kinds for r in channels)),
-            "total": format_number_vi(len(channels)),
-            "stale": format_number_vi(sum(bool(r.stale) for r in channels)),
+            "connected": format_number_vi(connected),
+            "total": format_number_vi(total),
+            "stale": format_number_vi(stale),
         },
     ]
     return out
@@ -112,6 +124,59 @@ SECTION = Section(
     rows=lambda data: data.sources.rows if data.sources else (),
     paragraphs=paragraphs,
     footnote=footnote,
-    shown=lambda data: data.sources is not None,
+    shown=lambda data: data.sources is not None and not data.sources.units,
+    empty=_l("Đơn vị chưa có kênh chính thức đã xác minh."),
+)
+
+
+def _unit_name(row: SourceUnitRow) -> str:
+    return str(_("Kênh của chính đơn vị")) if row.own else row.name
+
+
+def _channels_href(row: SourceUnitRow) -> str | None:
+    if not row.code:
+        return None
+    return unit_url("reports:channels", row.code) + ("?own=1" if row.own else "")
+
+
+def _unit_footnote(data: ReportData) -> str:
+    return _(
+        "Mỗi dòng là một đơn vị trực thuộc (cả các đơn vị cấp dưới của nó) hoặc các kênh đăng "
+        "ký trực tiếp cho đơn vị; nguồn, thời điểm cập nhật và người theo dõi của từng kênh "
+        "xem ở danh sách kênh của đơn vị đó (bấm vào tên đơn vị)."
+    )
+
+
+SECTION_BY_UNIT = Section(
+    key="sources",
+    title=SECTION.title,
+    sheet=SECTION.sheet,
+    table_title=_l("Nguồn và thời điểm cập nhật số liệu theo đơn vị trực thuộc"),
+    columns=(
+        Column("unit", _l("Đơn vị"), TEXT, _unit_name, xlsx_chars=40, href=_channels_href),
+        Column(
+            "channels",
+            _l("Số kênh"),
+            COUNT,
+            lambda r: r.channels,
+            docx_cm=1.8,
+            href=_channels_href,
+        ),
+        Column("connected", _l("Kết nối nền tảng"), COUNT, lambda r: r.connected, docx_cm=2.2),
+        Column("stale", _l("Số kênh có số liệu cũ"), COUNT, lambda r: r.stale, docx_cm=2.2),
+        Column("refreshed", _l("Cập nhật lần cuối"), DATE, lambda r: r.refreshed, docx_cm=2.3),
+        Column(
+            "form_months",
+            _l("Báo cáo tháng (số tháng)"),
+            COUNT,
+            lambda r: r.form_months,
+            docx_cm=2.2,
+            xlsx_chars=16,
+        ),
+    ),
+    rows=lambda data: data.sources.units if data.sources else (),
+    paragraphs=paragraphs,
+    footnote=_unit_footnote,
+    shown=lambda data: data.sources is not None and bool(data.sources.units),
     empty=_l("Đơn vị chưa có kênh chính thức đã xác minh."),
 )

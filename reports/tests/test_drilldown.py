@@ -271,6 +271,31 @@ def _page_rows(client: Any, url: str) -> tuple[list[tuple[str, ...]], Any]:
     return rows, soup
 
 
+def test_a_page_of_the_list_reads_a_fixed_number_of_queries(
+    many: Any, client: Any, django_assert_max_num_queries: Any
+) -> None:
+    client.force_login(many.users_a["reporter"])
+    with django_assert_max_num_queries(14):  # 50 rows or 5, the same queries
+        assert client.get("/reports/07192/posts/?period=2026-04&page=2").status_code == 200
+    with django_assert_max_num_queries(14):
+        assert client.get("/reports/07192/channels/?period=2026-04").status_code == 200
+
+
+def test_a_new_period_keeps_the_filters(data: Any, client: Any) -> None:
+    client.force_login(data.province_users["viewer"])
+    page = client.get("/reports/22/posts/", {"period": "2026-Q1", "platform": "zalo", "own": "1"})
+    soup: Any = BeautifulSoup(page.content, "html.parser")
+    picker = soup.select_one("form.period-picker")
+    assert {(i["name"], i["value"]) for i in picker.select("input[type=hidden]")} == {
+        ("platform", "zalo"),
+        ("own", "1"),
+    }
+    r = client.get(
+        "/reports/22/posts/", {"kind": "month", "year": "2026", "month": "2", "platform": "zalo"}
+    )
+    assert r["Location"] == "/reports/22/posts/?period=2026-02&convention=calendar&platform=zalo"
+
+
 def test_the_list_is_paginated_and_the_csv_is_the_list(many: Any, client: Any) -> None:
     client.force_login(many.users_a["reporter"])
     query = "period=2026-04&convention=calendar"

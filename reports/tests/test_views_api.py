@@ -246,3 +246,15 @@ def test_document_speaks_as_the_unit_and_names_real_recipients(data: Any) -> Non
     assert "Như trên" not in sign_left.text
     lines = [p.text for p in sign_right.paragraphs if p.text]
     assert lines[:3] == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
+
+
+def test_the_reports_home_opens_the_users_unit_with_the_period_asked_for(
+    data: Any, client: Any
+) -> None:
+    client.force_login(data.users_a["viewer"])
+    response = client.get("/reports/", {"period": "2026-Q1", "convention": "calendar"})
+    assert response.status_code == 302
+    assert response["Location"] == (
+        f"/reports/{data.commune_a.code}/?period=2026-Q1&convention=calendar"
+    )
+    assert client.get("/reports/")["Location"] == f"/reports/{data.commune_a.code}/"

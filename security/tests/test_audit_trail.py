@@ -8,6 +8,7 @@ import io
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -113,6 +114,7 @@ def test_audit_events_cannot_be_edited_or_deleted_through_the_app(world: Any) ->
     assert not [p for p in api.get_openapi_schema()["paths"] if "audit" in p]
 
 
+@pytest.mark.django_db  # without Redis the counters are rows (security.RateCounter)
 def test_the_rate_limit_helper_counts_per_key(settings: Any) -> None:
     from django.core.cache import cache
 

@@ -36,8 +36,8 @@ p = Unit.objects.create(code="22", name="Tỉnh Quảng Ninh", kind="province", 
 c = Unit.objects.create(code="07192", name="Đặc khu Cô Tô", kind="special_zone", parent=p, path=Unit.build_path(p, "07192"), level=1, official=True)
 u = user_create(username="chủ_tịch", unit=p, role="administrator", password="Xin-chao-2026-rất-dài")
 user_create(username="bien_tap", unit=c, role="editor", password="Xin-chao-2026-rất-dài")
+TOTPDevice.objects.create(user=u, name="totp", confirmed=True)  # before its token
 api_token_create(user=u, name="máy chủ thống kê")
-TOTPDevice.objects.create(user=u, name="totp", confirmed=True)
 audit(u, "demo.note", c, before={"a": 1}, after={"b": "ý kiến \"trích dẫn\""})
 """
 

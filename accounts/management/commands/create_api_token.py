@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts import services
@@ -19,5 +20,8 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=opts["username"]).first()
         if user is None:
             raise CommandError(f"no user {opts['username']}")
-        _token, key = services.api_token_create(user=user, name=opts["name"])
+        try:
+            _token, key = services.api_token_create(user=user, name=opts["name"])
+        except ValidationError as exc:  # e.g. an administrator without two-factor
+            raise CommandError(" ".join(exc.messages)) from exc
         self.stdout.write(key)

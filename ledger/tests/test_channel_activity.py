@@ -1,0 +1,103 @@
+"""The channels' activity summary (``ChannelActivity``) always equals its recount from the
+posts: after random imports, overlapping re-imports that move a post to another half-month,
+month or year (or give it no publication time), through one batch per channel and through
+``ingest_many`` (a sync's merged deltas); and the migration's backfill computes the same
+rows in SQL."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pytest
+from django.db import connection, transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import make_unit, make_user
+from ledger.ingest.aggregate import recompute_activity, stored_activity
+from ledger.models import ChannelActivity
+from ledger.services import PostInput, posts_upsert
+from ledger.tests.factories import make_channel
+from reports.formatting import VN_TZ
+
+# Days around the 14th/15th and a year's end: a post moved by a re-import crosses halves,
+# months and years; late hours cross the UTC date (Vietnam is UTC+7).
+DAYS = [date(2025, 12, 14), date(2025, 12, 15), date(2025, 12, 31), date(2026, 1, 1)]
+DAYS += [date(2026, 1, 14), date(2026, 1, 15), date(2026, 2, 28)]
+POST = st.tuples(
+    st.integers(min_value=0, max_value=3),  # a small pool: re-imports overlap
+    st.one_of(st.none(), st.sampled_from(DAYS)),
+    st.sampled_from([0, 6, 7, 23]),
+)
+IMPORT = st.tuples(
+    st.integers(min_value=0, max_value=2),  # which channel
+    st.lists(POST, min_size=1, max_size=4, unique_by=lambda p: p[0]),
+)
+
+
+def _inputs(posts: Sequence[tuple[int, date | None, int]]) -> list[PostInput]:
+    return [
+        PostInput(
+            post_id=f"p{pid}",
+            content_type="article",
+            published_at=(
+                datetime(day.year, day.month, day.day, hour, tzinfo=VN_TZ) if day else None
+            ),
+            permalink="",
+            caption="",
+            reach=None,
+            views=None,
+            reactions=None,
+            comments=None,
+            shares=None,
+        )
+        for pid, day, hour in posts
+    ]
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(imports=st.lists(IMPORT, min_size=1, max_size=8))
+def test_the_summary_is_its_recount_after_any_imports(db: Any, imports: list[Any]) -> None:
+    with transaction.atomic():
+        province = make_unit("22", "Tỉnh Quảng Ninh", "province")
+        commune = make_unit("07192", "Đặc khu Cô Tô", "special_zone", province)
+        admin = make_user("p_admin", province, "administrator")
+        channels = [
+            make_channel(province, "facebook", "ubnd-22"),
+            make_channel(commune, "facebook", "ubnd-coto"),
+            make_channel(commune, "zalo", "oa-coto"),
+        ]
+        for which, posts in imports:
+            posts_upsert(acting_user=admin, channel=channels[which], posts=_inputs(posts))
+            assert stored_activity() == recompute_activity()
+        # No row is left all zero (a post moved away from a year deletes that year's row).
+        assert not ChannelActivity.objects.filter(
+            **dict.fromkeys(ChannelActivity.HALVES, 0)
+        ).exists()
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_the_migration_backfill_equals_the_recount(world: Any) -> None:
+    admin = world.province_users["administrator"]
+    ch = make_channel(world.commune_a, "facebook", "ubnd-coto")
+    first = datetime(2025, 12, 14, 23, tzinfo=VN_TZ)  # 16:00 UTC, still the 14th locally
+    posts = [(i, (first + timedelta(hours=7 * i)).date(), (23 + 7 * i) % 24) for i in range(80)]
+    posts_upsert(acting_user=admin, channel=ch, posts=_inputs(posts))
+    posts_upsert(acting_user=admin, channel=ch, posts=_inputs([(41, None, 0)]))
+    expected = recompute_activity()
+    assert expected == stored_activity()
+    assert len(expected) == 2  # 2025 and 2026
+    ChannelActivity.objects.all().delete()
+    migration = importlib.import_module("ledger.migrations.0010_channel_activity")
+    with connection.cursor() as cursor:
+        cursor.execute(migration.backfill_sql(connection.vendor))
+    assert stored_activity() == expected
