@@ -3,9 +3,13 @@ from django.urls import include, path
 
 from config.api import api
 from core import views as core_views
+from registry.api import lookup_view
 from security.password_reset import ThrottledPasswordResetView
 
 urlpatterns = [
+    # The public check's API, first: resolved before the other patterns and served without
+    # django-ninja's wrapper (its OpenAPI entry and behaviour are registry.api's; issue 15).
+    path("api/registry/lookup", lookup_view, name="registry_lookup_api"),
     path("", core_views.home, name="home"),
     # Before Django's own, so the reset form is the throttled one (same name, same URL).
     path(

@@ -21,7 +21,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
+
+from django.utils.translation import get_language
 
 from registry import fakes, index
 from registry.normalize import (
@@ -184,6 +187,35 @@ def _dumps(data: object) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+@lru_cache(maxsize=1 << 16)
+def _pair(info: ChannelInfo, language: str | None) -> tuple[str, str]:
+    """The JSON of a channel and of its unit, serialised once per picture of the channel and
+    language (the platform's label is translated) rather than once per answer."""
+    return _encode(info.channel_json()), _encode(info.unit_json())
+
+
+def _body(result: LookupResult) -> bytes:
+    """``_dumps(result.as_json())``, byte for byte, from the channels' cached fragments."""
+    language = get_language()
+
+    def pairs(infos: list[ChannelInfo]) -> str:
+        out = []
+        for info in infos:
+            channel, unit = _pair(info, language)
+            out.append(f'{{"channel":{channel},"unit":{unit}}}')
+        return ",".join(out)
+
+    channel, unit = _pair(result.channel, language) if result.channel else ("null", "null")
+    return (
+        f'{{"status":{_encode(result.status)},"channel":{channel},"unit":{unit},'
+        f'"similar":[{pairs(result.similar)}],"lookalike_of":[{pairs(result.lookalike_of)}],'
+        f'"imitates":{_encode(result.imitates or None)},"warnings":{_encode(list(result.warnings))}}}'
+    ).encode()
+
+
 def _lookup(query: str) -> tuple[LookupResult, bytes]:
     text = query if isinstance(query, str) else ""
     cleaned, hidden = strip_hidden(text)
@@ -192,14 +224,16 @@ def _lookup(query: str) -> tuple[LookupResult, bytes]:
     except NotAChannel as exc:
         return LookupResult(INVALID, text, error=exc.message, error_code=exc.code), b""
     snap = index.get()
-    # The answer depends only on the normalised query and the snapshot (one registry version).
-    key = (parsed.key if isinstance(parsed, Canonical) else ("", parsed.text, parsed.at), hidden)
+    # The answer depends only on the normalised query and the snapshot (one registry version),
+    # and the JSON on the language too (it carries the platform's translated label).
+    query_key = parsed.key if isinstance(parsed, Canonical) else ("", parsed.text, parsed.at)
+    key = (query_key, hidden, get_language())
     cached = snap.results.get(key)
     if cached is None:
         result = _answer(snap, parsed, cleaned)
         if hidden:
             result = _hidden(result)
-        cached = (result, _dumps(result.as_json()))
+        cached = (result, _body(result))
         snap.results.put(key, cached)
     result, body = cached
     canonical = parsed if isinstance(parsed, Canonical) else None

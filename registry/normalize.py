@@ -174,6 +174,7 @@ HIDDEN = (
     "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 )
 _HIDDEN_TABLE = dict.fromkeys(map(ord, HIDDEN))
+_HIDDEN_CHAR = re.compile(f"[{HIDDEN}]")
 _HIDDEN_ENCODED = re.compile("|".join(re.escape(quote(ch)) for ch in HIDDEN), re.IGNORECASE)
 
 
@@ -183,10 +184,10 @@ def strip_hidden(text: str) -> tuple[str, bool]:
     if not isinstance(text, str):
         return text, False
     marked = _HIDDEN_ENCODED.sub("\u200b", text) if "%" in text else text
-    if not any(ord(ch) in _HIDDEN_TABLE for ch in marked):
+    if _HIDDEN_CHAR.search(marked) is None:
         return text, False
     inner = marked.strip().strip(HIDDEN + " ")
-    inside = any(ord(ch) in _HIDDEN_TABLE for ch in inner)
+    inside = _HIDDEN_CHAR.search(inner) is not None
     return marked.translate(_HIDDEN_TABLE), inside
 
 
@@ -198,7 +199,8 @@ def _clean(text: str) -> str:
             f"Nội dung quá dài (tối đa {MAX_LENGTH} ký tự): hãy dán một liên kết.", "too_long"
         )
     text = text.translate(_INVISIBLE)
-    for ch in text:
+    # printable ASCII (most links) holds none of these categories: skip the loop over it
+    for ch in () if text.isascii() and text.isprintable() else text:
         if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") and ch not in "\t\n\r":
             raise NotAChannel(
                 "Nội dung chứa ký tự điều khiển hoặc ký tự ẩn không hợp lệ.", "control"

@@ -41,6 +41,8 @@ ROUTES = {
     "GET /api/registry/lookup": public(
         lambda w: f"/api/registry/lookup?q={channel_of(w, 'b').url}"
     ),
+    # the same path, served by a plain view ahead of the API's URLs (config/urls.py)
+    "registry_lookup_api": public(lambda w: f"/api/registry/lookup?q={channel_of(w, 'b').url}"),
     "GET /api/registry/channels": listing(lambda w: "/api/registry/channels", secret=_b_secret),
     "GET /api/registry/channels/{channel_id}": scoped(
         lambda w: f"/api/registry/channels/{channel_of(w, 'b').pk}", secret=_b_secret

@@ -33,3 +33,44 @@ def test_warm_builds_the_index_and_never_raises(db: Any, monkeypatch: Any) -> No
 
     monkeypatch.setattr(index, "refresh", broken)
     index.warm()  # logged, not raised: the first lookup builds it instead
+
+
+def test_lookup_is_served_ahead_of_the_api_and_both_doors_agree(world: Any, client: Any) -> None:
+    """The path resolves to the plain view (no django-ninja wrapper on the hot path), and the
+    django-ninja operation that documents it answers the same, 429 and 405 included."""
+    from django.test import override_settings
+    from django.urls import resolve
+    from ninja.testing import TestClient
+
+    from registry.api import lookup_view, router
+    from registry.tests.factories import make_channel
+
+    make_channel(world.commune_a, "facebook.com/ubndcoto", name="UBND Đặc khu Cô Tô", verified=True)
+    assert resolve("/api/registry/lookup").func is lookup_view
+    ninja = TestClient(router)
+    for q in ("facebook.com/ubndcoto", "facebook.com/ubndc0to", "javascript:alert(1)", "co to"):
+        plain = client.get("/api/registry/lookup", {"q": q})
+        documented = ninja.get("/lookup", query_params={"q": q})
+        assert (plain.status_code, plain.content) == (documented.status_code, documented.content)
+    assert client.post("/api/registry/lookup", {"q": "x"}).status_code == 405
+    with override_settings(BANTIN_LOOKUP_RATE="1/m"):
+        client.get("/api/registry/lookup", {"q": "a.gov.vn"}, REMOTE_ADDR="10.1.1.1")
+        limited = client.get("/api/registry/lookup", {"q": "a.gov.vn"}, REMOTE_ADDR="10.1.1.1")
+        assert limited.status_code == 429 and int(limited["Retry-After"]) >= 1
+
+
+def test_lookup_json_follows_the_language_even_when_cached(world: Any, client: Any) -> None:
+    """The answer is cached per registry version; the platform's label is translated, so an
+    English reader's answer never reaches a Vietnamese reader (and back)."""
+    from django.conf import settings
+
+    from registry.tests.factories import make_channel
+
+    make_channel(world.commune_a, "https://ubnd.coto.gov.vn/", name="Cô Tô", verified=True)
+
+    def label(language: str) -> str:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        body = client.get("/api/registry/lookup", {"q": "ubnd.coto.gov.vn"}).json()
+        return str(body["channel"]["platform_label"])
+
+    assert (label("en"), label("vi"), label("en")) == ("Website", "Trang web", "Website")
