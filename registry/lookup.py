@@ -171,13 +171,16 @@ def _website_parent(snap: Snapshot, host: str) -> ChannelInfo | None:
 
 def lookup(query: str) -> LookupResult:
     """Is ``query`` (a link, a domain, an @handle or a page name) an official channel?"""
-    return _lookup(query)[0]
+    result, _, canonical = _lookup(query)
+    if result.status == INVALID:
+        return result
+    return replace(result, query=query if isinstance(query, str) else "", canonical=canonical)
 
 
 def lookup_json(query: str) -> tuple[int, bytes]:
     """HTTP status and JSON body of ``GET /api/registry/lookup`` (the LookupOut schema, or
     ``{"detail": {"q": message}}`` with 400 for input that cannot designate a channel)."""
-    result, body = _lookup(query)
+    result, body, _ = _lookup(query)
     if result.status == INVALID:
         return 400, _dumps({"detail": {"q": result.error}})
     return 200, body
@@ -216,13 +219,15 @@ def _body(result: LookupResult) -> bytes:
     ).encode()
 
 
-def _lookup(query: str) -> tuple[LookupResult, bytes]:
+def _lookup(query: str) -> tuple[LookupResult, bytes, Canonical | None]:
+    """The cached answer (its ``query`` and ``canonical`` are another asker's: ``lookup``
+    sets them), its JSON, and the query's canonical form."""
     text = query if isinstance(query, str) else ""
     cleaned, hidden = strip_hidden(text)
     try:
         parsed = parse_query(cleaned)
     except NotAChannel as exc:
-        return LookupResult(INVALID, text, error=exc.message, error_code=exc.code), b""
+        return LookupResult(INVALID, text, error=exc.message, error_code=exc.code), b"", None
     snap = index.get()
     # The answer depends only on the normalised query and the snapshot (one registry version),
     # and the JSON on the language too (it carries the platform's translated label).
@@ -236,8 +241,7 @@ def _lookup(query: str) -> tuple[LookupResult, bytes]:
         cached = (result, _body(result))
         snap.results.put(key, cached)
     result, body = cached
-    canonical = parsed if isinstance(parsed, Canonical) else None
-    return replace(result, query=text, canonical=canonical), body
+    return result, body, parsed if isinstance(parsed, Canonical) else None
 
 
 def _hidden(result: LookupResult) -> LookupResult:
