@@ -44,8 +44,18 @@ def test_the_demo_without_credentials_shows_not_configured_and_works(settings: A
     call_command("sync_channels", "--json", stdout=out)  # nothing connected: nothing to do
     assert out.getvalue().strip() == ""
 
+    # The province's sources section is one row per child unit; a commune's lists its
+    # channels with where their figures came from (the demo's own generated posts).
     report = client.get("/reports/22/", {"period": "2026-11"})
     assert report.status_code == 200
     assert 'data-section="sources"' in report.content.decode()
-    assert "Dữ liệu mẫu" in report.content.decode()
+    from django.utils import timezone
+
+    from ledger.models import Post
+
+    post = Post.objects.filter(channel__unit__children__isnull=True).latest("published_at")
+    month = f"{timezone.localtime(post.published_at):%Y-%m}"  # the demo seeds up to today
+    commune = client.get(f"/reports/{post.channel.unit.code}/", {"period": month})
+    assert commune.status_code == 200
+    assert "Dữ liệu mẫu" in commune.content.decode()
     assert client.get("/").status_code == 200
