@@ -17,27 +17,6 @@ from registry.models import Channel
 SOURCE = "api"
 
 
-def _inputs(posts: list[FetchedPost]) -> list[ledger.PostInput]:
-    return [
-        ledger.PostInput(
-            post_id=p.post_id,
-            content_type=p.content_type,
-            published_at=p.published_at,
-            permalink=p.permalink,
-            caption=p.caption,
-            views=p.views,
-            reach=p.reach,
-            reactions=p.reactions,
-            comments=p.comments,
-            shares=p.shares,
-            clicks=p.clicks,
-            watch_time_seconds=p.watch_time_seconds,
-            extras=p.extras,
-        )
-        for p in posts
-    ]
-
-
 def write_posts(
     *, channel: Channel, posts: list[FetchedPost], as_of: date, notes: list[str]
 ) -> ledger.ImportResult:
@@ -52,7 +31,7 @@ def write_many(
     channel, one transaction and one refresh of the aggregate for them all; all or nothing."""
     return ledger.posts_upsert_many(
         acting_user=None,
-        items=[(channel, _inputs(posts), notes) for channel, posts, notes in items],
+        items=items,
         as_of=as_of,
         source_name=SOURCE,
     )

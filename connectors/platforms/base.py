@@ -8,11 +8,11 @@ stores tokens, writes the ledger and records health.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any
+from datetime import date
 
 from connectors.errors import ReconnectNeeded
 from connectors.http import Api
+from ledger.ingest.inputs import PostInput
 
 
 @dataclass
@@ -34,21 +34,8 @@ class Tokens:
     scopes: str = ""
 
 
-@dataclass
-class FetchedPost:
-    post_id: str
-    content_type: str
-    published_at: datetime | None
-    permalink: str = ""
-    caption: str = ""
-    views: int | None = None
-    reach: int | None = None
-    reactions: int | None = None
-    comments: int | None = None
-    shares: int | None = None
-    clicks: int | None = None
-    watch_time_seconds: int | None = None
-    extras: dict[str, Any] = field(default_factory=dict)
+# A fetched post is the ledger's own input: the sink hands it over as it is.
+FetchedPost = PostInput
 
 
 @dataclass

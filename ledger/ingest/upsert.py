@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from django.utils import timezone
@@ -14,29 +13,11 @@ from django.utils.translation import gettext as _
 
 from ledger.formats import CONTENT_TYPES, Row, RowError
 from ledger.ingest import imports
+from ledger.ingest.inputs import PostInput
 from ledger.ingest.plan import local_today
 from ledger.ingest.result import ImportResult
 from ledger.models import METRICS
 from registry.models import Channel
-
-
-@dataclass
-class PostInput:
-    """One post for :func:`posts_upsert` (the API's and the demo's bulk write)."""
-
-    post_id: str
-    content_type: str
-    published_at: datetime | None = None
-    permalink: str = ""
-    caption: str = ""
-    views: int | None = None
-    reach: int | None = None
-    reactions: int | None = None
-    comments: int | None = None
-    shares: int | None = None
-    clicks: int | None = None
-    watch_time_seconds: int | None = None
-    extras: dict[str, Any] = field(default_factory=dict)
 
 
 def validate_input(index: int, post: PostInput, platform: str) -> Row | RowError:
