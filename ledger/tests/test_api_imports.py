@@ -183,3 +183,32 @@ def test_three_identical_api_imports_at_once(world: Any) -> None:
     assert sorted(b["duplicate"] for b in bodies) == [False, True, True]
     assert ImportBatch.objects.filter(status="done").count() == 1
     assert Post.objects.count() == 5
+
+
+def test_the_same_original_stored_twice_at_once(
+    tmp_path: Path, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second request with the same file finishes its copy while the first is copying:
+    both keep the one stored original (they once shared a temporary name and one failed)."""
+    from ledger.ingest import imports
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    source = tmp_path / "export.csv"
+    source.write_bytes(TIKTOK.read_bytes())
+    sha = "ab" * 32
+    copy = imports.shutil.copyfile
+    calls: list[str] = []
+
+    def copy_with_a_rival(src: Any, dst: Any) -> Any:
+        result = copy(src, dst)
+        calls.append(str(dst))
+        if len(calls) == 1:
+            assert imports.store_original(source, sha, "export.csv") != ""
+        return result
+
+    monkeypatch.setattr(imports.shutil, "copyfile", copy_with_a_rival)
+    stored = imports.store_original(source, sha, "export.csv")
+    assert len(calls) == 2
+    target = Path(settings.MEDIA_ROOT) / stored
+    assert target.read_bytes() == source.read_bytes()
+    assert sorted(p.name for p in target.parent.iterdir()) == [target.name]
