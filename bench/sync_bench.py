@@ -76,6 +76,7 @@ def _serve(channels: int, posts: int, latency: float, conn: Any) -> None:
 def _setup_django(database: str, tmp: Path) -> None:
     if database == "postgresql":
         os.environ["DATABASE_URL"] = PG_URL
+        _create_database(PG_URL)
     else:
         os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -90,6 +91,16 @@ def _setup_django(database: str, tmp: Path) -> None:
         with connection.cursor() as cursor:
             cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
     call_command("migrate", verbosity=0)
+
+
+def _create_database(url: str) -> None:
+    """The bench's own database, made on first use (a fresh machine has none)."""
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def _seed(channels: int, tokens: list[str]) -> dict[int, str]:
@@ -169,6 +180,7 @@ def _timed_sync(
     requests: Counter[str] = Counter()
     statuses: Counter[str] = Counter()
     posts: Counter[str] = Counter()
+    errors: Counter[tuple[str, str, str]] = Counter()
     cpu0 = time.process_time()
     t0 = time.monotonic()
 
@@ -180,6 +192,8 @@ def _timed_sync(
         requests[platform] += result.requests
         statuses[str(result.status)] += 1
         posts[platform] += result.posts_created + result.posts_updated + result.unchanged
+        for error in result.errors:
+            errors[(platform, error.get("code", ""), error.get("message", "")[:120])] += 1
 
     sync.run(channels=channels, on_result=on_result)
     return {
@@ -190,6 +204,7 @@ def _timed_sync(
         "requests": requests,
         "statuses": statuses,
         "posts": posts,
+        "errors": errors,
     }
 
 
@@ -256,6 +271,8 @@ def main() -> None:
         f"load average at start {load_start[0]:.2f}, at end {os.getloadavg()[0]:.2f}, cores {os.cpu_count()}"
     )
     print(f"statuses: {dict(run['statuses'])}")
+    for (platform, code, message), count in run["errors"].most_common(8):
+        print(f"  error {count:6d} x {platform} {code}: {message}")
     print(f"wall {wall:.1f} s, sync process CPU {run['cpu']:.1f} s, peak {peak_mib:.0f} MiB")
     print(
         f"requests {total_requests} ({total_requests / wall:.0f}/s), posts written {posts_total} "

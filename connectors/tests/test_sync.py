@@ -209,3 +209,22 @@ def test_youtube_quota_exceeded_answer_stops_youtube_for_the_run(
     assert [r.errors[0]["code"] for r in results] == ["quota_exhausted", "quota_exhausted"]
     # The second channel was not even tried: one refused call in all.
     assert sum(r.requests for r in results) == 3
+
+
+def test_channels_left_out_by_the_quota_go_first_the_next_day(
+    world: Any, fakes: Any, settings: Any
+) -> None:
+    """YouTube's quota covers about a third of a country's channels a day: the ones it left
+    out are synced first the next day, so no channel is left out every day."""
+    settings.BANTIN_CONNECTORS = {
+        **settings.BANTIN_CONNECTORS,
+        "YOUTUBE_QUOTA": 4,  # one channel's calls (3 units), not two
+        "CONCURRENCY": 1,
+    }
+    made = [connect(fakes, world.commune_a, "youtube", n=n) for n in (1, 2, 3)]
+    synced: list[int] = []
+    for _day in range(3):
+        ok = [r.channel for r in sync.run() if r.status == "ok"]
+        assert len(ok) == 1
+        synced += ok
+    assert sorted(synced) == sorted(c.channel.pk for c in made)
