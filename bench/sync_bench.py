@@ -219,6 +219,12 @@ def main() -> None:
         "--group", type=int, default=None, help="channels per write (BANTIN_SYNC_GROUP)"
     )
     parser.add_argument(
+        "--youtube-quota",
+        type=int,
+        default=None,
+        help="YouTube units for the run (default: 3 per YouTube channel, at least 10,000)",
+    )
+    parser.add_argument(
         "--baseline",
         action="store_true",
         help="first sync another N channels one channel per write (group 1), same run",
@@ -239,6 +245,11 @@ def main() -> None:
         settings.BANTIN_CONNECTORS = {**settings.BANTIN_CONNECTORS, **fake_settings}
         if args.concurrency:
             settings.BANTIN_CONNECTORS["CONCURRENCY"] = args.concurrency
+        # 3 units a YouTube channel: a country's installation runs on a quota extension
+        # (docs/connectors.md); the default 10,000 would leave two thirds of them out.
+        youtube_channels = sum(1 for i in range(made) if MIX[i % len(MIX)] == "youtube")
+        quota = args.youtube_quota or max(10_000, 3 * youtube_channels)
+        settings.BANTIN_CONNECTORS["YOUTUBE_QUOTA"] = quota
         concurrency = settings.BANTIN_CONNECTORS["CONCURRENCY"]
         group = args.group or settings.BANTIN_CONNECTORS["GROUP"]
         platform_of = _seed(made, tokens)
@@ -265,7 +276,7 @@ def main() -> None:
     print(
         f"sync bench: {args.channels} channels ({dict(per_platform)}), {args.posts} posts each, "
         f"{args.latency * 1000:.0f} ms latency, concurrency {concurrency} per platform, "
-        f"{group} channels per write, {args.database}"
+        f"{group} channels per write, {args.database}, YouTube quota {quota} units"
     )
     print(
         f"load average at start {load_start[0]:.2f}, at end {os.getloadavg()[0]:.2f}, cores {os.cpu_count()}"
