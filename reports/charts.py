@@ -460,7 +460,9 @@ def followers_chart(data: dict[str, Any] | None, *, lang: str = "vi") -> dict[st
 def _followers_template(lang: str, label_angle: int, by_channel: bool) -> str:
     t = _t(lang)
     legend = (
-        alt.Legend(orient="bottom", direction="vertical", columns=1, labelLimit=260)
+        # One channel a line under the plot, which begins after the y axis (~70 px): names
+        # cut at 220 px keep the legend inside a 360-px phone's chart.
+        alt.Legend(orient="bottom", direction="vertical", columns=1, labelLimit=220)
         if by_channel
         else None
     )
