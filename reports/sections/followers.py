@@ -96,14 +96,14 @@ SECTION = Section(
     columns=(
         Column("channel", _l("Kênh"), TEXT, lambda r: r.channel, xlsx_chars=40),
         Column(
-            "month", _l("Tháng"), TEXT, lambda r: month_text(r.month), docx_cm=4.2, xlsx_chars=24
+            "month", _l("Tháng"), TEXT, lambda r: month_text(r.month), docx_cm=5.0, xlsx_chars=24
         ),
         Column(
             "followers",
             _l("Người theo dõi"),
             COUNT,
             lambda r: r.followers,
-            docx_cm=2.8,
+            docx_cm=2.6,
             xlsx_chars=16,
         ),
         Column("as_of", _l("Ngày có số liệu"), DATE, lambda r: r.as_of, docx_cm=2.6, xlsx_chars=14),
