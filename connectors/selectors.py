@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.db import connection as db
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from connectors import platforms
@@ -287,9 +289,24 @@ class ChannelFollowers:
     counts: tuple[tuple[int, date] | None, ...]
 
 
-def _last_count(day: date) -> QuerySet[FollowerCount]:
-    return FollowerCount.objects.filter(channel_id=OuterRef("pk"), as_of__lte=day).order_by(
-        "-as_of"
+def _last_count(column: str, day: date) -> RawSQL:
+    """The channel's (the outer query's row's) last ``followers`` or ``as_of`` on or before
+    ``day``: a backward seek on the index of ``FollowerCount (channel, as_of)``. Written as
+    SQL: a month's two subqueries built through the ORM cost ~1,5 ms of Python each, ten
+    times what the database spends on them."""
+    q = db.ops.quote_name
+    counts, channels = q(FollowerCount._meta.db_table), q(Channel._meta.db_table)
+    field = FollowerCount._meta.get_field(column)
+    # Names from the models' metadata, quoted; the day is a parameter.
+    sql = (
+        f"SELECT c.{q(field.column)} FROM {counts} c "  # noqa: S608
+        f"WHERE c.{q('channel_id')} = {channels}.{q('id')} AND c.{q('as_of')} <= %s "
+        f"ORDER BY c.{q('as_of')} DESC LIMIT 1"
+    )
+    return RawSQL(  # noqa: S611
+        sql,
+        (day,),
+        output_field=field,
     )
 
 
@@ -316,8 +333,8 @@ def followers_on(unit: Unit, days: Sequence[date]) -> list[ChannelFollowers]:
         return []
     annotations: dict[str, Any] = {}
     for i, day in enumerate(days):
-        annotations[f"n{i}"] = Subquery(_last_count(day).values("followers")[:1])
-        annotations[f"d{i}"] = Subquery(_last_count(day).values("as_of")[:1])
+        annotations[f"n{i}"] = _last_count("followers", day)
+        annotations[f"d{i}"] = _last_count("as_of", day)
     channels = (
         _with_counts(unit, days)
         .select_related("unit")
@@ -346,10 +363,7 @@ def followers_totals(unit: Unit, days: Sequence[date]) -> list[tuple[int | None,
     rows = (
         _with_counts(unit, days)
         .annotate(
-            **{
-                name: Subquery(_last_count(day).values("followers")[:1])
-                for name, day in zip(names, days, strict=True)
-            }
+            **{name: _last_count("followers", day) for name, day in zip(names, days, strict=True)}
         )
         .order_by()
         .values_list(*names)
