@@ -9,7 +9,17 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import connection as db
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    DateField,
+    Exists,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -296,10 +306,10 @@ def _last_count(column: str, day: date) -> RawSQL:
     times what the database spends on them."""
     q = db.ops.quote_name
     counts, channels = q(FollowerCount._meta.db_table), q(Channel._meta.db_table)
-    field = FollowerCount._meta.get_field(column)
+    field = {"followers": BigIntegerField(), "as_of": DateField()}[column]
     # Names from the models' metadata, quoted; the day is a parameter.
     sql = (
-        f"SELECT c.{q(field.column)} FROM {counts} c "  # noqa: S608
+        f"SELECT c.{q(column)} FROM {counts} c "  # noqa: S608
         f"WHERE c.{q('channel_id')} = {channels}.{q('id')} AND c.{q('as_of')} <= %s "
         f"ORDER BY c.{q('as_of')} DESC LIMIT 1"
     )
