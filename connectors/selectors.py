@@ -14,6 +14,7 @@ from django.db.models import (
     Count,
     DateField,
     Exists,
+    Field,
     Max,
     OuterRef,
     Q,
@@ -306,7 +307,7 @@ def _last_count(column: str, day: date) -> RawSQL:
     times what the database spends on them."""
     q = db.ops.quote_name
     counts, channels = q(FollowerCount._meta.db_table), q(Channel._meta.db_table)
-    field = {"followers": BigIntegerField(), "as_of": DateField()}[column]
+    field: Field[Any, Any] = BigIntegerField() if column == "followers" else DateField()
     # Names from the models' metadata, quoted; the day is a parameter.
     sql = (
         f"SELECT c.{q(column)} FROM {counts} c "  # noqa: S608
