@@ -18,6 +18,7 @@ children: the subtree's total by month and how many channels it counts.
 from __future__ import annotations
 
 import calendar
+from collections import Counter
 from datetime import date
 from typing import Any
 
@@ -78,9 +79,13 @@ def followers_json(
     rows = connectors.followers_on(unit, days)
     rows.sort(key=lambda r: (-(r.counts[-1] or (0, None))[0], str(r.channel)))
     shown, rest = rows[:LIMIT], rows[LIMIT:]
+    names = Counter(str(r.channel) for r in shown)
     out["channels"] = [
         {
-            "channel": str(r.channel),
+            # Two channels of one name (two pages called "UBND xã"): each its own line.
+            "channel": str(r.channel)
+            if names[str(r.channel)] == 1
+            else f"{r.channel} ({r.channel.identifier})",
             "counts": [None if c is None else [c[0], c[1].isoformat()] for c in r.counts],
         }
         for r in shown

@@ -167,6 +167,19 @@ def test_a_unit_shows_its_ten_channels_with_most_followers_and_says_what_is_left
     assert "2 kênh khác (tổng cộng 100 người theo dõi vào tháng cuối)" in note
 
 
+def test_two_channels_of_one_name_are_two_lines(world: Any) -> None:
+    for identifier, n in (("ubnd-1", 10), ("ubnd-2", 20)):
+        ch = channel(world.commune_a, "facebook", identifier)
+        ch.display_name = "UBND xã"
+        ch.save(update_fields=["display_name"])
+        _counts(ch, (date(2026, 3, 1), n))
+    rows = _texts(SECTION, _model(world.commune_a, "2026-Q1"))
+    assert [r[0] for r in rows] == [
+        "Trang Facebook: UBND xã (ubnd-2)",
+        "Trang Facebook: UBND xã (ubnd-1)",
+    ]
+
+
 def test_hidden_when_no_channel_has_a_follower_count(world: Any, client: Any) -> None:
     channel(world.commune_a, "facebook")  # verified, never connected
     for unit in (world.commune_a, world.province):
