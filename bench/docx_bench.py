@@ -10,7 +10,8 @@ Timed, each the median of ``--runs`` after one warm-up: the report's data
 (``build_docx(data, with_charts=False)``), the document with its charts (``build_docx``;
 the charts' share is the difference), and end to end (data and document with charts); and
 once, the first end to end in the process (after the chart shapes are built, as gunicorn
-builds them), which also starts vl-convert's JavaScript runtime.
+builds them, and the URLconf is loaded, as by any first page), which also starts
+vl-convert's JavaScript runtime.
 
 ``--compare REF`` times a copy of the checkout at the git ref REF (``git archive``, into a
 temporary directory) the same way, alternating with this checkout (REF, this, REF, this …
@@ -70,6 +71,7 @@ def time_checkout(root: Path, runs: int) -> dict[str, Any]:
 
     django.setup()
     from django.db.models import Count
+    from django.urls import reverse
 
     from reports import build, charts
     from reports.periods import parse_period
@@ -84,6 +86,7 @@ def time_checkout(root: Path, runs: int) -> dict[str, Any]:
     assert province is not None  # noqa: S101
     period = parse_period("2026-H1")
     charts.warm()  # as gunicorn does before a worker takes requests
+    reverse("reports:report", args=[province.code])  # the URLconf, loaded by any first page
     t0 = time.perf_counter()
     data = build.report_data(province, period)
     build.build_docx(data)
