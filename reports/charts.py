@@ -283,6 +283,10 @@ def _trend_template(lang: str, label_angle: int) -> str:
                 axis=alt.Axis(
                     labelExpr=_compact_expr(lang), titleColor=_POSTS_COLOR, tickMinStep=1
                 ),
+                # One series, nothing to stack. A stacked bar gets its rounded corners from
+                # a clipping group per bar, which the PNG renderer composites as a layer of
+                # the whole image each (about half the trend chart's rendering time).
+                stack=None,
             ),
             color=color,
             tooltip=tooltip,
