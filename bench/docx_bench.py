@@ -8,7 +8,8 @@ holds no finished load; the province with most communes (168) is reported for 20
 Timed, each the median of ``--runs`` after one warm-up: the report's data
 (``reports.build.report_data``), the document without charts
 (``build_docx(data, with_charts=False)``), the document with its charts (``build_docx``;
-the charts' share is the difference), and end to end (data and document with charts); and
+the charts' share is the difference), and end to end (data and document with charts), in wall and CPU time (the CPU time moves
+less with the load of a shared machine); and
 once, the first end to end in the process (after the chart shapes are built, as gunicorn
 builds them, and the URLconf is loaded, as by any first page), which also starts
 vl-convert's JavaScript runtime.
@@ -29,6 +30,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import operator
 import os
 import statistics
 import subprocess
@@ -36,6 +38,7 @@ import sys
 import tarfile
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +47,7 @@ PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/bant
 GOAL_S = 1.0
 MEASURES = ("data", "docx without charts", "docx with charts", "end to end")
 FIRST = "first in the process"
+CPU = "end to end, CPU"  # all the process's threads (vl-convert renders in its own)
 
 
 def ensure_database(args: argparse.Namespace) -> None:
@@ -105,12 +109,14 @@ def time_checkout(root: Path, runs: int) -> dict[str, Any]:
     }
     for name, fn in fns.items():
         fn()  # warm-up
-        times = []
+        times, cpu = [], []
         for _ in range(runs):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             fn()
             times.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
         out[name] = statistics.median(times)
+        out[f"{name}, CPU"] = statistics.median(cpu)
     return out
 
 
@@ -171,20 +177,17 @@ def main() -> int:
     print()
     print(f"Province {first['province']}, {first['children']} child units, 2026-H1")
     print(f"Median of {args.runs} runs per process; load average {load} (2 shared cores)")
-    print(f"{'measure':24}" + "".join(f"{label:>24}" for label in results))
+    print(f"{'measure (ms per round)':24}" + "".join(f"{label:>24}" for label in results))
+
+    def line(label: str, value: Callable[[dict[str, Any]], float]) -> None:
+        cells = [", ".join(f"{value(r) * 1000:.0f}" for r in runs) for runs in results.values()]
+        print(f"{label:24}" + "".join(f"{c:>24}" for c in cells))
+
     for name in MEASURES:
-        cells = []
-        for runs in results.values():
-            per_round = ", ".join(f"{r[name] * 1000:.0f}" for r in runs)
-            cells.append(f"{per_round} ms")
-        print(f"{name:24}" + "".join(f"{c:>24}" for c in cells))
-    charts = [
-        ", ".join(f"{(r['docx with charts'] - r['docx without charts']) * 1000:.0f}" for r in runs)
-        for runs in results.values()
-    ]
-    print(f"{'charts (difference)':24}" + "".join(f"{c + ' ms':>24}" for c in charts))
-    firsts = [", ".join(f"{r[FIRST] * 1000:.0f}" for r in runs) for runs in results.values()]
-    print(f"{FIRST:24}" + "".join(f"{c + ' ms':>24}" for c in firsts))
+        line(name, operator.itemgetter(name))
+    line("charts (difference)", lambda r: r["docx with charts"] - r["docx without charts"])
+    line(FIRST, lambda r: r[FIRST])
+    line(CPU, lambda r: r[CPU])
     sizes = "".join(f"{runs[0]['bytes']:>24,}" for runs in results.values())
     print(f"{'.docx bytes':24}" + sizes)
     mine = statistics.median(r["end to end"] for r in results["this checkout"])
