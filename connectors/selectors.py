@@ -3,11 +3,25 @@ may show about connections (exposed for ``core`` and ``reports``; they call thes
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db import connection as db
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    DateField,
+    Exists,
+    Field,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from connectors import platforms
@@ -275,3 +289,101 @@ def followers_series(unit: Unit, *, since: date, until: date) -> dict[int, list[
     for channel_id, as_of, followers in rows:
         series.setdefault(channel_id, []).append((as_of, followers))
     return series
+
+
+@dataclass(frozen=True)
+class ChannelFollowers:
+    """A channel's last known follower count on or before each day asked for: ``(followers,
+    the day of that count)``, or None before its first count (never invented)."""
+
+    channel: Channel
+    counts: tuple[tuple[int, date] | None, ...]
+
+
+def _last_count(column: str, day: date) -> RawSQL:
+    """The channel's (the outer query's row's) last ``followers`` or ``as_of`` on or before
+    ``day``: a backward seek on the index of ``FollowerCount (channel, as_of)``. Written as
+    SQL: a month's two subqueries built through the ORM cost ~1,5 ms of Python each, ten
+    times what the database spends on them."""
+    q = db.ops.quote_name
+    counts, channels = q(FollowerCount._meta.db_table), q(Channel._meta.db_table)
+    field: Field[Any, Any] = BigIntegerField() if column == "followers" else DateField()
+    # Names from the models' metadata, quoted; the day is a parameter.
+    sql = (
+        f"SELECT c.{q(column)} FROM {counts} c "  # noqa: S608
+        f"WHERE c.{q('channel_id')} = {channels}.{q('id')} AND c.{q('as_of')} <= %s "
+        f"ORDER BY c.{q('as_of')} DESC LIMIT 1"
+    )
+    return RawSQL(  # noqa: S611
+        sql,
+        (day,),
+        output_field=field,
+    )
+
+
+def _with_counts(unit: Unit, days: Sequence[date]) -> QuerySet[Channel]:
+    """The subtree's verified channels that have a follower count on or before the last of
+    ``days``."""
+    return (
+        Channel.objects.filter(subtree_q(unit))
+        .filter(status=Channel.Status.VERIFIED)
+        .filter(
+            Exists(FollowerCount.objects.filter(channel_id=OuterRef("pk"), as_of__lte=max(days)))
+        )
+    )
+
+
+def followers_on(unit: Unit, days: Sequence[date]) -> list[ChannelFollowers]:
+    """Each verified channel of the unit's subtree that has a follower count, with its last
+    count on or before each of ``days`` (a month's end: the count carried forward to a
+    month without one) and the day of that count. One query: two index seeks on
+    ``FollowerCount (channel, as_of)`` per channel and day, however many daily counts
+    there are. For a unit's own few channels; a subtree's total is
+    :func:`followers_totals`."""
+    if not days:
+        return []
+    annotations: dict[str, Any] = {}
+    for i, day in enumerate(days):
+        annotations[f"n{i}"] = _last_count("followers", day)
+        annotations[f"d{i}"] = _last_count("as_of", day)
+    channels = (
+        _with_counts(unit, days)
+        .select_related("unit")
+        .annotate(**annotations)
+        .order_by("unit__path", "platform", "identifier", "pk")
+    )
+    out = []
+    for channel in channels:
+        counts = []
+        for i in range(len(days)):
+            n, d = getattr(channel, f"n{i}"), getattr(channel, f"d{i}")
+            counts.append(None if n is None else (int(n), d))
+        out.append(ChannelFollowers(channel, tuple(counts)))
+    return out
+
+
+def followers_totals(unit: Unit, days: Sequence[date]) -> list[tuple[int | None, int]]:
+    """The subtree's followers on each of ``days``: the sum over its verified channels of
+    each one's last count on or before that day (carried forward; a channel before its first
+    count adds nothing), and how many channels that sum counts; ``(None, 0)`` for a day
+    before any count. One query, one index seek per channel and day (summed here: summing
+    in SQL made PostgreSQL run each seek twice, once for the sum and once for the count)."""
+    if not days:
+        return []
+    names = [f"n{i}" for i in range(len(days))]
+    rows = (
+        _with_counts(unit, days)
+        .annotate(
+            **{name: _last_count("followers", day) for name, day in zip(names, days, strict=True)}
+        )
+        .order_by()
+        .values_list(*names)
+    )
+    sums: list[int] = [0] * len(days)
+    known: list[int] = [0] * len(days)
+    for row in rows:
+        for i, n in enumerate(row):
+            if n is not None:
+                sums[i] += int(n)
+                known[i] += 1
+    return [(s if k else None, k) for s, k in zip(sums, known, strict=True)]

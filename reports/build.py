@@ -7,6 +7,7 @@ from typing import Any
 from django.utils import timezone
 
 from reports import charts, selectors
+from reports.followers import followers_json
 from reports.model import ReportData
 from reports.models import ReportNarrative
 from reports.periods import Period
@@ -106,6 +107,7 @@ def report_data(unit: Unit, period: Period) -> dict[str, Any]:
     data["unit"]["parent_name"] = unit.parent.name if unit.parent_id else None  # type: ignore[union-attr]
     data["generated_on"] = timezone.localdate().isoformat()
     data["sources"] = sources_json(unit, period)
+    data["followers"] = followers_json(unit, period, has_children=bool(data["children"]))
     return data
 
 
@@ -130,15 +132,20 @@ def top_hub_items(unit: Unit, period: Period, limit: int = 5) -> list[dict[str, 
 
 
 def chart_specs(data: dict[str, Any], *, lang: str = "vi") -> dict[str, dict[str, Any]]:
-    return {
+    specs = {
         "trend": charts.trend_chart(data["monthly"], lang=lang),
         "platforms": charts.platform_chart(data["by_platform"], lang=lang),
     }
+    followers = charts.followers_chart(data.get("followers"), lang=lang)
+    if followers is not None:
+        specs["followers"] = followers
+    return specs
 
 
 CHART_CAPTIONS = {
     "trend": "Số bài viết và lượt tiếp cận theo tháng",
     "platforms": "Số bài viết theo nền tảng",
+    "followers": "Số người theo dõi theo tháng",
 }
 
 

@@ -32,6 +32,7 @@ __all__ = [
     "VEGA_LOCALE_EN",
     "VEGA_LOCALE_VI",
     "content_type_chart",
+    "followers_chart",
     "platform_chart",
     "render_png",
     "spec_json",
@@ -123,6 +124,12 @@ _TEXT = {
         "reach_note": "Lượt tiếp cận cộng từ các bài, không phải số người",
         "platform_title": "Theo nền tảng",
         "content_type_title": "Theo loại nội dung",
+        "channel": "Kênh",
+        "followers": "Người theo dõi",
+        "followers_total": "Tổng số người theo dõi",
+        "followers_title": "Số người theo dõi theo tháng",
+        "followers_note": "Số cuối cùng của mỗi tháng; tháng không có số\ngiữ số gần nhất trước đó",
+        "followers_total_note": "Cộng các kênh: một người theo dõi nhiều kênh\nđược tính nhiều lần",
     },
     "en": {
         "month": "Month",
@@ -139,6 +146,12 @@ _TEXT = {
         "reach_note": "Reach: summed over posts, not a count of people",
         "platform_title": "By platform",
         "content_type_title": "By content type",
+        "channel": "Channel",
+        "followers": "Followers",
+        "followers_total": "Total followers",
+        "followers_title": "Followers by month",
+        "followers_note": "Each month's last count; a month without one\nkeeps the latest before it",
+        "followers_total_note": "Summed over channels: one person following\nseveral channels counts several times",
     },
 }
 
@@ -270,6 +283,10 @@ def _trend_template(lang: str, label_angle: int) -> str:
                 axis=alt.Axis(
                     labelExpr=_compact_expr(lang), titleColor=_POSTS_COLOR, tickMinStep=1
                 ),
+                # One series, nothing to stack. A stacked bar gets its rounded corners from
+                # a clipping group per bar, which the PNG renderer composites as a layer of
+                # the whole image each (about half the trend chart's rendering time).
+                stack=None,
             ),
             color=color,
             tooltip=tooltip,
@@ -403,6 +420,100 @@ def content_type_chart(
     )
 
 
+def followers_chart(data: dict[str, Any] | None, *, lang: str = "vi") -> dict[str, Any] | None:
+    """Followers by month: one line per channel (``data["by_channel"]``) or the subtree's
+    total, from the report's ``followers`` (``reports.followers.followers_json``). None when
+    there is no line to draw: fewer than two months, or no follower count at all."""
+    if not data or len(data.get("months") or []) < 2:
+        return None
+    t = _t(lang)
+    labels = [str(m.get("label") or _month_label(str(m.get("month")))) for m in data["months"]]
+    by_channel = bool(data.get("by_channel"))
+    values: list[dict[str, Any]] = []
+    for i, label in enumerate(labels):  # month by month: the x axis keeps the months' order
+        if by_channel:
+            for channel in data.get("channels") or []:
+                counts = channel.get("counts") or []
+                count = counts[i] if i < len(counts) else None
+                if count:
+                    values.append(
+                        {
+                            "month_label": label,
+                            "series": str(channel.get("channel") or ""),
+                            "followers": _int(count[0]),
+                        }
+                    )
+        else:
+            total = (data.get("total") or [])[i : i + 1]
+            if total and total[0].get("followers") is not None:
+                values.append(
+                    {
+                        "month_label": label,
+                        "series": t["followers_total"],
+                        "followers": _int(total[0]["followers"]),
+                    }
+                )
+    if not values:
+        return None
+    spec = _filled(_followers_template(lang, 0 if len(labels) <= 4 else -45, by_channel), values)
+    spec["encoding"]["x"]["scale"]["domain"] = labels  # every month, even one without a count
+    return spec
+
+
+@functools.lru_cache(maxsize=8)
+def _followers_template(lang: str, label_angle: int, by_channel: bool) -> str:
+    t = _t(lang)
+    legend = (
+        # One channel a line under the plot, which begins after the y axis (~70 px): names
+        # cut at 220 px keep the legend inside a 360-px phone's chart.
+        alt.Legend(orient="bottom", direction="vertical", columns=1, labelLimit=220)
+        if by_channel
+        else None
+    )
+    chart = (
+        alt.Chart(alt.Data(name=_DATASET))
+        .mark_line(point=True, strokeWidth=2)
+        .encode(
+            x=alt.X(
+                "month_label:O",
+                title=None,
+                sort=None,
+                scale=alt.Scale(domain=["T1/2026"]),  # the report's months, set per report
+                axis=alt.Axis(labelAngle=label_angle, labelOverlap=True),
+            ),
+            y=alt.Y(
+                "followers:Q",
+                title=t["followers"],
+                scale=alt.Scale(zero=False, nice=True),
+                axis=alt.Axis(labelExpr=_compact_expr(lang), tickCount=5),
+            ),
+            color=alt.Color(
+                "series:N",
+                title=None,
+                sort=None,
+                legend=legend,
+                scale=alt.Scale(scheme="tableau10")
+                if by_channel
+                else alt.Scale(range=[_POSTS_COLOR]),
+            ),
+            tooltip=[
+                alt.Tooltip("month_label:N", title=t["month"]),
+                *([alt.Tooltip("series:N", title=t["channel"])] if by_channel else []),
+                alt.Tooltip("followers:Q", title=t["followers"], format=",d"),
+            ],
+        )
+        .properties(
+            height=_HEIGHT,
+            title=alt.Title(
+                t["followers_title"],
+                subtitle=t["followers_note" if by_channel else "followers_total_note"].split("\n"),
+                anchor="start",
+            ),
+        )
+    )
+    return _finish(chart)
+
+
 def warm() -> None:
     """Build every chart shape a report uses, in both languages, before the first visitor
     (gunicorn calls this as each worker starts; a worker restarts every ``max_requests``)."""
@@ -412,6 +523,9 @@ def warm() -> None:
         for metric in ("posts", "reach"):
             platform_chart([], metric=metric, lang=lang)
             content_type_chart([], metric=metric, lang=lang)
+        for by_channel in (True, False):
+            for angle in (0, -45):
+                _followers_template(lang, angle, by_channel)
 
 
 def spec_json(spec: dict[str, Any]) -> str:

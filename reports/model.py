@@ -229,6 +229,75 @@ class Sources:
 
 
 @dataclass(frozen=True)
+class FollowerMonth:
+    """A month of the followers section: a calendar month (cut to a date range), or a
+    reporting month of Decree 09 with its dates."""
+
+    month: date
+    label: str  # "T7/2026"
+    start: date | None = None  # a reporting month's first and last day
+    end: date | None = None
+
+
+@dataclass(frozen=True)
+class ChannelFollowerRow:
+    """A channel's last known follower count in a month, and the day of that count (before
+    the month when it was carried forward)."""
+
+    channel: str
+    month: FollowerMonth
+    followers: int
+    as_of: date | None
+
+
+@dataclass(frozen=True)
+class FollowerTotalRow:
+    """A subtree's followers in a month: the sum of its channels' last known counts, and
+    how many channels that is."""
+
+    month: FollowerMonth
+    followers: int | None
+    channels: int
+
+
+@dataclass(frozen=True)
+class ChannelFollowers:
+    channel: str
+    counts: tuple[tuple[int, date | None] | None, ...]  # per month; None: no count yet
+
+
+@dataclass(frozen=True)
+class Followers:
+    """Followers by month (the connected channels' daily counts): a unit's own channels
+    (``by_channel``, the ``LIMIT`` with most followers; ``more_channels`` left out), or a
+    subtree's total."""
+
+    by_channel: bool
+    months: tuple[FollowerMonth, ...]
+    channels: tuple[ChannelFollowers, ...] = ()
+    more_channels: int = 0
+    more_followers: int = 0
+    total: tuple[FollowerTotalRow, ...] = ()
+
+    @property
+    def channel_rows(self) -> tuple[ChannelFollowerRow, ...]:
+        """One row per channel and month with a count, channel by channel."""
+        return tuple(
+            ChannelFollowerRow(c.channel, month, count[0], count[1])
+            for c in self.channels
+            for month, count in zip(self.months, c.counts, strict=False)
+            if count is not None
+        )
+
+    @property
+    def known(self) -> bool:
+        """Whether any channel has a follower count (the section is shown only then)."""
+        if self.by_channel:
+            return any(count is not None for c in self.channels for count in c.counts)
+        return any(row.followers is not None for row in self.total)
+
+
+@dataclass(frozen=True)
 class ReportData:
     unit: UnitInfo
     period: PeriodInfo
@@ -244,6 +313,7 @@ class ReportData:
     narrative: Mapping[str, str] = field(default_factory=dict)
     document: Mapping[str, Any] = field(default_factory=dict)
     sources: Sources | None = None
+    followers: Followers | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ReportData:
@@ -425,6 +495,52 @@ def _from_dict(data: Mapping[str, Any]) -> ReportData:
         narrative=dict(data.get("narrative") or {}),
         document=dict(data.get("document") or {}),
         sources=_sources(data.get("sources")),
+        followers=_followers(data.get("followers")),
+    )
+
+
+def _followers(data: Mapping[str, Any] | None) -> Followers | None:
+    if not data:
+        return None
+    months = tuple(
+        FollowerMonth(
+            month=d,
+            label=clean_text(m.get("label")) or month_label_vi(d),
+            start=_date(m.get("start")),
+            end=_date(m.get("end")),
+        )
+        for m in data.get("months") or []
+        if (d := _month(m.get("month", "")))
+    )
+
+    def count(value: Any) -> tuple[int, date | None] | None:
+        if not value:
+            return None
+        n = _int(value[0])
+        return None if n is None else (n, _date(value[1]) if len(value) > 1 else None)
+
+    channels = tuple(
+        ChannelFollowers(
+            channel=clean_text(c.get("channel")),
+            counts=tuple(count(v) for v in c.get("counts") or []),
+        )
+        for c in data.get("channels") or []
+    )
+    total = tuple(
+        FollowerTotalRow(
+            month=month,
+            followers=_int(t.get("followers")),
+            channels=_int(t.get("channels")) or 0,
+        )
+        for month, t in zip(months, data.get("total") or [], strict=False)
+    )
+    return Followers(
+        by_channel=bool(data.get("by_channel")),
+        months=months,
+        channels=channels,
+        more_channels=_int(data.get("more_channels")) or 0,
+        more_followers=_int(data.get("more_followers")) or 0,
+        total=total,
     )
 
 

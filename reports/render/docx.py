@@ -25,7 +25,7 @@ from django.utils import translation
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -60,19 +60,18 @@ from reports.render.docx_style import (
     _add_text,
     _fixed_widths,
     _fmt_para,
-    _hyperlink,
     _mark_size,
     _no_borders,
     _page_field,
-    _repeat_header,
     _rule,
     _set_fonts,
     _style_run,
     _text,
     split_paragraphs,
 )
+from reports.render.docx_table import add_table
 from reports.sections import SECTIONS
-from reports.sections.base import LINK, Section, Table
+from reports.sections.base import Section, Table
 
 __all__ = ["BODY_STYLE", "EMPTY_PLACEHOLDER", "SECTION_HEADINGS", "render_docx"]
 
@@ -97,6 +96,7 @@ class _DocxBuilder:
         self.chart_no = 0
         self.doc = Document()
         self.table_no = 0
+        self._style_ids: dict[tuple[str, WD_STYLE_TYPE], str | None] = {}
         self._setup()
 
     # -- set-up -------------------------------------------------------------------------
@@ -177,8 +177,22 @@ class _DocxBuilder:
         return self.data.generated_on
 
     # -- primitives ----------------------------------------------------------------------
+    def style_id(self, name: str, kind: WD_STYLE_TYPE = WD_STYLE_TYPE.PARAGRAPH) -> str | None:
+        """The id python-docx writes for the style ``name``, looked up once: each of its
+        look-ups scans every style of the document (a few ms)."""
+        key = (name, kind)
+        if key not in self._style_ids:
+            self._style_ids[key] = self.doc.part.get_style_id(self.doc.styles[name], kind)
+        return self._style_ids[key]
+
+    def styled(self, name: str) -> Paragraph:
+        """A new paragraph in the style ``name``, as ``add_paragraph(style=name)`` makes it."""
+        p = self.doc.add_paragraph()
+        p._p.style = self.style_id(name)
+        return p
+
     def body(self, text: str = "", *, bold: bool = False, italic: bool = False) -> Paragraph:
-        p = self.doc.add_paragraph(style=BODY_STYLE)
+        p = self.styled(BODY_STYLE)
         _fmt_para(
             p, align=WD_ALIGN_PARAGRAPH.JUSTIFY, before=6, after=6, line=1.15, first_line_cm=1.27
         )
@@ -187,7 +201,7 @@ class _DocxBuilder:
         return p
 
     def heading(self, text: str) -> Paragraph:
-        p = self.doc.add_paragraph(style=HEADING_STYLE)
+        p = self.styled(HEADING_STYLE)
         _fmt_para(
             p,
             align=WD_ALIGN_PARAGRAPH.JUSTIFY,
@@ -335,44 +349,19 @@ class _DocxBuilder:
 
     # -- sections --------------------------------------------------------------------------
     def table(self, t: Table) -> DocxTable:
-        """A section's table: numbered rows (STT), bold header repeated on each page, numbers
-        right-aligned, the total row bold; 10 pt when it has many columns."""
+        """A section's table under its caption "Bảng n. …" (``docx_table``): 10 pt when it
+        has many columns; the label column takes what the others leave of the line."""
         self.table_no += 1
         self.caption(f"Bảng {self.table_no}. {t.title}")
         size = TABLE_PT if len(t.headers) <= 6 else 10
         widths = [STT_CM, *t.docx_cm]
         spare = TEXT_W_CM - sum(widths)
         widths[1] += spare  # the first (label) column takes the rest of the line
-        rows = [*t.rows, *([t.total] if t.total else [])]
-        table = self.doc.add_table(rows=1 + len(rows), cols=len(widths))
-        table.style = self.doc.styles["Table Grid"]
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        _fixed_widths(table, widths)
-        _repeat_header(table)
-        for r_index, row in enumerate(table.rows):
-            is_total = t.total is not None and r_index == len(rows)
-            for c_index, cell in enumerate(row.cells):
-                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-                p = cell.paragraphs[0]
-                if r_index == 0:
-                    _fmt_para(p, align=WD_ALIGN_PARAGRAPH.CENTER, before=2, after=2)
-                    _add_text(p, "STT" if c_index == 0 else t.headers[c_index - 1], size, True)
-                    continue
-                if c_index == 0:
-                    _fmt_para(p, align=WD_ALIGN_PARAGRAPH.CENTER, before=2, after=2)
-                    _add_text(p, "" if is_total else str(r_index), size)
-                    continue
-                data = rows[r_index - 1][c_index - 1]
-                align = WD_ALIGN_PARAGRAPH.RIGHT if data.numeric else WD_ALIGN_PARAGRAPH.LEFT
-                _fmt_para(p, align=align, before=2, after=2, line=1.0)
-                if data.kind == LINK and data.url:
-                    _hyperlink(p, data.url, data.text, size)
-                else:
-                    _add_text(p, data.text, size, bold=is_total)
-        return table
+        style = self.style_id("Table Grid", WD_STYLE_TYPE.TABLE)
+        return add_table(self.doc, t, widths, size, stt="STT", style_id=style)
 
     def footnote(self, text: str) -> None:
-        p = self.doc.add_paragraph(style=BODY_STYLE)
+        p = self.styled(BODY_STYLE)
         _fmt_para(
             p, align=WD_ALIGN_PARAGRAPH.JUSTIFY, before=6, after=6, line=1.0, first_line_cm=1.27
         )

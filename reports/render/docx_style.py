@@ -244,15 +244,6 @@ def _fixed_widths(table: Table, widths_cm: Sequence[float]) -> None:
             cell.width = Cm(w)
 
 
-def _repeat_header(table: Table) -> None:
-    tr_pr = table.rows[0]._tr.get_or_add_trPr()
-    el = OxmlElement("w:tblHeader")
-    el.set(qn("w:val"), "true")
-    tr_pr.append(el)
-    cant = OxmlElement("w:cantSplit")
-    tr_pr.append(cant)
-
-
 def _page_field(paragraph: Paragraph, size: float) -> None:
     """A PAGE field (complex field, with a cached "2" so viewers without fields show a number)."""
 

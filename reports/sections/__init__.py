@@ -9,6 +9,7 @@ from reports.sections import (
     children,
     completeness,
     content_types,
+    followers,
     headline,
     monthly,
     notes,
@@ -27,6 +28,8 @@ SECTIONS: tuple[Section, ...] = (
     completeness.SECTION,
     sources.SECTION,
     sources.SECTION_BY_UNIT,  # one of the two is shown (by whether the unit has children)
+    followers.SECTION,
+    followers.SECTION_TOTAL,  # likewise; neither when no channel has a follower count
     top_posts.SECTION,
     notes.SECTION,
 )

@@ -177,3 +177,17 @@ def test_a_chart_follows_its_own_data_though_its_shape_is_built_once() -> None:
     assert [row["label"] for row in again["data"]["values"]] == ["Facebook"]
     assert again["layer"][0]["mark"]["color"] != "red"
     alt.LayerChart.from_dict(many)  # the filled spec is valid Vega-Lite
+
+
+def test_the_trend_bars_are_drawn_without_a_clipping_group_each() -> None:
+    """A stacked bar gets its rounded corners from a clipping group per bar, which the PNG
+    renderer composites as a layer of the whole image each; the trend's bars (one series)
+    are not stacked, and keep their rounded tops."""
+    import vl_convert as vlc
+
+    spec = trend_chart(MONTHS)
+    svg = vlc.vegalite_to_svg({**spec, "width": 500})
+    assert svg.count('aria-roledescription="bar"') == 12
+    assert "clip-path" not in svg
+    bar = spec["layer"][0]["mark"]
+    assert bar["cornerRadiusTopLeft"] == bar["cornerRadiusTopRight"] == 2

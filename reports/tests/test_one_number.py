@@ -12,7 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.utils import timezone
 from docx import Document
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
@@ -147,6 +147,9 @@ PERIODS = st.sampled_from(["2026-H1", "2026-Q1", "2026-02", "2026", "2026-01-10:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(unit_name=UNITS, code=PERIODS, convention=st.sampled_from(["calendar", "administrative"]))
+# The followers section, always: commune a's channel by channel, the province's total.
+@example(unit_name="commune_a", code="2026-H1", convention="administrative")
+@example(unit_name="province", code="2026", convention="calendar")
 def test_every_figure_reads_back_the_same_from_page_docx_and_xlsx(
     data: Any, client: Any, unit_name: str, code: str, convention: str
 ) -> None:
@@ -155,6 +158,8 @@ def test_every_figure_reads_back_the_same_from_page_docx_and_xlsx(
     model = ReportData.from_dict(build.report_data(unit, period))
     _check_totals(model)
     expected = _expected(model)
+    if unit_name in ("commune_a", "province") and code in ("2026-H1", "2026"):
+        assert "followers" in {s.key for s, _ in expected}  # the connected channel's counts
 
     # The page.
     client.force_login(data.province_users["viewer"])
