@@ -195,8 +195,7 @@ def _write_batch(
         on_read=progress,
     )
     try:
-        with Writer(batch=batch, as_of=as_of) as writer:
-            _write_rows(plan, writer, rows, channel, source)
+        _write_rows(plan, Writer(batch=batch, as_of=as_of), rows, channel, source)
     except FileRefused as exc:
         raise ImportRefused(translated(exc.message), exc.code) from exc
     return batch, plan

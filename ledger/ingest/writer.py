@@ -1,17 +1,10 @@
 """The batch's writes: the only code of the ingest that touches the database connection.
 
-One connection, the import's own, in the import's transaction. New posts and their
-snapshots go in one statement stream per chunk: binary ``COPY`` on PostgreSQL (types from
-the model's fields: less to format here and to parse there), ``executemany`` on SQLite.
-Ids are reserved first (``nextval`` on PostgreSQL), so a snapshot names its post without
-reading it back.
-
-On PostgreSQL a chunk's ``COPY`` runs on a helper thread while the importing thread parses
-the next chunk: the server's half of a chunk (index entries, the chunk-end key checks)
-overlaps the parser's (docs/decisions/0013). The ``Writer`` is a context manager that puts
-an execute wrapper on the connection for its lifetime, so any query of the importing
-thread, from any module, first waits for the ``COPY`` in flight and sees its rows; no
-caller has anything to remember.
+One connection, the import's own, in the import's transaction, in the importing thread.
+New posts and their snapshots go in one statement stream per chunk: binary ``COPY`` on
+PostgreSQL (types from the model's fields: less to format here and to parse there),
+``executemany`` on SQLite. Ids are reserved first (``nextval`` on PostgreSQL), so a
+snapshot names its post without reading it back.
 """
 
 from __future__ import annotations
@@ -19,10 +12,8 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, datetime
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -64,42 +55,6 @@ class Writer:
         self.batch_id = batch.pk
         self.as_of = as_of
         self.postgres = connection.vendor == "postgresql"
-        self._stack = contextlib.ExitStack()
-        self._copier: ThreadPoolExecutor | None = None
-        self._in_flight: Future[None] | None = None
-
-    def __enter__(self) -> Self:
-        if self.postgres:
-            self._stack.enter_context(connection.execute_wrapper(self._drain_first))
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        try:
-            if error is None:
-                self.drain()
-            elif self._in_flight is not None:  # the first error wins; the COPY's is moot
-                self._in_flight.exception()
-                self._in_flight = None
-        finally:
-            if self._copier is not None:
-                self._copier.shutdown(wait=True)
-            self._stack.close()
-
-    def drain(self) -> None:
-        """Wait for the COPY in flight; its error, if any, is raised here."""
-        if self._in_flight is not None:
-            in_flight, self._in_flight = self._in_flight, None
-            with connection.wrap_database_errors:  # psycopg's error as Django's
-                in_flight.result()
-
-    def _drain_first(self, execute: Any, sql: Any, params: Any, many: bool, context: Any) -> Any:
-        self.drain()
-        return execute(sql, params, many, context)
 
     # ----------------------------------------------------------------- reads
 
@@ -138,9 +93,6 @@ class Writer:
 
     def write(self, chunk: ChunkPlan) -> None:
         """A chunk's new posts, changed posts, and a snapshot for each."""
-        if self.postgres:
-            self._write_in_background(chunk)
-            return
         if chunk.new:
             ids = allocate_ids(Post, len(chunk.new))
             bulk_insert(Post, POST_COLUMNS, self._post_rows(chunk, ids))
@@ -154,34 +106,6 @@ class Writer:
             self._update_posts(chunk)
             changed = ((c.pk, c.row) for c in chunk.changed)
             bulk_insert(MetricSnapshot, SNAPSHOT_COLUMNS, self._snapshot_rows(changed))
-
-    def _write_in_background(self, chunk: ChunkPlan) -> None:
-        """The rows formatted here (queries for their ids first), copied on the helper thread."""
-        posts: list[tuple[Any, ...]] = []
-        snapshots: list[tuple[Any, ...]] = []
-        if chunk.new:
-            ids = allocate_ids(Post, len(chunk.new))  # waits for the previous chunk's COPY
-            posts = list(self._post_rows(chunk, ids))
-            new_rows = (row for row, _month in chunk.new)
-            snapshots = list(self._snapshot_rows(zip(ids, new_rows, strict=True)))
-        if chunk.changed:
-            self._update_posts(chunk)
-            snapshots.extend(self._snapshot_rows((c.pk, c.row) for c in chunk.changed))
-        jobs = [
-            (_copy_statement(model, columns), _copy_types(model, columns), rows)
-            for model, columns, rows in (
-                (Post, POST_COLUMNS, posts),
-                (MetricSnapshot, SNAPSHOT_COLUMNS, snapshots),
-            )
-            if rows
-        ]
-        if not jobs:
-            return
-        self.drain()
-        connection.ensure_connection()
-        if self._copier is None:
-            self._copier = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-copy")
-        self._in_flight = self._copier.submit(_copy_jobs, connection.connection, jobs)
 
     def reject(self, errors: list[RowError]) -> None:
         RowRejection.objects.bulk_create(
@@ -305,7 +229,8 @@ def bulk_insert(model: Any, columns: tuple[str, ...], rows: Iterable[tuple[Any, 
 
             raw = cursor.cursor
             set_json_dumps(_json_text, context=raw)
-            with raw.copy(_copy_statement(model, columns)) as copy:
+            statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
+            with raw.copy(statement) as copy:
                 copy.set_types(_copy_types(model, columns))
                 for row in rows:
                     copy.write_row(row)
@@ -315,24 +240,6 @@ def bulk_insert(model: Any, columns: tuple[str, ...], rows: Iterable[tuple[Any, 
             f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})",  # noqa: S608
             list(rows),
         )
-
-
-def _copy_jobs(raw: Any, jobs: list[tuple[str, list[str], list[tuple[Any, ...]]]]) -> None:
-    """On the helper thread, with the psycopg connection itself (not Django's wrapper, which
-    belongs to the importing thread): psycopg holds the connection's lock for each COPY."""
-    from psycopg.types.json import set_json_dumps
-
-    with raw.cursor() as cursor:
-        set_json_dumps(_json_text, context=cursor)
-        for statement, types, rows in jobs:
-            with cursor.copy(statement) as copy:
-                copy.set_types(types)
-                for row in rows:
-                    copy.write_row(row)
-
-
-def _copy_statement(model: Any, columns: tuple[str, ...]) -> str:
-    return f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
 
 
 def _json_text(value: Any) -> str:
