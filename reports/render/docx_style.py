@@ -222,15 +222,16 @@ def _no_borders(table: Table) -> None:
         el = OxmlElement(f"w:{edge}")
         el.set(qn("w:val"), "nil")
         borders.append(el)
-    tbl_pr.append(borders)
+    # In CT_TblPr's order: appended after tblLook, it made python-docx put jc after it too.
+    tbl_pr.insert_element_before(
+        borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
+        "w:tblDescription", "w:tblPrChange",
+    )  # fmt: skip
 
 
 def _fixed_widths(table: Table, widths_cm: Sequence[float]) -> None:
-    table.autofit = False
+    table.autofit = False  # python-docx writes <w:tblLayout w:type="fixed"/>, in its place
     tbl_pr = table._tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
     tbl_w = tbl_pr.find(qn("w:tblW"))
     if tbl_w is None:
         tbl_w = OxmlElement("w:tblW")

@@ -629,3 +629,23 @@ def test_generated_on_defaults_to_today_in_vietnam() -> None:
     assert expected in [
         p.text for t in doc.tables for r in t.rows for c in r.cells for p in c.paragraphs
     ]
+
+
+# WordprocessingML's order of a table's properties (ECMA-376 Part 1, 17.4.60 tblPr): each at
+# most once, in this order; Word refuses a document that repeats one.
+TBL_PR_ORDER = [
+    "tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
+    "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd",
+    "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription",
+]  # fmt: skip
+
+
+def test_docx_table_properties_are_valid(docx_doc: Any) -> None:
+    tables = docx_doc.element.body.iter(qn("w:tbl"))
+    checked = 0
+    for tbl in tables:
+        names = [child.tag.split("}", 1)[1] for child in tbl.tblPr]
+        assert len(names) == len(set(names)), names
+        assert names == sorted(names, key=TBL_PR_ORDER.index), names
+        checked += 1
+    assert checked >= 5
