@@ -3,7 +3,7 @@
 
 Creates ~20,000 channels for the 3,355 official units in a throwaway SQLite database, starts
 gunicorn on loopback (``config.wsgi`` with bench/registry_bench_settings.py, which only adds a
-bare constant-JSON view; by default ``-w 2 -k gthread --threads 2``), loads it for a fixed time
+bare constant-JSON view; by default as deployed, ``-w (2 × CPUs + 1) -k sync``), loads it for a fixed time
 with ``GET /api/registry/lookup`` requests (URL variants of registered channels, lookalikes,
 bare handles, not-found), then the bare view for the same time under the same server, and
 prints lookups/s, p50/p99 latency and the ratio lookups/s / bare view/s.
@@ -22,7 +22,7 @@ every query kind is checked through HTTP against what the registry holds, and mi
 printed.
 
     .venv/bin/python bench/registry_bench.py [--channels 20000] [--seconds 10]
-        [--workers 2] [--worker-class gthread] [--threads 2] [--client wrk|python]
+        [--workers N] [--worker-class sync|gthread] [--threads 2] [--client wrk|python]
 """
 
 from __future__ import annotations
@@ -388,8 +388,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10, help="length of each timed run")
     parser.add_argument("--queries", type=int, default=40_000, help="distinct lookup queries")
     parser.add_argument("--check", type=int, default=6_000, help="queries checked for outcome")
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--worker-class", default="gthread", choices=["sync", "gthread"])
+    # As deployed (deploy/gunicorn.conf.py): 2 x CPUs + 1 sync workers.
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
+    parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
     parser.add_argument("--threads", type=int, default=2, help="per worker (gthread)")
     parser.add_argument("--client", default="wrk", choices=["wrk", "python"])
     parser.add_argument("--connections", type=int, default=4, help="concurrent connections")

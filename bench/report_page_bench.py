@@ -6,7 +6,7 @@ default: ``--database-url``; ``--sqlite`` for a throwaway SQLite file), then pri
 
 * server time of one province report page (HTML with its charts), the median of ``--repeat``
   renders in this process through Django's test client, beside a bare view's in the same run;
-* gunicorn as deployed (``deploy/gunicorn.conf.py``: 2 × CPUs + 1 workers, 2 threads, access
+* gunicorn as deployed (``deploy/gunicorn.conf.py``: 2 × CPUs + 1 workers, 1 thread each, access
   log on), loaded by ``wrk`` with ``--viewers`` connections signed in as the demo's province
   viewer (``xem``), cycling through the province's pages for several periods: pages/s, p50,
   p95, and the same server's bare-view rate under the same load.
@@ -280,8 +280,10 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=30)
     workers = os.environ.get("GUNICORN_WORKERS", str((os.cpu_count() or 1) * 2 + 1))
+    threads = os.environ.get("GUNICORN_THREADS", "1")
     print(
-        f"gunicorn as deployed ({workers} workers, 2 threads), {os.cpu_count()} CPUs, wrk -c{opts.viewers} on the same machine:"
+        f"gunicorn as deployed ({workers} workers, {threads} thread(s) each), {os.cpu_count()} CPUs, "
+        f"wrk -c{opts.viewers} on the same machine:"
     )
     for name, r in (("report page", pages), ("bare view", bare)):
         print(

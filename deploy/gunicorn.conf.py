@@ -5,7 +5,10 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "unix:/run/bantin/gunicorn.sock")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", 2))
+# One thread per worker (gunicorn's sync worker): Bantin's requests are CPU-bound Python,
+# and two threads in one process share its interpreter lock while other workers sit idle;
+# nginx buffers slow clients' bodies and answers (docs/decisions/0013).
+threads = int(os.environ.get("GUNICORN_THREADS", 1))
 timeout = 120  # report builds run in the worker; pages answer well before this
 graceful_timeout = 30
 max_requests = 2000
