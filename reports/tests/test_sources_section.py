@@ -79,10 +79,12 @@ def _rows(unit: Any, code: str = "2026-03", section: Any = SECTION) -> dict[str,
 
 
 def test_each_channel_says_its_source_refresh_staleness_and_followers(sources: Any) -> None:
-    today = timezone.localdate()
+    # The last sync was 5 hours ago: the day before, in the first hours of a local day.
+    synced = Connection.objects.get(unit=sources.commune_a).last_success_at
+    synced_on = timezone.localdate(synced)
     rows = _rows(sources.commune_a)
     assert list(rows.values()) == [
-        ("Kết nối nền tảng", today.strftime("%d/%m/%Y"), "Mới", "1.000", "1.250")
+        ("Kết nối nền tảng", synced_on.strftime("%d/%m/%Y"), "Mới", "1.000", "1.250")
     ]
     rows = _rows(sources.commune_b)
     yt = next(v for k, v in rows.items() if "YouTube" in k)
