@@ -11,7 +11,8 @@ busy provincial pages; about 1.3 million rows in all).
 Then, timed:
 - one process uploads every file through the web endpoint (``POST /ledger/imports/new/``,
   as a logged-in editor of the country: the view keeps the upload and queues the batch);
-- two task workers (``manage.py db_worker``, django-tasks' database backend) import them;
+- two task workers (``manage.py worker``, as deployed: django-tasks' database worker with
+  recovery and a time limit, decision 0009) import them;
 - a viewer process opens the country's and a province's report pages for the month every
   3 seconds and records each page's time;
 - a sampler (its own connection, every 50 ms) watches ``pg_stat_activity`` for backends
@@ -366,7 +367,7 @@ def main() -> None:
             [
                 sys.executable,
                 "manage.py",
-                "db_worker",
+                "worker",
                 "--interval",
                 "0.2",
                 "--no-startup-delay",
