@@ -20,6 +20,7 @@ from __future__ import annotations
 import copy
 import functools
 import json
+from collections import Counter
 from typing import Any
 
 import altair as alt
@@ -429,6 +430,7 @@ def followers_chart(data: dict[str, Any] | None, *, lang: str = "vi") -> dict[st
     t = _t(lang)
     labels = [str(m.get("label") or _month_label(str(m.get("month")))) for m in data["months"]]
     by_channel = bool(data.get("by_channel"))
+    legend_name = _legend_names([str(c.get("channel") or "") for c in data.get("channels") or []])
     values: list[dict[str, Any]] = []
     for i, label in enumerate(labels):  # month by month: the x axis keeps the months' order
         if by_channel:
@@ -439,7 +441,8 @@ def followers_chart(data: dict[str, Any] | None, *, lang: str = "vi") -> dict[st
                     values.append(
                         {
                             "month_label": label,
-                            "series": str(channel.get("channel") or ""),
+                            "series": legend_name[str(channel.get("channel") or "")],
+                            "name": str(channel.get("channel") or ""),
                             "followers": _int(count[0]),
                         }
                     )
@@ -458,6 +461,25 @@ def followers_chart(data: dict[str, Any] | None, *, lang: str = "vi") -> dict[st
     spec = _filled(_followers_template(lang, 0 if len(labels) <= 4 else -45, by_channel), values)
     spec["encoding"]["x"]["scale"]["domain"] = labels  # every month, even one without a count
     return spec
+
+
+LEGEND_CHARS = 36  # about the 220 px a legend line has on a phone
+
+
+def _legend_names(names: list[str]) -> dict[str, str]:
+    """Each channel's name for the legend: a long one loses its middle, not its end. A
+    unit's channels share their beginning ("Trang web: Trang thông tin điện tử …") and
+    differ at the end, which a cut at the end would hide. Names that would still collide
+    stay whole (the legend then cuts them at its width)."""
+    short = {}
+    for name in names:
+        if len(name) <= LEGEND_CHARS:
+            short[name] = name
+        else:
+            head = LEGEND_CHARS * 2 // 5
+            short[name] = name[:head].rstrip() + "…" + name[-(LEGEND_CHARS - head - 1) :].lstrip()
+    taken = Counter(short.values())
+    return {name: cut if taken[cut] == 1 else name for name, cut in short.items()}
 
 
 @functools.lru_cache(maxsize=8)
@@ -498,7 +520,7 @@ def _followers_template(lang: str, label_angle: int, by_channel: bool) -> str:
             ),
             tooltip=[
                 alt.Tooltip("month_label:N", title=t["month"]),
-                *([alt.Tooltip("series:N", title=t["channel"])] if by_channel else []),
+                *([alt.Tooltip("name:N", title=t["channel"])] if by_channel else []),
                 alt.Tooltip("followers:Q", title=t["followers"], format=",d"),
             ],
         )

@@ -304,3 +304,31 @@ def test_the_chart_is_valid_vega_lite_and_needs_two_months() -> None:
     alt.Chart.from_dict(total)
     assert charts.followers_chart({**data, "months": data["months"][:1]}) is None
     assert charts.followers_chart({**data, "channels": []}) is None
+
+
+def test_long_channel_names_keep_their_ends_in_the_legend() -> None:
+    """A unit's channels share the beginning of their names; the legend keeps what tells
+    them apart, and the tooltip the whole name."""
+    common = "Trang web: Trang thông tin điện tử chính thức của Đặc khu Cô Tô số "
+    data: dict[str, Any] = {
+        "by_channel": True,
+        "months": [
+            {"month": "2026-01", "label": "T1/2026"},
+            {"month": "2026-02", "label": "T2/2026"},
+        ],
+        "channels": [
+            {"channel": common + n, "counts": [[10, "2026-01-03"], [11, "2026-02-03"]]}
+            for n in ("01", "02")
+        ]
+        + [{"channel": "Zalo: B", "counts": [[5, "2026-01-03"], [5, "2026-01-03"]]}],
+    }
+    spec = charts.followers_chart(data)
+    assert spec is not None
+    alt.Chart.from_dict(spec)
+    series = {v["name"]: v["series"] for v in spec["data"]["values"]}
+    assert series["Zalo: B"] == "Zalo: B"
+    for n in ("01", "02"):
+        cut = series[common + n]
+        assert cut.endswith("Cô Tô số " + n) and cut.startswith("Trang web:") and "…" in cut
+        assert len(cut) <= charts.LEGEND_CHARS
+    assert [t["field"] for t in spec["encoding"]["tooltip"]][1] == "name"
