@@ -348,7 +348,6 @@ def followers_on(unit: Unit, days: Sequence[date]) -> list[ChannelFollowers]:
         annotations[f"d{i}"] = _last_count("as_of", day)
     channels = (
         _with_counts(unit, days)
-        .select_related("unit")
         .annotate(**annotations)
         .order_by("unit__path", "platform", "identifier", "pk")
     )

@@ -25,6 +25,7 @@ from typing import Any
 from django.utils import timezone
 
 from connectors import selectors as connectors
+from reports.formatting import month_label_vi
 from reports.periods import Period
 from reports.selectors import reporting_month_dates
 from units.models import Unit
@@ -37,7 +38,7 @@ def months(period: Period, today: date) -> list[dict[str, Any]]:
     """The period's months that have begun by ``today``: ``month`` (2026-07), ``label``
     (T7/2026), and the first and last day counted (``start``, ``end``)."""
     out = []
-    administrative = period.convention == "administrative" and period.kind != "range"
+    administrative = period.by_reporting_month
     for y, m in period.nominal_months() if administrative else period.months():
         first = date(y, m, 1)
         if administrative:
@@ -50,7 +51,7 @@ def months(period: Period, today: date) -> list[dict[str, Any]]:
         out.append(
             {
                 "month": f"{y:04d}-{m:02d}",
-                "label": f"T{m}/{y}",
+                "label": month_label_vi(first),
                 # Only a reporting month shows its dates (as the monthly table does).
                 "start": start.isoformat() if administrative else None,
                 "end": end.isoformat() if administrative else None,

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from reports.formatting import clean_text, month_label_vi, to_local_date
+from reports.periods import by_reporting_month
 
 METRICS = ("posts", "reach", "views", "engagements", "posts_without_reach")
 
@@ -89,6 +90,10 @@ class PeriodInfo:
     end: date | None
     convention: str = "calendar"
     as_of: date | None = None  # the period is not over: figures so far, up to this day
+
+    @property
+    def by_reporting_month(self) -> bool:
+        return by_reporting_month(self.convention, self.kind)
 
 
 @dataclass(frozen=True)

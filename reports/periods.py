@@ -96,6 +96,12 @@ class PeriodError(ValueError):
         super().__init__(self.message_vi)
 
 
+def by_reporting_month(convention: str, kind: str) -> bool:
+    """Whether a period's monthly breakdowns are by Decree 09 reporting month (the
+    administrative convention; a date range keeps calendar months)."""
+    return convention == "administrative" and kind != "range"
+
+
 def _month_add(year: int, month: int, delta: int) -> tuple[int, int]:
     index = year * 12 + (month - 1) + delta
     return index // 12, index % 12 + 1
@@ -231,6 +237,10 @@ class Period:
             return self.months()
         y, first, last = self._nominal()
         return [(y, m) for m in range(first, last + 1)]
+
+    @property
+    def by_reporting_month(self) -> bool:
+        return by_reporting_month(self.convention, self.kind)
 
     def start_datetime(self) -> datetime:
         """00:00 of ``start``, Asia/Ho_Chi_Minh (aware)."""

@@ -441,7 +441,7 @@ def _active_channels_by_child(
 def monthly(unit: Unit, period: Period) -> list[dict[str, Any]]:
     """The figures by month; under the administrative convention, by reporting month of
     Decree 09/2019 (T7/2026 = 15/06–14/07/2026), so a quarter has three and a half-year six."""
-    if period.convention == "administrative" and period.kind != "range":
+    if period.by_reporting_month:
         return _reporting_months(unit, period)
     rows = grouped(unit, period, ("month",))
     out = []

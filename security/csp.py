@@ -46,7 +46,7 @@ def _constant() -> tuple[tuple[str, str, str, tuple[str, ...]], ...]:
 
 @receiver(setting_changed)
 def _forget(*, setting: str, **_kwargs: Any) -> None:
-    if setting.startswith("CONTENT_SECURITY_POLICY") or setting == "DEBUG":
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
         _constant.cache_clear()
 
 

@@ -12,30 +12,19 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from reports.formatting import format_date_vi, format_number_vi
+from reports.formatting import format_number_vi
 from reports.model import FollowerMonth, ReportData
 from reports.sections.base import COUNT, DATE, TEXT, Column, Section
+from reports.sections.monthly import month_label, reporting_months_note
 
 
 def month_text(month: FollowerMonth) -> str:
-    if month.start and month.end:
-        return f"{month.label} ({format_date_vi(month.start)[:5]}–{format_date_vi(month.end)[:5]})"
-    return month.label
-
-
-def _administrative(data: ReportData) -> bool:
-    return data.period.convention == "administrative" and data.period.kind != "range"
+    return month_label(month.label, month.start, month.end)
 
 
 def _months_note(data: ReportData) -> list[str]:
-    if not _administrative(data):
-        return []
-    return [
-        _(
-            "Tháng báo cáo theo Nghị định 09/2019/NĐ-CP: tháng báo cáo T7 tính từ ngày 15/6 "
-            "đến hết ngày 14/7."
-        )
-    ]
+    note = reporting_months_note(data)
+    return [note] if note else []
 
 
 def _channel_footnote(data: ReportData) -> str:

@@ -12,10 +12,15 @@ from reports.model import MonthRow, ReportData
 from reports.sections.base import COUNT, TEXT, Column, Section
 
 
+def month_label(label: str, start: date | None, end: date | None) -> str:
+    """A month's label, with its days when it is a reporting month: "T7/2026 (15/06–14/07)"."""
+    if start and end:
+        return f"{label} ({format_date_vi(start)[:5]}–{format_date_vi(end)[:5]})"
+    return label
+
+
 def _label(row: MonthRow) -> str:
-    if row.start and row.end:
-        return f"{row.label} ({format_date_vi(row.start)[:5]}–{format_date_vi(row.end)[:5]})"
-    return row.label
+    return month_label(row.label, row.start, row.end)
 
 
 def _href(row: MonthRow) -> str | None:
@@ -23,8 +28,8 @@ def _href(row: MonthRow) -> str | None:
     return f"posts/?{row.drill}" if row.drill else None
 
 
-def _footnote(data: ReportData) -> str:
-    if data.period.convention == "administrative" and data.period.kind != "range":
+def reporting_months_note(data: ReportData) -> str:
+    if data.period.by_reporting_month:
         return _(
             "Tháng báo cáo theo Nghị định 09/2019/NĐ-CP: tháng báo cáo T7 tính từ ngày 15/6 "
             "đến hết ngày 14/7."
@@ -56,6 +61,6 @@ SECTION = Section(
     rows=lambda data: data.monthly.rows,
     total=lambda data: MonthRow(month=date.min, label="", figures=data.monthly.total),
     total_label=_l("Tổng cộng"),
-    footnote=_footnote,
+    footnote=reporting_months_note,
     empty=_l("Chưa có số liệu trong kỳ."),
 )
