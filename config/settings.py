@@ -200,6 +200,9 @@ BANTIN = {
     "SITE_NAME": os.environ.get("BANTIN_SITE_NAME", "Bantin"),
     # Seconds a background task may run before the worker stops it (ledger/worker.py).
     "TASK_TIME_LIMIT": int(os.environ.get("BANTIN_TASK_TIME_LIMIT", 30 * 60)),
+    # How much the worker lowers its CPU priority (nice): imports yield the cores to the
+    # people waiting for a page (docs/deployment.md).
+    "WORKER_NICE": int(os.environ.get("BANTIN_WORKER_NICE", 10)),
 }
 
 # Connected channels (issue 17): the platforms' base URLs, app credentials, token keys and

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import connections
 from django_tasks import task
 
 
@@ -16,5 +17,8 @@ def run_import(batch_id: int, confirm_channel: bool = False) -> None:
         try:
             import_batch_run(batch_id=batch_id, confirm_channel=confirm_channel)
         except TaskTimeLimit as exc:
+            # The limit may have landed in the middle of a query, leaving the connection
+            # mid-command: the failure is written on a fresh one.
+            connections.close_all()
             timed_out(batch_id, exc.seconds)
             raise

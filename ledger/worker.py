@@ -38,12 +38,31 @@ STUCK_GRACE = 60.0  # seconds past the time limit before a stuck worker exits
 EXIT_STUCK = 75  # EX_TEMPFAIL: the supervisor starts the worker again
 
 
-class TaskTimeLimit(Exception):  # noqa: N818 - raised into the task, like KeyboardInterrupt
-    """The task ran past the worker's time limit."""
+class TaskTimeLimit(BaseException):  # noqa: N818 - raised into the task, like KeyboardInterrupt
+    """The task ran past the worker's time limit. Not an ``Exception``, like
+    ``KeyboardInterrupt``: no ``except Exception`` of the task's own code may take it for
+    an error of its own and write to a connection the limit may have left mid-query."""
 
     def __init__(self, seconds: int) -> None:
         super().__init__(f"the task ran more than {seconds} s")
         self.seconds = seconds
+
+
+def worker_nice() -> int:
+    """How much the worker lowers its CPU priority (setting ``BANTIN["WORKER_NICE"]``)."""
+    from django.conf import settings
+
+    return int(getattr(settings, "BANTIN", {}).get("WORKER_NICE", 10))
+
+
+def lower_priority(increment: int) -> int:
+    """Lower this process's CPU priority by ``increment`` (``os.nice``); return the new
+    niceness. An import is background work: on a deadline day, with the cores busy, the
+    scheduler gives them first to the web's processes, whose pages people wait for, and the
+    imports take the rest (the month still completes long before anyone waits on it). The
+    database's own process for the worker's connection keeps its priority: the worker's
+    locks are never held longer for it."""
+    return os.nice(increment) if increment > 0 else os.nice(0)
 
 
 def _locked(exc: BaseException) -> bool:
@@ -131,6 +150,11 @@ class Worker(DatabaseWorker):  # type: ignore[misc]
                 raise
             except BaseException as exc:  # noqa: BLE001 - recorded on the task's row
                 error = exc
+            if isinstance(error, TaskTimeLimit):
+                # The limit can land in the middle of a query and leave the connection
+                # mid-command ("another command is already in progress"): the outcome is
+                # written on a fresh one (closing rolls the task's transaction back).
+                connections.close_all()
             self.record(db_task_result, value, error)
             task_finished.send(sender=backend_type, task_result=db_task_result.task_result)
         finally:

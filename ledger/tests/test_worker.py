@@ -5,6 +5,8 @@ and the sweep removes the files nothing refers to."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
 from django.db.utils import OperationalError
 from django_tasks_db.models import DBTaskResult, DBTaskResultQuerySet
 
@@ -46,7 +49,7 @@ def queue(world: Any, name: str = TIKTOK.name) -> ImportBatch:
 def work(*extra: str) -> None:
     call_command(
         "worker", "--batch", "--interval", "0", "--no-startup-delay", "--recover-every", "-1",
-        *extra,
+        "--nice", "0", *extra,
     )  # fmt: skip
 
 
@@ -60,6 +63,32 @@ def locked_first(times: int) -> Any:
         return None
 
     return fail, calls
+
+
+def test_the_worker_yields_the_cpu_to_the_web(
+    world: Any, monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    """The worker lowers its own priority (10 by default, ``BANTIN_WORKER_NICE``) before it
+    takes a task, and a real ``os.nice`` raises the niceness by that much."""
+    calls: list[int] = []
+    monkeypatch.setattr(os, "nice", lambda n: calls.append(n) or n)
+    call_command("worker", "--batch", "--interval", "0", "--no-startup-delay")
+    settings.BANTIN = {**settings.BANTIN, "WORKER_NICE": 4}
+    call_command("worker", "--batch", "--interval", "0", "--no-startup-delay")
+    call_command("worker", "--batch", "--interval", "0", "--no-startup-delay", "--nice", "0")
+    assert calls == [10, 4, 0]
+    monkeypatch.undo()
+    script = "import django, os; django.setup(); from ledger.worker import lower_priority; "
+    script += "b = os.nice(0); print(lower_priority(3) - b)"
+    out = subprocess.run(  # noqa: S603 - our own interpreter, a fixed script
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"},
+    )
+    assert out.stdout.strip() == "3"
 
 
 # --------------------------------------------------------------------------- finding 7
@@ -120,6 +149,36 @@ def test_a_task_past_its_time_limit_is_stopped_and_the_next_one_runs(
     statuses = dict(DBTaskResult.objects.values_list("args_kwargs__args__0", "status"))
     assert statuses == {slow.pk: "FAILED", quick.pk: "SUCCESSFUL"}
     assert AuditEvent.objects.filter(action="ledger.import_timed_out").count() == 1
+
+
+def test_a_time_limit_in_the_middle_of_a_query_is_recorded_and_the_worker_goes_on(
+    world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The limit lands while the import waits for the database: the connection is left
+    mid-command, and the worker still records the failure and runs the next import."""
+    slow, quick = queue(world, "cham.csv"), queue(world, "nhanh.csv")
+    from ledger.ingest import imports
+
+    import_file = imports.import_file
+    sleep = "SELECT pg_sleep(5)" if connection.vendor == "postgresql" else None
+
+    def slow_import(**kwargs: Any) -> Any:
+        if kwargs["filename"] == "cham.csv":
+            if sleep is None:  # SQLite: a query that runs for seconds
+                sql = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                sql += "WHERE i < 100000000) SELECT count(*) FROM n"
+            with connection.cursor() as cursor:
+                cursor.execute(sleep or sql)
+        return import_file(**kwargs)
+
+    monkeypatch.setattr(imports, "import_file", slow_import)
+    work("--time-limit", "1")
+    slow.refresh_from_db()
+    quick.refresh_from_db()
+    assert slow.status == "failed" and "quá thời gian" in slow.message
+    assert quick.status == "done"
+    statuses = dict(DBTaskResult.objects.values_list("args_kwargs__args__0", "status"))
+    assert statuses == {slow.pk: "FAILED", quick.pk: "SUCCESSFUL"}
 
 
 # --------------------------------------------------------------------------- finding 8
@@ -186,7 +245,7 @@ def test_a_queued_batch_whose_task_was_lost_is_queued_again(world: Any) -> None:
 def test_the_worker_recovers_on_start(world: Any) -> None:
     batch = queue(world)
     killed_mid_import(batch)
-    call_command("worker", "--batch", "--interval", "0", "--no-startup-delay")
+    call_command("worker", "--batch", "--interval", "0", "--no-startup-delay", "--nice", "0")
     batch.refresh_from_db()
     assert batch.status == "done" and Post.objects.count() == 5
 

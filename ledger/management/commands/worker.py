@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
 from ledger.recovery import task_time_limit
-from ledger.worker import Worker
+from ledger.worker import Worker, lower_priority, worker_nice
 
 
 class Command(DatabaseWorkerCommand):  # type: ignore[misc]
@@ -31,6 +31,12 @@ class Command(DatabaseWorkerCommand):  # type: ignore[misc]
             help="Giây tối đa cho một việc (mặc định BANTIN_TASK_TIME_LIMIT; 0: không giới hạn).",
         )
         parser.add_argument(
+            "--nice",
+            type=int,
+            default=None,
+            help="Hạ mức ưu tiên CPU (mặc định BANTIN_WORKER_NICE, 10; 0: không).",
+        )
+        parser.add_argument(
             "--recover-every",
             type=float,
             default=60.0,
@@ -44,6 +50,8 @@ class Command(DatabaseWorkerCommand):  # type: ignore[misc]
         if excluded and "*" not in queue_names:
             raise CommandError("--exclude-queues can only be used with --queue-name=*")
         limit = options["time_limit"]
+        nice = options["nice"]
+        lower_priority(worker_nice() if nice is None else nice)
         worker = Worker(
             queue_names=queue_names,
             interval=options["interval"],
