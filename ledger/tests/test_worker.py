@@ -71,7 +71,12 @@ def test_the_worker_yields_the_cpu_to_the_web(
     """The worker lowers its own priority (10 by default, ``BANTIN_WORKER_NICE``) before it
     takes a task, and a real ``os.nice`` raises the niceness by that much."""
     calls: list[int] = []
-    monkeypatch.setattr(os, "nice", lambda n: calls.append(n) or n)
+
+    def nice(n: int) -> int:
+        calls.append(n)
+        return n
+
+    monkeypatch.setattr(os, "nice", nice)
     call_command("worker", "--batch", "--interval", "0", "--no-startup-delay")
     settings.BANTIN = {**settings.BANTIN, "WORKER_NICE": 4}
     call_command("worker", "--batch", "--interval", "0", "--no-startup-delay")
