@@ -412,6 +412,7 @@ def build_aggregates() -> None:
             """
         )
         conn.execute(_activity_migration().backfill_sql("postgresql"))
+        conn.execute(_activity_units_migration().SET_UNITS_SQL)
         for table in ("ledger_post", "ledger_unitmonthstat", "ledger_subtreestat",
                       "ledger_unitmonthreport", "ledger_channelactivity", "units_unit",
                       "registry_channel"):  # fmt: skip
@@ -422,6 +423,12 @@ def _activity_migration() -> Any:
     import importlib
 
     return importlib.import_module("ledger.migrations.0010_channel_activity")
+
+
+def _activity_units_migration() -> Any:
+    import importlib
+
+    return importlib.import_module("ledger.migrations.0011_activity_unit")
 
 
 def build(args: argparse.Namespace, workdir: Path) -> None:

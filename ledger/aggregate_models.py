@@ -135,12 +135,19 @@ class ChannelActivity(models.Model):
     report counts a country's active channels from one row per channel and year instead of
     probing 10 million posts; rows left all zero are deleted. ``recompute_activity``
     (``ledger.ingest.aggregate``) is its brute-force oracle. The channel counts for the unit
-    it is registered to now (a row holds no unit)."""
+    it is registered to now: ``unit`` is the channel's, copied so that a report counts a
+    country's rows without joining its 20,000 channels, and moved with the channel when it
+    is registered to another unit (``registry.services``)."""
 
     HALVES = tuple(f"h{i:02d}" for i in range(1, 25))
     SUMS = HALVES  # for ``aggregate.upsert_add``
 
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="activity")
+    # Null only between a row's insertion and the statement that copies the channel's unit,
+    # in the same transaction.
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="+", null=True, db_index=False
+    )
     year = models.PositiveSmallIntegerField()
     h01 = models.IntegerField(default=0)
     h02 = models.IntegerField(default=0)
@@ -174,7 +181,10 @@ class ChannelActivity(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["channel", "year"], name="ledger_activity_unique"),
         ]
-        indexes = [models.Index(fields=["year", "channel"], name="ledger_activity_year")]
+        indexes = [
+            models.Index(fields=["year", "channel"], name="ledger_activity_year"),
+            models.Index(fields=["unit", "year"], name="ledger_activity_unit_year"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.channel_id} {self.year}"

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,7 +29,7 @@ from registry.models import Channel
 from reports.formatting import VN_TZ
 from reports.periods import Period
 from units.models import Unit
-from units.selectors import subtree, subtree_q
+from units.selectors import child_code, subtree, subtree_q
 
 # The aggregate's sums that reports show (watch time is kept but not reported yet).
 SUMS = tuple(f for f in UnitMonthStat.SUMS if f != "watch_time_seconds")
@@ -129,14 +129,16 @@ _POST_SUMS = {
 }
 
 
-def _edge_rows(unit: Unit, sl: Slices, by: tuple[str, ...]) -> list[dict[str, Any]]:
+def _edge_rows(
+    unit: Unit, sl: Slices, by: tuple[str, ...], **annotations: Any
+) -> list[dict[str, Any]]:
     """Sums of the posts in the partial half-months at the edges of a date range."""
     if not sl.edges:
         return []
     window = Q()
     for lo, hi in sl.edges:
         window |= Q(published_at__gte=lo, published_at__lt=hi)
-    posts = Post.objects.filter(subtree_q(unit)).filter(window)
+    posts = Post.objects.filter(subtree_q(unit)).filter(window).annotate(**annotations)
     raw = (
         posts.values(*by).annotate(**_POST_SUMS).order_by()
         if by
@@ -173,7 +175,7 @@ def grouped(
 
 def by_child(unit: Unit, period: Period, children: list[Unit]) -> dict[int, dict[str, int]]:
     """Sums per direct child's subtree: the children's roll-up rows (one query) plus, for a
-    date range, the edge posts of the subtree mapped to the child above them."""
+    date range, the edge posts of the subtree grouped by the child above them."""
     sl = slices(period)
     out: dict[tuple[Any, ...], dict[str, int]] = defaultdict(_empty)
     if children:
@@ -185,13 +187,10 @@ def by_child(unit: Unit, period: Period, children: list[Unit]) -> dict[int, dict
         )
         for row in rows:
             _add(out, (row["unit_id"],), row)  # type: ignore[arg-type]
-        edge_rows = _edge_rows(unit, sl, ("unit_id",))
-        if edge_rows:
-            child_of = _child_index(unit, children)
-            for edge in edge_rows:
-                child = child_of.get(edge["unit_id"])
-                if child is not None:
-                    _add(out, (child,), edge)
+        by_code = {c.code: c.pk for c in children}
+        for edge in _edge_rows(unit, sl, ("child",), child=child_code(unit)):
+            if edge["child"] in by_code:
+                _add(out, (by_code[edge["child"]],), edge)
     return {key[0]: acc for key, acc in out.items()}
 
 
@@ -288,66 +287,62 @@ def summary(unit: Unit, period: Period) -> dict[str, Any]:
     }
 
 
-def _child_index(unit: Unit, children: list[Unit]) -> dict[int, int | None]:
-    """unit id → the direct child whose subtree holds it (None for ``unit`` itself)."""
-    by_code = {c.code: c.pk for c in children}
-    prefix = len(unit.path)
-    index: dict[int, int | None] = {}
-    for pk, path in subtree(unit).values_list("pk", "path"):
-        code = path[prefix:].split("/", 1)[0]
-        index[pk] = by_code.get(code) if code else None
-    return index
-
-
 def _completeness(
     unit: Unit, period: Period, children: list[Unit]
 ) -> tuple[dict[str, Any], dict[int, int]]:
     """Which units reported (an import or an approved form) for each month of the period.
 
-    Expected: every unit of the subtree, for every month the period is named after."""
+    Expected: every unit of the subtree, for every month the period is named after. The
+    database returns only the units that missed months (none, once a month is complete):
+    a unit has at most one reported row a month, so what the others reported is the rest."""
     all_months = [date(y, m, 1) for y, m in period.nominal_months()]
     day = deadline_day(unit)
     today = timezone.localdate()
     months = [m for m in all_months if month_deadline(m, period.convention, day) <= today]
     not_due = [m for m in all_months if m not in months]
-    units = list(subtree(unit).values_list("pk", "code", "name", "path"))
-    rows = UnitMonthReport.objects.filter(subtree_q(unit), month__in=months).filter(
+    in_period = FilteredRelation(
+        "month_reports",
+        condition=Q(month_reports__month__in=months)
+        & (Q(month_reports__by_import=True) | Q(month_reports__by_form=True)),
+    )
+    units = subtree(unit)
+    short = (
+        list(
+            units.annotate(in_period=in_period, n=Count("in_period"))
+            .filter(n__lt=len(months))
+            .order_by("path")
+            .values_list("pk", "code", "name", "path", "n")
+        )
+        if months
+        else []
+    )
+    done: dict[int, set[date]] = defaultdict(set)
+    rows = UnitMonthReport.objects.filter(month__in=months).filter(
         Q(by_import=True) | Q(by_form=True)
     )
-    # How many months each unit reported (one row a unit, where the country has 3,355 units
-    # × 6 months of rows); the months themselves only for the units that missed some.
-    counts = dict(
-        rows.values("unit_id").annotate(n=Count("pk")).order_by().values_list("unit_id", "n")
-    )
-    short = [pk for pk, *_ in units if counts.get(pk, 0) < len(months)]
-    done: dict[int, set[date]] = defaultdict(set)
-    every = set(months)
-    for pk, _code, _name, _path in units:
-        if counts.get(pk, 0) >= len(months):
-            done[pk] = every
-    for start in range(0, len(short), 1000):
-        part = short[start : start + 1000]
+    some = [pk for pk, _code, _name, _path, n in short if n]  # the others reported none
+    for start in range(0, len(some), 1000):
+        part = some[start : start + 1000]
         for unit_id, month in rows.filter(unit_id__in=part).values_list("unit_id", "month"):
             done[unit_id].add(month)
-    expected = len(units) * len(months)
-    reported = sum(len(done[pk]) for pk, *_ in units)
+    expected = units.count() * len(months)
+    reported = expected - sum(len(months) - n for *_, n in short)
     missing = [
         {
             "code": code,
             "name": name,
             "months_missing": [m.strftime("%Y-%m") for m in months if m not in done[pk]],
         }
-        for pk, code, name, _path in units
-        if len(done[pk]) < len(months)
+        for pk, code, name, _path, _n in short
     ]
     # A child has reported a month when every unit of its subtree has: when none of the
     # units that missed months missed that one.
     prefix = len(unit.path)
-    short_set = set(short)
+    every = set(months)
     missed: dict[str, set[date]] = defaultdict(set)
-    for pk, _code, _name, path in units:
+    for pk, _code, _name, path, _n in short:
         head = path[prefix:].split("/", 1)[0]
-        if head and pk in short_set:
+        if head:
             missed[head] |= every - done[pk]
     reported_by_child = {c.pk: len(months) - len(missed[c.code]) for c in children}
     return (
@@ -394,26 +389,29 @@ def _active_channels_by_child(
     in all and per direct child (None: the unit's own).
 
     Read from ``ChannelActivity`` (posts per channel, year and half-month, kept by each
-    import): a country's half-year is one row per channel (~20,000), counted per unit in
-    SQL, where probing each channel's posts took ~110 ms at 10 million posts. Only the
-    partial half-months at the edges of a date range probe the posts (the
-    ``(channel, published_at)`` index). A channel counts where it is registered now: one
-    re-registered to another unit counts there, even for posts imported before the move
-    (its posts and their figures stay with the unit they were imported for).
+    import, with the channel's unit): a country's half-year is one row per channel
+    (~20,000), counted per child in SQL, where probing each channel's posts took ~110 ms at
+    10 million posts. Only the partial half-months at the edges of a date range probe the
+    posts (the ``(channel, published_at)`` index). A channel counts where it is registered
+    now: one re-registered to another unit counts there, even for posts imported before
+    the move (its posts and their figures stay with the unit they were imported for).
     """
     sl = slices(period)
-    in_subtree = subtree_q(unit, field="channel__unit")
-    rows = ChannelActivity.objects.filter(in_subtree).filter(_activity_q(sl))
+    rows = (
+        ChannelActivity.objects.filter(subtree_q(unit))
+        .filter(_activity_q(sl))
+        .annotate(child=child_code(unit))
+    )
     counts: dict[str, int]
     if not sl.edges:
         # One row per channel and year: within one year a plain count is distinct (and
         # hashes, where a distinct count sorts ~20,000 rows).
         one_year = len({month.year for month, _half in sl.halves}) <= 1
         counts = dict(
-            rows.values("channel__unit__path")
+            rows.values("child")
             .annotate(n=Count("channel_id", distinct=not one_year))
             .order_by()
-            .values_list("channel__unit__path", "n")
+            .values_list("child", "n")
         )
     else:
         window = Q()
@@ -422,19 +420,19 @@ def _active_channels_by_child(
         at_edges = (
             Channel.objects.filter(subtree_q(unit))
             .filter(Exists(Post.objects.filter(channel=OuterRef("pk")).filter(window)))
-            .values_list("pk", "unit__path")
+            .annotate(child=child_code(unit))
+            .values_list("pk", "child")
         )
-        found = dict(rows.values_list("channel_id", "channel__unit__path"))
+        found = dict(rows.values_list("channel_id", "child"))
         found.update(at_edges)
         counts = defaultdict(int)
-        for path in found.values():
-            counts[path] += 1
-    by_code = {c.code: c.pk for c in children}
-    prefix = len(unit.path)
+        for code in found.values():
+            counts[code] += 1
+    by_code: dict[str, int | None] = {c.code: c.pk for c in children}
+    by_code[""] = None
     out: dict[int | None, int] = defaultdict(int)
-    for path, n in counts.items():
-        head = path[prefix:].split("/", 1)[0]
-        out[by_code.get(head) if head else None] += n
+    for code, n in counts.items():
+        out[by_code.get(code)] += n
     return sum(counts.values()), dict(out)
 
 

@@ -25,7 +25,7 @@ from registry.models import Channel
 from reports.periods import Period
 from reports.selectors import platform_label
 from units.models import Unit
-from units.selectors import subtree_q
+from units.selectors import child_code, subtree_q
 
 # A document lists this many channels at most: the first ones by unit and platform; the
 # section's footnote says how many more there are.
@@ -82,25 +82,26 @@ def by_unit(
     own: verified channels, how many are connected, the last refresh, how many are stale
     (the same rule as ``connectors.freshness``: a connected channel by its last successful
     sync, another by its last finished batch, stale past ``STALE_AFTER`` or never), and the
-    months of approved monthly forms in the period. Four grouped queries, whatever the
-    number of channels."""
+    months of approved monthly forms in the period. Four queries grouped by child in the
+    database (``units.selectors.child_code``), whatever the number of channels."""
     cutoff = now - connectors.STALE_AFTER
     channels = Channel.objects.filter(subtree_q(unit), status=Channel.Status.VERIFIED)
     live = Connection.objects.exclude(status=Connection.Status.DISCONNECTED)
-    acc: dict[str, dict[str, Any]] = defaultdict(
-        lambda: {"channels": 0, "connected": 0, "stale": 0, "fresh_files": 0, "last": None}
-    )
+    empty = {"channels": 0, "connected": 0, "stale": 0, "fresh_files": 0, "last": None}
+    acc: dict[str, dict[str, Any]] = defaultdict(lambda: dict(empty))
+    child = child_code(unit, field="channel__unit__path")
 
-    def later(a: datetime | None, b: datetime | None) -> datetime | None:
-        return b if a is None or (b is not None and b > a) else a
-
-    for path, n in (
-        channels.values("unit__path").annotate(n=Count("pk")).values_list("unit__path", "n")
+    for code, n in (
+        channels.annotate(child=child_code(unit))
+        .values("child")
+        .annotate(n=Count("pk"))
+        .values_list("child", "n")
     ):
-        acc[path]["channels"] += n
+        acc[code]["channels"] = n
     connected = (
         live.filter(channel__in=channels)
-        .values("channel__unit__path")
+        .annotate(child=child)
+        .values("child")
         .annotate(
             n=Count("channel_id", distinct=True),
             last=Max("last_success_at"),
@@ -110,50 +111,47 @@ def by_unit(
                 filter=Q(last_success_at__isnull=True) | Q(last_success_at__lt=cutoff),
             ),
         )
-        .values_list("channel__unit__path", "n", "last", "stale")
+        .values_list("child", "n", "last", "stale")
     )
-    for path, n, last, stale in connected:
-        row = acc[path]
-        row["connected"] += n
-        row["stale"] += stale
-        row["last"] = later(row["last"], last)
+    for code, n, last, stale in connected:
+        acc[code].update(connected=n, stale=stale, last=last)
     # A connected channel's daily batches are many: its freshness is its last sync.
     batches = (
         ImportBatch.objects.filter(status=ImportBatch.Status.DONE, channel__in=channels)
         .exclude(channel_id__in=live.values("channel_id"))
-        .values("channel__unit__path")
+        .annotate(child=child)
+        .values("child")
         .annotate(
             last=Max("finished_at"),
             fresh=Count("channel_id", distinct=True, filter=Q(finished_at__gte=cutoff)),
         )
-        .values_list("channel__unit__path", "last", "fresh")
+        .values_list("child", "last", "fresh")
     )
-    for path, last, fresh in batches:
-        row = acc[path]
-        row["fresh_files"] += fresh
-        row["last"] = later(row["last"], last)
+    for code, last, fresh in batches:
+        row = acc[code]
+        row["fresh_files"] = fresh
+        row["last"] = _later(row["last"], last)
+    prefix = len(unit.path)
     forms: dict[str, int] = defaultdict(int)
     for f in connectors.form_sources(unit, since=period.start, until=period.end):
-        forms[f.unit.path] += f.months
+        forms[f.unit.path[prefix:].split("/", 1)[0]] += f.months
 
-    by_code = {c.code: c for c in children}
-    prefix = len(unit.path)
+    by_code: dict[str, str | None] = {c.code: c.code for c in children}
     out: dict[str | None, dict[str, Any]] = {}
-    for path in {*acc, *forms}:
-        head = path[prefix:].split("/", 1)[0]
-        key = head if head in by_code else None
+    for code in {*acc, *forms}:
         row = out.setdefault(
-            key, {"channels": 0, "connected": 0, "stale": 0, "last": None, "form_months": 0}
+            by_code.get(code),
+            {"channels": 0, "connected": 0, "stale": 0, "last": None, "form_months": 0},
         )
-        found = acc.get(path)
+        found = acc.get(code)
         if found is not None:
             row["channels"] += found["channels"]
             row["connected"] += found["connected"]
             # Not connected and no batch since the cut-off (or none at all): stale.
             not_connected = found["channels"] - found["connected"]
             row["stale"] += found["stale"] + not_connected - found["fresh_files"]
-            row["last"] = later(row["last"], found["last"])
-        row["form_months"] += forms.get(path, 0)
+            row["last"] = _later(row["last"], found["last"])
+        row["form_months"] += forms.get(code, 0)
 
     def as_json(code: str, name: str, own: bool, row: dict[str, Any] | None) -> dict[str, Any]:
         row = row or {"channels": 0, "connected": 0, "stale": 0, "last": None, "form_months": 0}
@@ -171,3 +169,7 @@ def by_unit(
     rows = [as_json(unit.code, unit.name, True, out[None])] if None in out else []
     rows += [as_json(c.code, c.name, False, out.get(c.code)) for c in children]
     return rows
+
+
+def _later(a: datetime | None, b: datetime | None) -> datetime | None:
+    return b if a is None or (b is not None and b > a) else a

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.db.models.functions import StrIndex, Substr
 
-from units.models import Unit
+from units.models import PATH_SEPARATOR, Unit
 
 
 def subtree(unit: Unit, *, include_self: bool = True) -> QuerySet[Unit]:
@@ -20,6 +21,18 @@ def subtree_q(unit: Unit, *, field: str = "unit") -> Q:
     """A filter for rows attached to a unit of this subtree (``field`` is the FK path)."""
     start, end = unit.subtree_range
     return Q(**{f"{field}__path__gte": start, f"{field}__path__lt": end})
+
+
+def child_code(unit: Unit, *, field: str = "unit__path") -> Case:
+    """For grouping a subtree's rows by the direct child of ``unit`` above them, in SQL: the
+    child's code ('' for ``unit`` itself), from the path at ``field``. A country's report
+    folds its rows into 34 provinces in the database instead of reading a row per unit."""
+    rest = Substr(F(field), len(unit.path) + 1)
+    return Case(
+        When(**{field: unit.path}, then=Value("")),
+        default=Substr(rest, 1, StrIndex(rest, Value(PATH_SEPARATOR)) - 1),
+        output_field=CharField(),
+    )
 
 
 def path_in_subtree_q(unit: Unit, *, field: str) -> Q:

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from ledger.ingest.plan import Deltas, RollKey, StatKey, add_into, contribution, month_half
@@ -25,6 +25,7 @@ from ledger.models import (
     UnitMonthReport,
     UnitMonthStat,
 )
+from registry.models import Channel
 from units.models import Unit, path_codes
 
 
@@ -351,31 +352,41 @@ def apply_activity(activity: dict[tuple[int, int], list[int]]) -> None:
         return
     upsert_add(ChannelActivity, ("channel_id", "year"), list(activity.items()))
     ChannelActivity.objects.filter(
+        channel_id__in={k[0] for k in activity}, unit__isnull=True
+    ).update(unit_id=Subquery(Channel.objects.filter(pk=OuterRef("channel_id")).values("unit_id")))
+    ChannelActivity.objects.filter(
         channel_id__in={k[0] for k in activity},
         year__in={k[1] for k in activity},
         **dict.fromkeys(ChannelActivity.HALVES, 0),
     ).delete()
 
 
-def recompute_activity() -> dict[tuple[int, int], list[int]]:
-    """``ChannelActivity`` recomputed from the posts (for tests and audits)."""
-    out: dict[tuple[int, int], list[int]] = {}
-    for channel_id, published_at, month in Post.objects.values_list(
-        "channel_id", "published_at", "month"
+def move_activity(*, channel_id: int, unit_id: int) -> None:
+    """A channel registered to another unit counts there: its activity rows follow it (the
+    caller, ``registry.services``, holds the channel's row lock and its transaction)."""
+    ChannelActivity.objects.filter(channel_id=channel_id).update(unit_id=unit_id)
+
+
+def recompute_activity() -> dict[tuple[int, int, int], list[int]]:
+    """``ChannelActivity`` recomputed from the posts and the channels' units, keyed by
+    (channel, its unit, year) (for tests and audits)."""
+    out: dict[tuple[int, int, int], list[int]] = {}
+    for channel_id, unit_id, published_at, month in Post.objects.values_list(
+        "channel_id", "channel__unit_id", "published_at", "month"
     ):
         first, half = month_half(published_at, month)
         if half:
-            t = out.setdefault((channel_id, first.year), [0] * 24)
+            t = out.setdefault((channel_id, unit_id, first.year), [0] * 24)
             t[(first.month - 1) * 2 + half - 1] += 1
     return out
 
 
-def stored_activity() -> dict[tuple[int, int], list[int]]:
+def stored_activity() -> dict[tuple[int, int, int], list[int]]:
     """``ChannelActivity`` as stored, in the shape of :func:`recompute_activity`."""
     return {
-        (channel_id, year): list(halves)
-        for channel_id, year, *halves in ChannelActivity.objects.values_list(
-            "channel_id", "year", *ChannelActivity.HALVES
+        (channel_id, unit_id, year): list(halves)
+        for channel_id, unit_id, year, *halves in ChannelActivity.objects.values_list(
+            "channel_id", "unit_id", "year", *ChannelActivity.HALVES
         )
     }
 

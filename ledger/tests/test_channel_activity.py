@@ -1,8 +1,8 @@
 """The channels' activity summary (``ChannelActivity``) always equals its recount from the
 posts: after random imports, overlapping re-imports that move a post to another half-month,
 month or year (or give it no publication time), through one batch per channel and through
-``ingest_many`` (a sync's merged deltas); and the migration's backfill computes the same
-rows in SQL."""
+``ingest_many`` (a sync's merged deltas); and the migrations' backfill computes the same
+rows in SQL. Each row carries its channel's unit (the oracles key by it)."""
 
 from __future__ import annotations
 
@@ -98,6 +98,8 @@ def test_the_migration_backfill_equals_the_recount(world: Any) -> None:
     assert len(expected) == 2  # 2025 and 2026
     ChannelActivity.objects.all().delete()
     migration = importlib.import_module("ledger.migrations.0010_channel_activity")
+    units = importlib.import_module("ledger.migrations.0011_activity_unit")
     with connection.cursor() as cursor:
         cursor.execute(migration.backfill_sql(connection.vendor))
+        cursor.execute(units.SET_UNITS_SQL)
     assert stored_activity() == expected

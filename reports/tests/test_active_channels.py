@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from registry.services import channel_register, channel_retire
 from reports import selectors
 from reports.periods import parse_period
 from reports.tests.factories import add_posts, at, channel
@@ -32,7 +33,7 @@ def test_active_channels_by_period(world: Any) -> None:
     }
     made = {}
     for i, (name, when) in enumerate(posts.items()):
-        made[name] = channel(world.commune_a, "facebook", f"kenh-{i}")
+        made[name] = channel(world.commune_a, "facebook", f"ubndkenh{i}")
         add_posts(admin, made[name], [{"post_id": f"p-{name}", "published_at": when}])
     assert _active(world.province, "2026-01-10:2026-03-05") == 2  # edge, whole
     assert _active(world.province, "2026-Q1") == 4  # edge, whole, before, after
@@ -44,8 +45,15 @@ def test_active_channels_by_period(world: Any) -> None:
     assert _active(world.province, "2026-02") == 0
     assert _active(world.province, "2026-04") == 1
     # A channel re-registered to another unit counts there, with its earlier posts.
-    made["edge"].unit = world.commune_b
-    made["edge"].save(update_fields=["unit"])
+    edge = made["edge"]
+    channel_retire(acting_user=admin, channel=edge, reason="chuyển đơn vị")
+    moved = channel_register(
+        acting_user=admin,
+        unit=world.commune_b,
+        url=f"https://www.facebook.com/{edge.identifier}",
+        acknowledge_lookalike="Kênh chuyển sang xã B",  # its former neighbours look alike
+    )
+    assert moved.pk == edge.pk
     summary = selectors.summary(world.province, parse_period("2026-Q1"))
     by_code = {c["unit"]["code"]: c["totals"]["active_channels"] for c in summary["children"]}
     assert by_code[world.commune_b.code] == 1 and by_code[world.commune_a.code] == 2

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models import Count
 
 from conftest import make_unit
 from core.audit import audit
@@ -17,7 +18,7 @@ from core.models import AuditEvent
 from registry.models import Channel
 from units.checks import subtree_range_holds
 from units.models import Unit
-from units.selectors import path_in_subtree_q, subtree, subtree_q
+from units.selectors import child_code, path_in_subtree_q, subtree, subtree_q
 
 # One code per character class a code may hold (digits, capitals, small letters, . _ -).
 CODES = ["07192", "SO-TTTT", "so.tt_tt", "Zeta", "a1"]
@@ -95,3 +96,35 @@ def test_ci_runs_on_the_icu_database_it_asked_for() -> None:
             "SELECT datlocprovider, daticulocale FROM pg_database WHERE datname = current_database()"
         )
         assert cursor.fetchone() == ("i", os.environ["BANTIN_EXPECT_ICU"])
+
+
+def test_child_code_names_the_child_above_every_unit_of_the_subtree(
+    tree: dict[str, Unit],
+) -> None:
+    """Reports group a subtree's rows by ``child_code`` in SQL: every unit maps to the code
+    of the root's direct child above it, the root itself to '', on both databases."""
+    root = tree["root"]
+    got = dict(
+        subtree(root).annotate(child=child_code(root, field="path")).values_list("code", "child")
+    )
+    expected = {"22": ""}
+    for code in CODES:
+        expected[code] = code
+        expected[f"{code}-x"] = code
+    assert got == expected
+    # Grouped through a foreign key, as the reports do (channels by the child of their unit).
+    for code in CODES:
+        Channel.objects.create(
+            unit=tree[code + "/x"],
+            platform="website",
+            identifier=f"x-{code}",
+            url=f"https://x/{code}",
+        )
+    counts = dict(
+        Channel.objects.filter(subtree_q(root))
+        .annotate(child=child_code(root))
+        .values("child")
+        .annotate(n=Count("pk"))
+        .values_list("child", "n")
+    )
+    assert counts == dict.fromkeys(CODES, 1)
