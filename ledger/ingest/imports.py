@@ -214,7 +214,7 @@ def _write_rows(
     empty: set[int] = set()
     if channel is not None and not rows_name_channel(source) and not writer.has_posts(channel.pk):
         empty.add(channel.pk)
-    with writer.keys_checked_per_chunk(channel is not None and not rows_name_channel(source)):
+    with writer.open(keys_checked_per_chunk=channel is not None and not rows_name_channel(source)):
         for chunk in plan.chunks(rows):
             for target, chunk_rows in chunk:
                 channel_id = target.pk

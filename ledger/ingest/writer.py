@@ -5,6 +5,12 @@ New posts and their snapshots go in one statement stream per chunk: binary ``COP
 PostgreSQL (types from the model's fields: less to format here and to parse there),
 ``executemany`` on SQLite. Ids are reserved first (``nextval`` on PostgreSQL), so a
 snapshot names its post without reading it back.
+
+On PostgreSQL the posts' ``COPY`` of a chunk is ended without waiting for its answer: the
+server checks the chunk's foreign keys (they run at the end of the statement) on its own
+core while the importing thread parses the next chunk. The answer is read before the next
+statement on the connection, whoever sends it: the writer itself, or any query of the
+import through Django (an execute wrapper for the writer's lifetime, ``Writer.open``).
 """
 
 from __future__ import annotations
@@ -18,6 +24,10 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+from psycopg import errors as pg_errors
+from psycopg import generators, pq
+from psycopg.copy import LibpqWriter
+from psycopg.waiting import Wait
 
 from ledger.formats import Row, RowError
 from ledger.ingest.plan import ChunkPlan, row_metrics
@@ -55,6 +65,48 @@ class Writer:
         self.batch_id = batch.pk
         self.as_of = as_of
         self.postgres = connection.vendor == "postgresql"
+        self._answer: _UnreadAnswer | None = None  # the last COPY's, not yet read
+
+    @contextlib.contextmanager
+    def open(self, *, keys_checked_per_chunk: bool) -> Iterator[Writer]:
+        """The writer's lifetime, inside the batch's transaction: every query on the
+        connection meanwhile reads the answer of a COPY still unread first; the last one
+        is read on the way out."""
+        checked = keys_checked_per_chunk and self.postgres
+        if checked:
+            self._set_constraints("IMMEDIATE")
+        try:
+            with connection.execute_wrapper(self._answer_first):
+                yield self
+        except BaseException:
+            # The error that stopped the import is the one to report; the transaction (or
+            # its savepoint, which also restores the constraints' mode) is rolled back.
+            with contextlib.suppress(Exception):
+                self._read_answer()
+            raise
+        self._read_answer()
+        if checked:
+            self._set_constraints("DEFERRED")  # an outer transaction keeps the setting
+
+    @staticmethod
+    def _set_constraints(mode: str) -> None:
+        """PostgreSQL: with ``IMMEDIATE`` the foreign keys are checked at the end of each
+        chunk's COPY rather than a million at commit. Only for a one-channel batch, whose
+        unit row the transaction already holds FOR UPDATE: a template batch meets its
+        units as it goes, and the checks' KEY SHARE locks taken before
+        ``aggregate.lock_units`` could deadlock two of them."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET CONSTRAINTS ALL {mode}")
+
+    def _answer_first(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        self._read_answer()
+        return execute(sql, params, many, context)
+
+    def _read_answer(self) -> None:
+        answer, self._answer = self._answer, None
+        if answer is not None:
+            with connection.wrap_database_errors:
+                answer.read()
 
     # ----------------------------------------------------------------- reads
 
@@ -73,41 +125,30 @@ class Writer:
 
     # ----------------------------------------------------------------- writes
 
-    @contextlib.contextmanager
-    def keys_checked_per_chunk(self, enabled: bool) -> Iterator[None]:
-        """PostgreSQL: foreign keys checked at the end of each chunk's COPY rather than a
-        million at commit. Only for a one-channel batch, whose unit row the transaction
-        already holds FOR UPDATE: a template batch meets its units as it goes, and the
-        checks' KEY SHARE locks taken before ``aggregate.lock_units`` could deadlock two
-        of them."""
-        if not (enabled and self.postgres):
-            yield
-            return
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        try:
-            yield
-        finally:
-            with connection.cursor() as cursor:  # an outer transaction keeps the setting
-                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-
     def write(self, chunk: ChunkPlan) -> None:
         """A chunk's new posts, changed posts, and a snapshot for each."""
+        self._read_answer()
         if chunk.new:
             ids = allocate_ids(Post, len(chunk.new))
-            bulk_insert(Post, POST_COLUMNS, self._post_rows(chunk, ids))
             new_rows = (row for row, _month in chunk.new)
+            # The snapshots first (no foreign key: decision 0005), so that the posts' COPY,
+            # whose keys are checked when it ends, is the one left to finish on its own.
             bulk_insert(
                 MetricSnapshot,
                 SNAPSHOT_COLUMNS,
                 self._snapshot_rows(zip(ids, new_rows, strict=True)),
             )
+            self._answer = bulk_insert(
+                Post, POST_COLUMNS, self._post_rows(chunk, ids), answer_later=self.postgres
+            )
         if chunk.changed:
+            self._read_answer()
             self._update_posts(chunk)
             changed = ((c.pk, c.row) for c in chunk.changed)
             bulk_insert(MetricSnapshot, SNAPSHOT_COLUMNS, self._snapshot_rows(changed))
 
     def reject(self, errors: list[RowError]) -> None:
+        self._read_answer()
         RowRejection.objects.bulk_create(
             [
                 RowRejection(
@@ -219,9 +260,18 @@ def allocate_ids(model: Any, count: int) -> list[int]:
         return list(range(highest + 1, highest + 1 + count))
 
 
-def bulk_insert(model: Any, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> None:
+def bulk_insert(
+    model: Any,
+    columns: tuple[str, ...],
+    rows: Iterable[tuple[Any, ...]],
+    *,
+    answer_later: bool = False,
+) -> _UnreadAnswer | None:
     """Many rows of ``model`` in one statement stream: binary COPY on PostgreSQL,
-    executemany elsewhere. A JSON column takes already-encoded text."""
+    executemany elsewhere. A JSON column takes already-encoded text.
+
+    ``answer_later`` (PostgreSQL): the COPY's end is sent but its answer not read; the
+    caller must ``read()`` the returned answer before the connection's next statement."""
     table = model._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -230,16 +280,58 @@ def bulk_insert(model: Any, columns: tuple[str, ...], rows: Iterable[tuple[Any, 
             raw = cursor.cursor
             set_json_dumps(_json_text, context=raw)
             statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
-            with raw.copy(statement) as copy:
+            end = _EndUnanswered(raw) if answer_later else None
+            with raw.copy(statement, writer=end) as copy:
                 copy.set_types(_copy_types(model, columns))
                 for row in rows:
                     copy.write_row(row)
-            return
+            return None if end is None else _UnreadAnswer(raw.connection)
         placeholders = ", ".join(["%s"] * len(columns))
         cursor.executemany(
             f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})",  # noqa: S608
             list(rows),
         )
+    return None
+
+
+class _EndUnanswered(LibpqWriter):
+    """psycopg's COPY writer, except that a COPY ended without an error is not waited for:
+    the end is sent and flushed, and the answer stays on the connection (``_UnreadAnswer``).
+    An error while writing ends the COPY as psycopg does (and reads the answer)."""
+
+    def finish(self, exc: BaseException | None = None) -> None:
+        if exc is not None:
+            super().finish(exc)
+            return
+        self.connection.wait(_send_copy_end(self._pgconn))
+
+
+def _send_copy_end(pgconn: Any) -> Any:
+    """psycopg's ``generators.copy_end`` up to (not including) reading the answer."""
+    while pgconn.put_copy_end(None) == 0:
+        while not (yield Wait.W):
+            continue
+    while True:
+        while not (yield Wait.W):
+            continue
+        if pgconn.flush() == 0:
+            break
+
+
+class _UnreadAnswer:
+    """The answer of a COPY whose end was sent: ``read`` waits for it, raising the
+    statement's error (a foreign key's, a constraint's) if it failed."""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+
+    def read(self) -> None:
+        pgconn = self.conn.pgconn
+        with self.conn.lock:
+            results = self.conn.wait(generators.fetch_many(pgconn))
+        for result in results:
+            if result.status != pq.ExecStatus.COMMAND_OK:
+                raise pg_errors.error_from_result(result, encoding=pgconn._encoding)
 
 
 def _json_text(value: Any) -> str:

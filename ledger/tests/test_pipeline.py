@@ -9,14 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import IntegrityError, connection, connections
 
 from ledger import services
 from ledger.ingest import aggregate, writer
 from ledger.ingest.plan import CHUNK
 from ledger.models import MetricSnapshot, Post
 from ledger.tests.factories import make_channel
-from ledger.tests.test_import import assert_stats_match
+from ledger.tests.test_import import assert_stats_match, meta_csv
 
 SAMPLE = Path(__file__).resolve().parents[2] / "docs/samples/zalo_oa_bantin_template.csv"
 
@@ -118,3 +118,27 @@ def test_two_template_imports_of_one_unit_at_once_do_not_deadlock(
         t.join(60)
     assert results == {0: "ok", 1: "ok"}
     assert_stats_match()
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+@pytest.mark.parametrize("posts", [10, CHUNK + 10])
+def test_a_posts_copy_whose_keys_fail_at_its_end_fails_the_import(
+    world: Any, tmp_path: Path, monkeypatch: Any, posts: int
+) -> None:
+    """The writer does not wait for the posts' COPY to end: its foreign keys, checked then,
+    still fail the import, whether the next chunk (``CHUNK + 10``) or the writer's close
+    (one chunk) reads the answer."""
+    channel = make_channel(world.commune_a, "facebook", "x", external_id="1")
+    path = tmp_path / "meta.csv"
+    path.write_bytes(meta_csv(["01/02/2026 08:00"] * posts))
+    post_rows = writer.Writer._post_rows
+
+    def of_no_unit(self: Any, chunk: Any, ids: list[int]) -> Any:
+        for row in post_rows(self, chunk, ids):
+            yield (*row[:2], 10**9, *row[3:])  # unit_id: no such unit
+
+    monkeypatch.setattr(writer.Writer, "_post_rows", of_no_unit)
+    with pytest.raises(IntegrityError, match="units_unit"):
+        services.import_file(acting_user=None, path=path, filename=path.name, channel=channel)
+    assert not Post.objects.exists()
+    assert not MetricSnapshot.objects.exists()
