@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Any
@@ -527,26 +527,44 @@ class DatetimeReader:
 MISSING = object()  # a cache miss (None is a value)
 
 
-class ExtraReader:
-    """``extra_value`` for one file, memoised for repeated cells ("No", "vi", "0", …)."""
+class _Memo(dict[str, ExtraValue]):
+    """A dict that computes a value it lacks, and keeps it while it holds fewer than
+    ``limit``: a hit through ``__getitem__`` is one C call, no Python frame."""
 
-    __slots__ = ("cache", "decimal")
+    __slots__ = ("compute", "limit")
+
+    def __init__(self, compute: Callable[[str], ExtraValue], limit: int) -> None:
+        super().__init__()
+        self.compute = compute
+        self.limit = limit
+
+    def __missing__(self, raw: str) -> ExtraValue:
+        value = self.compute(raw)
+        if len(self) < self.limit:
+            self[raw] = value
+        return value
+
+
+class ExtraReader:
+    """``extra_value`` for one file, memoised for repeated cells ("No", "vi", "0", …);
+    ``lookup`` maps a cell to its value (``map(reader.lookup, cells)`` for a row)."""
+
+    __slots__ = ("cache", "decimal", "lookup")
 
     LIMIT = 8192
 
     def __init__(self, decimal: str | None) -> None:
         self.decimal = decimal
-        self.cache: dict[str, ExtraValue] = {}
+        self.cache = _Memo(self._compute, self.LIMIT)
+        self.lookup: Callable[[str], ExtraValue] = self.cache.__getitem__
+
+    def _compute(self, raw: str) -> ExtraValue:
+        if raw.isdigit() and raw.isascii() and len(raw) < 16:
+            return int(raw)
+        return extra_value(raw, self.decimal)
 
     def __call__(self, raw: str) -> ExtraValue:
-        value = self.cache.get(raw, MISSING)
-        if value is MISSING:
-            if raw.isdigit() and raw.isascii() and len(raw) < 16:
-                return int(raw)
-            value = extra_value(raw, self.decimal)
-            if len(self.cache) < self.LIMIT:
-                self.cache[raw] = value
-        return value  # type: ignore[return-value]
+        return self.lookup(raw)
 
 
 EN_MONTHS = {

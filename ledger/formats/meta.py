@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 
 from .base import (
+    METRIC_MAX,
     MISSING,
     CellError,
     Columns,
@@ -294,7 +295,7 @@ def _order_by_future(fields_seen: set[tuple[int, int, int]], column: str, ctx: P
     )
 
 
-_FIGURES = ("views", "reach", "reactions", "comments", "shares", "clicks")
+_FIGURES = ("views", "reach", "reactions", "comments", "shares", "clicks")  # Row's order
 
 
 class _RowReader:
@@ -319,10 +320,19 @@ class _RowReader:
         self.i_description, self.i_title = at("description"), at("title")
         self.i_page_name, self.i_username = at("page_name"), at("account_username")
         views_key = "views" if "views" in ix else ("impressions" if "impressions" in ix else "")
-        # (metric name, column key, index) for the plain counts (views last).
-        keys = [(name, name) for name in _FIGURES if name != "views"] + [("views", views_key)]
-        self.counts = [(name, key, ix[key]) for name, key in keys if key in ix]
-        self.failing = "post_id"  # the column a CellError is reported against
+        # (position in _FIGURES, column key, index) for the plain counts the file has, in
+        # the order their cells are checked (views last).
+        keys = {name: (views_key if name == "views" else name) for name in _FIGURES}
+        self.counts = sorted(
+            (
+                (n, keys[name], ix[keys[name]])
+                for n, name in enumerate(_FIGURES)
+                if keys[name] in ix
+            ),
+            key=lambda count: count[0] == 0,
+        )
+        self.count_cells = _getter([i for _n, _key, i in sorted(self.counts)])
+        self.all_counts = len(self.counts) == len(_FIGURES)
         self.i_seconds = ix.get("seconds_viewed")
         instagram = cols.has("account_id") or cols.has("account_username")
         self.platform_default = "instagram" if instagram else "facebook"
@@ -336,33 +346,32 @@ class _RowReader:
         self.extra_cells = _getter([i for i, _k in plan])
         self.names: dict[str, str | None] = {}
 
-    def figures(self, cells: list[str]) -> dict[str, int | None]:
-        """The plain counts; ``CellError`` names its column through ``failing``."""
-        values: dict[str, int | None] = dict.fromkeys(_FIGURES)
-        for name, key, i in self.counts:
-            raw = cells[i]
+    def figures(self, cells: list[str]) -> tuple[int | None, ...]:
+        """The plain counts in ``_FIGURES`` order; ``CellError`` names its column through
+        ``failing``."""
+        if self.all_counts:
+            raws = self.count_cells(cells)
+            # Meta's own file: every count plain ASCII digits, converted in one pass.
+            if all(raws) and (joined := "".join(raws)).isdigit() and joined.isascii():
+                values = tuple(map(int, raws))
+                if max(values) <= METRIC_MAX:
+                    return values
+        return self._figures_one_by_one(cells)
+
+    def _figures_one_by_one(self, cells: list[str]) -> tuple[int | None, ...]:
+        values: list[int | None] = [None] * len(_FIGURES)
+        for n, key, i in self.counts:
             self.failing = key
-            if raw.isdigit() and raw.isascii() and len(raw) < 19:
-                values[name] = int(raw)
-            else:
-                values[name] = parse_metric(raw, self.dec)
-        return values
+            values[n] = parse_metric(cells[i], self.dec)
+        return tuple(values)
 
     def extras(self, cells: list[str]) -> dict[str, ExtraValue]:
-        extras: dict[str, ExtraValue] = {}
-        cached = self.read_extra.cache.get
-        for extra_key, raw in zip(self.extra_keys, self.extra_cells(cells), strict=True):
-            if not raw:
-                continue
-            value: object = cached(raw, MISSING)
-            if value is MISSING:
-                if raw.isdigit() and raw.isascii() and len(raw) < 16:
-                    value = int(raw)
-                else:
-                    value = self.read_extra(raw)
-            if value is not None:
-                extras[extra_key] = value  # type: ignore[assignment]
-        return extras
+        values = map(self.read_extra.lookup, self.extra_cells(cells))
+        return {
+            key: value
+            for key, value in zip(self.extra_keys, values, strict=True)
+            if value is not None
+        }
 
     def channel_name(self, cells: list[str]) -> str | None:
         name = cells[self.i_page_name].strip() or cells[self.i_username].strip()
@@ -388,7 +397,7 @@ class _RowReader:
             post_id = raw if is_simple_id(raw) else check_post_id(raw)
             self.failing = "published"
             published = self.read_datetime(cells[self.i_published])
-            values = self.figures(cells)
+            views, reach, reactions, comments, shares, clicks = self.figures(cells)
             watch = None
             if self.i_seconds is not None:
                 self.failing = "seconds_viewed"
@@ -410,12 +419,12 @@ class _RowReader:
             excerpt(text),
             self.owner(cells, post_id),
             self.channel_name(cells),  # type: ignore[arg-type]
-            values["views"],
-            values["reach"],
-            values["reactions"],
-            values["comments"],
-            values["shares"],
-            values["clicks"],
+            views,
+            reach,
+            reactions,
+            comments,
+            shares,
+            clicks,
             watch,
             self.extras(cells),
         )

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import csv
+import io
+from datetime import date
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from ledger.formats import ParseContext, Row, RowError, parse_file
 from ledger.formats.base import (
     CellError,
     DatetimeReader,
     ExtraReader,
     extra_value,
     parse_datetime,
+    parse_metric,
 )
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -58,3 +64,41 @@ def test_extra_reader_matches_extra_value(decimal: str | None) -> None:
     for _ in range(2):
         for raw in EXTRAS:
             assert reader(raw) == extra_value(raw, decimal), raw
+
+
+COUNTS = ["0", "12", "007", "1,234", "", "-3", "٣", "9" * 19, "9223372036854775807", "1.5", " 4"]
+FIGURES = ("views", "reach", "reactions", "comments", "shares", "clicks")
+
+
+def test_meta_counts_fast_path_matches_parse_metric(tmp_path: Path) -> None:
+    """A row of plain digits is converted at once; any other row, cell by cell: the same
+    values, or the same rejected cell."""
+    header = ["Post ID", "Page ID", "Publish time", "Views", "Reach", "Reactions", "Comments",
+              "Shares", "Total clicks"]  # fmt: skip
+    rows = [[c] * 6 for c in COUNTS] + [COUNTS[k : k + 6] for k in range(len(COUNTS) - 5)]
+    buf = io.StringIO()
+    out = csv.writer(buf, lineterminator="\n")
+    out.writerow(header)
+    for i, cells in enumerate(rows):
+        out.writerow([f"1_{i}", "1", "03/04/2025 07:05", *cells])
+    path = tmp_path / "counts.csv"
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    ctx = ParseContext(filename=path.name, today=date(2026, 3, 1))
+    _name, items = parse_file(path, path.name, ctx)
+    for cells, item in zip(rows, items, strict=True):
+        expected: list[int | None] = []
+        failing = None
+        for label, raw in sorted(
+            zip(header[3:], cells, strict=True), key=lambda p: p[0] == "Views"
+        ):
+            try:
+                expected.append(parse_metric(raw, "."))
+            except CellError:
+                failing = label
+                break
+        if failing is not None:
+            assert isinstance(item, RowError) and item.field == failing, (cells, item)
+            continue
+        assert isinstance(item, Row), (cells, item)
+        got = [getattr(item, name) for name in FIGURES]
+        assert got == [parse_metric(raw, ".") for raw in cells], cells
