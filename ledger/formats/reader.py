@@ -310,9 +310,10 @@ class _Checked(_Filter):
     """The bytes of ``inner``, decoded on the side as they are read (``_Scanner``): an
     undecodable byte or mojibake refuses the file where it is met."""
 
-    def __init__(self, inner: IO[bytes], encoding: str) -> None:
+    def __init__(self, inner: IO[bytes], encoding: str, on_end: Callable[[], None]) -> None:
         super().__init__(inner)
         self.scanner = _Scanner(encoding)
+        self.on_end = on_end
 
     def check(self, data: bytes) -> None:
         try:
@@ -321,6 +322,8 @@ class _Checked(_Filter):
             raise _undecodable() from None
         if sample is not None:
             raise _mojibake(sample)
+        if not data:
+            self.on_end()
 
 
 def _newline_bytes(opener: Opener) -> int:
@@ -332,6 +335,23 @@ def _newline_bytes(opener: Opener) -> int:
         while chunk := stream.read(CHUNK):
             count += chunk.count(b"\n")
     return count
+
+
+def _checked_until_read_whole(opener: Opener, encoding: str) -> Opener:
+    """An opener whose streams are checked (``_Checked``) until one has been read to its
+    end without a refusal; the file does not change, so later passes read it as it is."""
+    whole = False
+
+    def read_whole() -> None:
+        nonlocal whole
+        whole = True
+
+    def checked() -> IO[bytes]:
+        if whole:
+            return opener()
+        return cast(IO[bytes], io.BufferedReader(_Checked(opener(), encoding, read_whole), CHUNK))
+
+    return checked
 
 
 def _detect_encoding(opener: Opener) -> tuple[str, int, Opener]:
@@ -360,10 +380,7 @@ def _detect_encoding(opener: Opener) -> tuple[str, int, Opener]:
         if complete:
             return encoding, scanner.newlines, opener
 
-        def checked(encoding: str = encoding) -> IO[bytes]:
-            return cast(IO[bytes], io.BufferedReader(_Checked(opener(), encoding), CHUNK))
-
-        return encoding, _newline_bytes(opener), checked
+        return encoding, _newline_bytes(opener), _checked_until_read_whole(opener, encoding)
     raise _undecodable()
 
 

@@ -14,6 +14,7 @@ import tracemalloc
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -471,6 +472,30 @@ def test_a_big_bom_file_reads_whole_and_counts_its_rows(tmp_path: Path) -> None:
     with pytest.raises(FileRefused) as info:
         parse_file(path, path.name, ParseContext("x", TODAY), max_rows=14_999)
     assert info.value.code == "too_many_rows"
+
+
+def test_a_bom_file_is_checked_until_a_pass_has_read_it_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Passes over a file with a byte-order mark decode it on the side until one has read
+    it to its end; the file does not change, so the passes after that one do not."""
+    from ledger.formats import reader
+
+    opened: list[object] = []
+
+    class Counted(reader._Checked):
+        def __init__(self, *args: Any) -> None:
+            super().__init__(*args)
+            opened.append(self)
+
+    monkeypatch.setattr(reader, "_Checked", Counted)
+    path = _big_bom_file(tmp_path, b"")
+    table = open_table(path, path.name)
+    checked_to_open = len(opened)  # the header's search: stopped early, checked
+    assert checked_to_open >= 1
+    assert sum(1 for _ in table.column(2)) > 15_000  # the first whole pass
+    assert sum(1 for _ in table) == 15_000
+    assert len(opened) == checked_to_open + 1
 
 
 def test_zip_uncompressed_cap() -> None:
