@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Any
@@ -527,44 +527,29 @@ class DatetimeReader:
 MISSING = object()  # a cache miss (None is a value)
 
 
-class _Memo(dict[str, ExtraValue]):
-    """A dict that computes a value it lacks, and keeps it while it holds fewer than
-    ``limit``: a hit through ``__getitem__`` is one C call, no Python frame."""
+class ExtraReader(dict[str, ExtraValue]):
+    """``extra_value`` for one file, memoised for repeated cells ("No", "vi", "0", …): a
+    dict that computes a cell it lacks (kept while it holds fewer than ``LIMIT``), so a
+    hit (``map(reader.__getitem__, cells)`` for a row) is one C call, no Python frame."""
 
-    __slots__ = ("compute", "limit")
-
-    def __init__(self, compute: Callable[[str], ExtraValue], limit: int) -> None:
-        super().__init__()
-        self.compute = compute
-        self.limit = limit
-
-    def __missing__(self, raw: str) -> ExtraValue:
-        value = self.compute(raw)
-        if len(self) < self.limit:
-            self[raw] = value
-        return value
-
-
-class ExtraReader:
-    """``extra_value`` for one file, memoised for repeated cells ("No", "vi", "0", …);
-    ``lookup`` maps a cell to its value (``map(reader.lookup, cells)`` for a row)."""
-
-    __slots__ = ("cache", "decimal", "lookup")
+    __slots__ = ("decimal",)
 
     LIMIT = 8192
 
     def __init__(self, decimal: str | None) -> None:
+        super().__init__()
         self.decimal = decimal
-        self.cache = _Memo(self._compute, self.LIMIT)
-        self.lookup: Callable[[str], ExtraValue] = self.cache.__getitem__
 
-    def _compute(self, raw: str) -> ExtraValue:
+    def __missing__(self, raw: str) -> ExtraValue:
         if raw.isdigit() and raw.isascii() and len(raw) < 16:
-            return int(raw)
-        return extra_value(raw, self.decimal)
+            value: ExtraValue = int(raw)
+        else:
+            value = extra_value(raw, self.decimal)
+        if len(self) < self.LIMIT:
+            self[raw] = value
+        return value
 
-    def __call__(self, raw: str) -> ExtraValue:
-        return self.lookup(raw)
+    __call__ = dict.__getitem__
 
 
 EN_MONTHS = {

@@ -366,7 +366,7 @@ class _RowReader:
         return tuple(values)
 
     def extras(self, cells: list[str]) -> dict[str, ExtraValue]:
-        values = map(self.read_extra.lookup, self.extra_cells(cells))
+        values = map(self.read_extra.__getitem__, self.extra_cells(cells))
         return {
             key: value
             for key, value in zip(self.extra_keys, values, strict=True)
