@@ -16,8 +16,9 @@ from registry.tests.factories import make_channel
 
 
 @pytest.fixture
-def refresher(monkeypatch: Any) -> Iterator[None]:
+def refresher(monkeypatch: Any, settings: Any, tmp_path: Any) -> Iterator[None]:
     monkeypatch.setattr(index, "CHECK_SECONDS", 0.05)
+    settings.BANTIN_REGISTRY_INDEX_DIR = tmp_path  # the base the "web processes" share
     yield
     release = getattr(index, "_release_for_tests", None)
     if release is not None:
@@ -96,3 +97,68 @@ def test_another_process_write_is_seen_within_the_check_interval(
     # within CHECK_SECONDS (0.05 s here) plus an overlay refresh; loose on a loaded machine
     assert wait_for(lambda: status_of("halong.quangninh.gov.vn")[0] == "official", 20.0)
     assert index.builds == builds  # an overlay refresh, not a full rebuild
+
+
+def as_another_process() -> None:
+    """What a second gunicorn worker starting now does: no snapshot yet, then warm()."""
+    index.stop_background()
+    index._current = None
+    index.warm()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_web_processes_build_one_base_and_the_others_load_it(
+    world: Any, refresher: None, monkeypatch: Any
+) -> None:
+    make_channel(world.commune_a, "https://www.facebook.com/ubndcoto", verified=True)
+    builds, loads = index.builds, index.loads
+    as_another_process()  # the first worker: builds and shares its base
+    assert (index.builds, index.loads) == (builds + 1, loads)
+    assert index.shared_path().exists()
+
+    make_channel(world.commune_b, "https://halong.quangninh.gov.vn/", verified=True)
+    as_another_process()  # loads the shared base; the later write comes from the overlay
+    assert (index.builds, index.loads) == (builds + 1, loads + 1)
+    assert status_of("facebook.com/ubndcoto")[0] == "official"
+    assert status_of("facebook.com/ubndc0to")[0] == "lookalike"
+    assert status_of("halong.quangninh.gov.vn")[0] == "official"
+    assert status_of("Cô Tô")[0] == "name_matches"
+
+    # a base older than MAX_AGE_SECONDS is not loaded: a unit renamed since must show
+    monkeypatch.setattr(index, "MAX_AGE_SECONDS", 0.0)
+    as_another_process()
+    assert (index.builds, index.loads) == (builds + 2, loads + 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_base_of_another_database_is_never_loaded(world: Any, refresher: None) -> None:
+    from registry.models import RegistryVersion
+
+    make_channel(world.commune_a, "https://www.facebook.com/ubndcoto", verified=True)
+    as_another_process()
+    assert index.shared_path().exists()
+    RegistryVersion.objects.filter(pk=1).update(epoch="restored")
+    builds, loads = index.builds, index.loads
+    as_another_process()
+    assert (index.builds, index.loads) == (builds + 1, loads)
+    assert status_of("facebook.com/ubndcoto")[0] == "official"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_while_another_process_builds_the_base_this_one_waits_for_its_file(
+    world: Any, refresher: None, monkeypatch: Any
+) -> None:
+    import fcntl
+
+    make_channel(world.commune_a, "https://www.facebook.com/ubndcoto", verified=True)
+    as_another_process()
+    path = index.shared_path()
+    with (path.parent / "build.lock").open("a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another worker is building
+        builds = index.builds
+        monkeypatch.setattr(index, "MAX_AGE_SECONDS", 0.0)  # a new base is due every round
+        time.sleep(0.5)  # ten rounds of the refresher
+        assert index.builds == builds  # it did not build one of its own meanwhile
+        assert status_of("facebook.com/ubndcoto")[0] == "official"  # nor stopped answering
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    assert wait_for(lambda: index.builds > builds, 30.0)
