@@ -369,6 +369,24 @@ def lookup_path(q: str) -> str:
     return "/api/registry/lookup?q=" + quote(q, safe="")
 
 
+def server_cpu(pid: int) -> float:
+    """CPU seconds used so far by the process ``pid`` and its children (gunicorn's master and
+    workers, their threads included): the load generator's share of the CPUs is not in it,
+    so it varies far less from run to run than requests/s on a shared machine."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pids = [pid]
+    while pids:
+        p = pids.pop()
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+            pids += map(int, Path(f"/proc/{p}/task/{p}/children").read_text().split())
+        except (OSError, ValueError):
+            continue  # gone meanwhile, or not Linux
+    return total
+
+
 def wait_ready(port: int, timeout: float = 60) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -467,10 +485,14 @@ def main() -> None:
         t_run = time.perf_counter()
         if wrk:
             wrk_threads = 1
+            cpu0 = server_cpu(server.pid)
             lookups = run_wrk(wrk, port, paths, opts.seconds, wrk_threads, opts.connections)
+            cpu1 = server_cpu(server.pid)
             bare = run_wrk(
                 wrk, port, ["/bench/constant"], opts.seconds, wrk_threads, opts.connections
             )
+            lookups["cpu_ms"] = 1000 * (cpu1 - cpu0) / max(1, lookups["requests"])
+            bare["cpu_ms"] = 1000 * (server_cpu(server.pid) - cpu1) / max(1, bare["requests"])
             client = f"wrk -t{wrk_threads} -c{opts.connections} -d{opts.seconds:g}s"
             by_kind, bad = outcomes(port, queries[: opts.check], None)
             checked = min(opts.check, len(queries))
@@ -508,6 +530,7 @@ def main() -> None:
             print(
                 f"{name:>9}: {r['requests']} requests, {r['per_second']:.0f}/s, "
                 f"p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, errors {r['errors']}"
+                + (f", server CPU {r['cpu_ms']:.2f} ms a request" if "cpu_ms" in r else "")
             )
         print(
             f"writes during the runs: {writes.value} in {run_seconds:.0f} s (one every "
