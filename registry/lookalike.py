@@ -57,6 +57,7 @@ from functools import lru_cache
 from typing import Any
 
 from rapidfuzz.distance.OSA import distance as _osa
+from rapidfuzz.process import extract as _extract
 
 __all__ = ["LookalikeIndex", "damerau_levenshtein", "fold_name", "skeleton"]
 
@@ -532,17 +533,21 @@ class LookalikeIndex:
                 reach &= self._platform_mask.get(platform, 0)
             ids += _bits(mask & reach)
 
-        for idx in set(ids):
-            entry = entries[idx]
-            other = entry.skeleton
-            if platform is not None and entry.platform != platform:
-                continue
+        if not ids:
+            return
+        # Verify the candidates in one call into RapidFuzz (a third of the look-alike queries
+        # take the mask path and bring about 140), with the loosest bound; each hit is then
+        # held to the bound of the shorter skeleton.
+        candidates = list(set(ids))
+        skeletons = [entries[idx].skeleton for idx in candidates]
+        for other, dist, k in _extract(
+            skel, skeletons, scorer=_osa, score_cutoff=depth, limit=None
+        ):
+            idx = candidates[k]
+            if dist == 0 or (platform is not None and entries[idx].platform != platform):
+                continue  # the same skeleton was noted above (on the platform asked)
             other_length = len(other)
-            bound = _max_distance(other_length if other_length < length else length)
-            if bound == 0 or abs(other_length - length) > bound or other == skel:
-                continue
-            dist = _osa(skel, other, score_cutoff=bound)
-            if dist <= bound:
+            if dist <= _max_distance(other_length if other_length < length else length):
                 note(idx, dist)
 
 

@@ -220,14 +220,14 @@ def _add_info(layer: Layer, row: tuple[Any, ...]) -> ChannelInfo:
     return info
 
 
-_row_of = attrgetter(*(f.replace("unit__", "unit_") for f in ROW_FIELDS))
+row_of = attrgetter(*(f.replace("unit__", "unit_") for f in ROW_FIELDS))  # info -> its row
 
 
 def layer_state(layer: Layer) -> tuple[Any, ...]:
     """A built layer as plain tuples, lists and dicts (``ROW_FIELDS`` rows and the indexes),
     which ``layer_from_state`` turns back into a layer in about a tenth of a build's time:
     the folding and the look-alike deletions are not done again."""
-    rows = [_row_of(info) for info in layer.by_id.values()]
+    rows = [row_of(info) for info in layer.by_id.values()]
     return (rows, layer.by_name, layer.words, layer.lookalikes.state())
 
 
@@ -254,6 +254,10 @@ class Snapshot:
     base: Layer
     overlay: Layer = field(default_factory=Layer)
     epoch: str = ""  # RegistryVersion.epoch: which database this was read from
+    # The last comparison of every channel's row with the base (registry.index.resync), and
+    # the rows found to differ then (``ROW_FIELDS`` tuples): they stay in the overlay.
+    synced_at: float = 0.0
+    drift: tuple[tuple[Any, ...], ...] = ()
     results: ResultCache = field(default_factory=lambda: ResultCache(RESULT_CACHE_SIZE))
 
     @property

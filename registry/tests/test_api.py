@@ -19,10 +19,14 @@ def test_public_lookup_is_rate_limited_per_address(db: Any, client: Any, setting
     assert other.status_code == 200
 
 
-def test_warm_builds_the_index_and_never_raises(db: Any, monkeypatch: Any) -> None:
+def test_warm_builds_the_index_and_never_raises(
+    db: Any, monkeypatch: Any, settings: Any, tmp_path: Any
+) -> None:
     from registry import index
 
+    settings.BANTIN_REGISTRY_INDEX_DIR = tmp_path
     monkeypatch.setattr(index, "_current", None)
+    monkeypatch.setattr(index, "_sharing", False)  # warm() shares the base: not after this test
     monkeypatch.setattr(index, "start_background", lambda: None)  # no thread in this test
     before = index.builds
     index.warm()

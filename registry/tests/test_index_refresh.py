@@ -19,6 +19,7 @@ from registry.tests.factories import make_channel
 def refresher(monkeypatch: Any, settings: Any, tmp_path: Any) -> Iterator[None]:
     monkeypatch.setattr(index, "CHECK_SECONDS", 0.05)
     settings.BANTIN_REGISTRY_INDEX_DIR = tmp_path  # the base the "web processes" share
+    settings.BANTIN_LOOKUP_RATE = None  # the tests poll the lookup
     yield
     release = getattr(index, "_release_for_tests", None)
     if release is not None:
@@ -60,7 +61,8 @@ def test_lookups_answer_from_the_previous_snapshot_while_a_base_is_built(
 
     monkeypatch.setattr(index, "build", slow_build)
     monkeypatch.setattr(index, "_release_for_tests", release, raising=False)
-    monkeypatch.setattr(index, "MAX_AGE_SECONDS", 0.0)  # every round: a new base is due
+    monkeypatch.setattr(index, "_needs_base", lambda snap, state: True)  # every round
+    monkeypatch.setattr(index, "MAX_AGE_SECONDS", 0.0)  # a shared base is always too old
     builds = index.builds
     assert started.wait(30), "the refresher did not start a rebuild"
 
@@ -156,9 +158,37 @@ def test_while_another_process_builds_the_base_this_one_waits_for_its_file(
     with (path.parent / "build.lock").open("a+b") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # another worker is building
         builds = index.builds
-        monkeypatch.setattr(index, "MAX_AGE_SECONDS", 0.0)  # a new base is due every round
+        monkeypatch.setattr(index, "_needs_base", lambda snap, state: True)  # every round
+        monkeypatch.setattr(index, "MAX_AGE_SECONDS", 0.0)  # and the shared one is too old
         time.sleep(0.5)  # ten rounds of the refresher
         assert index.builds == builds  # it did not build one of its own meanwhile
         assert status_of("facebook.com/ubndcoto")[0] == "official"  # nor stopped answering
         fcntl.flock(lock, fcntl.LOCK_UN)
     assert wait_for(lambda: index.builds > builds, 30.0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_changes_behind_the_services_back_are_seen_within_max_age_without_a_new_base(
+    world: Any, refresher: None, monkeypatch: Any
+) -> None:
+    from registry.models import Channel
+    from units.models import Unit
+
+    coto = make_channel(world.commune_a, "https://www.facebook.com/ubndcoto", verified=True)
+    gone = make_channel(world.commune_b, "https://halong.quangninh.gov.vn/", verified=True)
+    as_another_process()
+    assert status_of("halong.quangninh.gov.vn")[0] == "official"
+    builds, resyncs = index.builds, index.resyncs
+    # another app renames the unit, a channel is retired and another deleted by hand: no
+    # registry version bump, no change_seq
+    Unit.objects.filter(pk=world.commune_a.pk).update(name="Đặc khu Bạch Long Vĩ")
+    Channel.objects.filter(pk=coto.pk).update(status="retired")
+    Channel.objects.filter(pk=gone.pk).delete()
+    monkeypatch.setattr(index, "MAX_AGE_SECONDS", 0.2)
+    assert wait_for(lambda: status_of("halong.quangninh.gov.vn")[0] == "not_found", 20.0)
+    assert wait_for(lambda: status_of("facebook.com/ubndcoto")[0] == "not_found", 20.0)
+    assert index.resyncs > resyncs and index.builds == builds  # compared, not rebuilt
+    Channel.objects.filter(pk=coto.pk).update(status="verified")
+    assert wait_for(lambda: status_of("facebook.com/ubndcoto")[0] == "official", 20.0)
+    body = Client().get("/api/registry/lookup", {"q": "facebook.com/ubndcoto"}).json()
+    assert body["unit"]["name"] == "Đặc khu Bạch Long Vĩ"
