@@ -1,22 +1,28 @@
 """This process's lookup snapshot (``registry.snapshot``), kept fresh off the request path.
 
 Every registry write bumps ``RegistryVersion.version`` and stamps the channel's
-``change_seq`` with the new number (``registry.services``). A snapshot is refreshed in two
+``change_seq`` with the new number (``registry.services``). A snapshot is refreshed in three
 ways:
 
 * **overlay refresh** (milliseconds): the channels whose ``change_seq`` is above the base's
   version are read again (an indexed range) and indexed in a small overlay;
-* **full rebuild** (about a second at 20,000 channels): every channel is read into a new
-  base, when the base is older than ``MAX_AGE_SECONDS`` (a unit renamed in another app) or the
-  overlay holds more than ``OVERLAY_MAX`` channels.
+* **resync** (about 80 ms at 20,000 channels), every ``MAX_AGE_SECONDS``: every channel's row
+  is compared with the base's picture, and the rows that differ (a unit renamed by another
+  app, a row changed by hand) stay in the overlay;
+* **new base** (over a second at 20,000 channels): every channel is read into a new base, for
+  another database (``RegistryVersion.epoch``), or when the overlay would hold more than
+  ``OVERLAY_MAX`` channels. The web processes share it (``new_base``): the first to need it
+  builds it under a file lock and writes it to ``shared_path()``; the others load that file,
+  about a sixth of a build's CPU.
 
 With the **background refresher** running (``start_background()``; gunicorn's
 ``post_worker_init`` calls ``warm()``, which starts it), a daemon thread polls the version
-every ``CHECK_SECONDS`` and does both; a lookup only reads the current snapshot and never
-waits: the previous snapshot answers until the next one is swapped in. Writes are visible to
-lookups in every process within ``CHECK_SECONDS`` plus an overlay refresh (see
-docs/registry-index.md). Without the thread (tests, ``runserver``, shell commands) the same
-refreshes run inline in ``get()``.
+every ``CHECK_SECONDS`` and does all three (a new base on a thread of its own); a lookup only
+reads the current snapshot and never waits: the previous snapshot answers until the next one
+is swapped in. Writes are visible to lookups in every process within ``CHECK_SECONDS`` plus
+an overlay refresh (see docs/registry-index.md). Without the thread (tests, ``runserver``,
+shell commands) the same refreshes run inline in ``get()``, and a new base is built in the
+process (never shared).
 """
 
 from __future__ import annotations
