@@ -81,16 +81,19 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "security.csp.CSPMiddleware",  # django-csp's, a plain response's header built once
     "security.middleware.RejectNullCharactersMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.VietnameseFirstLocaleMiddleware",
+    # GET /api/registry/lookup is answered here, with every header above: the public check
+    # has no session, user, form or login, and what follows cost a third of its CPU.
+    "registry.middleware.PublicLookupMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "security.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.audit.AuditIPMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks

@@ -142,7 +142,9 @@ def lookup_view(request: HttpRequest) -> HttpResponse:
             headers={"Retry-After": retry_after()},
         )
     status, body = selectors.lookup_json(request.GET.get("q", ""))
-    return HttpResponse(body, status=status, content_type="application/json")
+    # (set here: registry.middleware answers ahead of CommonMiddleware, which would set it)
+    headers = {"Content-Length": str(len(body))}
+    return HttpResponse(body, status=status, content_type="application/json", headers=headers)
 
 
 @router.get(

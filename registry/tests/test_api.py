@@ -78,3 +78,34 @@ def test_lookup_json_follows_the_language_even_when_cached(world: Any, client: A
         return str(body["channel"]["platform_label"])
 
     assert (label("en"), label("vi"), label("en")) == ("Website", "Trang web", "Website")
+
+
+def test_the_lookup_skips_the_middleware_it_does_not_use_and_keeps_every_header(
+    world: Any, client: Any
+) -> None:
+    """registry.middleware answers GET ahead of sessions, users, CSRF, two-factor and
+    django-axes; the headers every answer carries are the same as a page's."""
+    from registry.tests.factories import make_channel
+
+    make_channel(world.commune_a, "facebook.com/ubndcoto", verified=True)
+    lookup = client.get("/api/registry/lookup", {"q": "facebook.com/ubndcoto"})
+    assert lookup.status_code == 200 and lookup.json()["status"] == "official"
+    assert not hasattr(lookup.wsgi_request, "session")  # answered ahead of the rest
+    assert not hasattr(lookup.wsgi_request, "user")
+    assert lookup["Content-Length"] == str(len(lookup.content))
+    page = client.get("/p/kiem-tra/")
+    assert hasattr(page.wsgi_request, "session")  # every other path takes the whole chain
+    for header in (
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+        "Content-Language",
+    ):
+        assert lookup.get(header) == page.get(header), header
+    assert "Accept-Language" in lookup["Vary"]
+    assert not lookup.cookies
+    # another method takes the whole chain too (CSRF, then the view's 405)
+    post = client.post("/api/registry/lookup", {"q": "x"})
+    assert post.status_code == 405 and hasattr(post.wsgi_request, "session")
