@@ -62,7 +62,7 @@ def lower_priority(increment: int) -> int:
     imports take the rest (the month still completes long before anyone waits on it). The
     database's own process for the worker's connection keeps its priority: the worker's
     locks are never held longer for it."""
-    return os.nice(increment) if increment > 0 else os.nice(0)
+    return os.nice(max(increment, 0))
 
 
 def _locked(exc: BaseException) -> bool:

@@ -350,12 +350,13 @@ def apply_activity(activity: dict[tuple[int, int], list[int]]) -> None:
     batches (one at a time per channel), so no two writers add to the same row at once."""
     if not activity:
         return
+    channels = {k[0] for k in activity}
     upsert_add(ChannelActivity, ("channel_id", "year"), list(activity.items()))
+    ChannelActivity.objects.filter(channel_id__in=channels, unit__isnull=True).update(
+        unit_id=Subquery(Channel.objects.filter(pk=OuterRef("channel_id")).values("unit_id"))
+    )
     ChannelActivity.objects.filter(
-        channel_id__in={k[0] for k in activity}, unit__isnull=True
-    ).update(unit_id=Subquery(Channel.objects.filter(pk=OuterRef("channel_id")).values("unit_id")))
-    ChannelActivity.objects.filter(
-        channel_id__in={k[0] for k in activity},
+        channel_id__in=channels,
         year__in={k[1] for k in activity},
         **dict.fromkeys(ChannelActivity.HALVES, 0),
     ).delete()

@@ -272,13 +272,13 @@ def test_the_section_reads_one_query_however_many_channels(world: Any) -> None:
     assert (queries(world.commune_a, False), queries(world.province, True)) == few == (1, 1)
 
 
+TWO_MONTHS = [{"month": "2026-01", "label": "T1/2026"}, {"month": "2026-02", "label": "T2/2026"}]
+
+
 def test_the_chart_is_valid_vega_lite_and_needs_two_months() -> None:
     data: dict[str, Any] = {
         "by_channel": True,
-        "months": [
-            {"month": "2026-01", "label": "T1/2026"},
-            {"month": "2026-02", "label": "T2/2026"},
-        ],
+        "months": TWO_MONTHS,
         "channels": [
             {"channel": "Facebook: A", "counts": [None, [10, "2026-02-01"]]},
             {"channel": "Zalo: B", "counts": [[5, "2026-01-03"], [5, "2026-01-03"]]},
@@ -312,10 +312,7 @@ def test_long_channel_names_keep_their_ends_in_the_legend() -> None:
     common = "Trang web: Trang thông tin điện tử chính thức của Đặc khu Cô Tô số "
     data: dict[str, Any] = {
         "by_channel": True,
-        "months": [
-            {"month": "2026-01", "label": "T1/2026"},
-            {"month": "2026-02", "label": "T2/2026"},
-        ],
+        "months": TWO_MONTHS,
         "channels": [
             {"channel": common + n, "counts": [[10, "2026-01-03"], [11, "2026-02-03"]]}
             for n in ("01", "02")
