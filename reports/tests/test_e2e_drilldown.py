@@ -94,6 +94,7 @@ def test_province_viewer_picks_a_period_and_drills_into_a_figure(posts: Any, pag
     text = open(info.value.path(), encoding="utf-8-sig").read()
     assert "Phóng sự Hạ Long" in text and "Lịch tiếp công dân" not in text
     page.get_by_role("link", name="Xem theo kênh").click()
+    page.wait_for_url("**/reports/22/channels/**")  # measured on the new page, not mid-way
     _shot(page, "channels-vi")
     _fits(page)
     assert page.locator('table[data-drill="channels"] tfoot').inner_text().split()[-3:] == [
