@@ -413,22 +413,28 @@ def build_aggregates() -> None:
         )
         conn.execute(_activity_migration().backfill_sql("postgresql"))
         conn.execute(_activity_units_migration().SET_UNITS_SQL)
+    from django.apps import apps
+
+    _migration("0012_subtree_activity").backfill(apps, None)  # from the channels' activity
+    with _psycopg() as conn:
         for table in ("ledger_post", "ledger_unitmonthstat", "ledger_subtreestat",
                       "ledger_unitmonthreport", "ledger_channelactivity", "units_unit",
-                      "registry_channel"):  # fmt: skip
+                      "registry_channel", "ledger_subtreeactivity"):  # fmt: skip
             conn.execute(f"VACUUM ANALYZE {table}")
 
 
-def _activity_migration() -> Any:
+def _migration(name: str) -> Any:
     import importlib
 
-    return importlib.import_module("ledger.migrations.0010_channel_activity")
+    return importlib.import_module(f"ledger.migrations.{name}")
+
+
+def _activity_migration() -> Any:
+    return _migration("0010_channel_activity")
 
 
 def _activity_units_migration() -> Any:
-    import importlib
-
-    return importlib.import_module("ledger.migrations.0011_activity_unit")
+    return _migration("0011_activity_unit")
 
 
 def build(args: argparse.Namespace, workdir: Path) -> None:
@@ -779,6 +785,7 @@ def main() -> int:
         with _psycopg() as conn:
             conn.execute("VACUUM ANALYZE ledger_subtreestat")
             conn.execute("VACUUM ANALYZE ledger_channelactivity")
+            conn.execute("VACUUM ANALYZE ledger_subtreeactivity")
         if not (args.workdir / "posts.parquet").exists():
             make_parquet(args.workdir, None)
     else:

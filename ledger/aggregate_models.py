@@ -134,7 +134,7 @@ class ChannelActivity(models.Model):
     new posts and moves a changed post's count from its old half to its new one), so a
     report counts a country's active channels from one row per channel and year instead of
     probing 10 million posts; rows left all zero are deleted. ``recompute_activity``
-    (``ledger.ingest.aggregate``) is its brute-force oracle. The channel counts for the unit
+    (``ledger.ingest.activity``) is its brute-force oracle. The channel counts for the unit
     it is registered to now: ``unit`` is the channel's, copied so that a report counts a
     country's rows without joining its 20,000 channels, and moved with the channel when it
     is registered to another unit (``registry.services``)."""
@@ -193,6 +193,48 @@ class ChannelActivity(models.Model):
     def column(month: int, half: int) -> str:
         """The field of a month's half (1: days 1-14, 2: days 15 to the end)."""
         return f"h{(month - 1) * 2 + half:02d}"
+
+
+class SubtreeActivity(models.Model):
+    """The active channels of each unit's subtree, kept so that a report counts them from a
+    few rows per half-month instead of one row per channel (a country has 20,000).
+
+    A row counts the channels of ``unit``'s subtree (the unit itself included) that have a
+    post in half-month ``half`` (a running index, ``year * 24 + h - 1`` with ``h`` as in
+    ``ChannelActivity``) and whose previous half-month with a post was ``gap`` halves
+    earlier (0: none before). In a run of half-months [a, b] a channel is active when it has
+    a first active half ``h`` there, and that half's previous one lies before ``a``; it has
+    exactly one. So the active channels of [a, b] are the sum of the rows with
+    ``a <= half <= b`` and ``gap = 0 or half - gap < a`` (``active_in``), which adds up over
+    units, where a count of distinct channels does not.
+
+    Kept from ``ChannelActivity`` in the same transaction (``ledger.ingest.activity``);
+    ``recompute_subtree_activity`` is its oracle."""
+
+    SUMS = ("channels",)
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    half = models.IntegerField()
+    gap = models.IntegerField()
+    channels = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["unit", "half", "gap"]
+        verbose_name = _("kênh hoạt động theo cây đơn vị")
+        verbose_name_plural = _("kênh hoạt động theo cây đơn vị")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "half", "gap"], name="ledger_subtree_activity_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.half} {self.gap}"
+
+    @staticmethod
+    def index(year: int, month: int, half: int) -> int:
+        """The running index of a month's half (1: days 1-14, 2: days 15 to the end)."""
+        return year * 24 + (month - 1) * 2 + half - 1
 
 
 class UnitMonthReport(models.Model):

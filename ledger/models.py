@@ -445,6 +445,7 @@ class MonthlyForm(models.Model):
 # them here keeps ``ledger.models.UnitMonthStat`` and Django's model discovery as before.
 from ledger.aggregate_models import (  # noqa: E402
     ChannelActivity,
+    SubtreeActivity,
     SubtreeStat,
     Sums,
     UnitMonthReport,
@@ -459,6 +460,7 @@ __all__ = [
     "MonthlyForm",
     "Post",
     "RowRejection",
+    "SubtreeActivity",
     "SubtreeStat",
     "Sums",
     "UnitMonthReport",

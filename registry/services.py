@@ -210,7 +210,7 @@ def channel_register(
         channel.full_clean(validate_unique=False, validate_constraints=False)
         channel.save()
         # The ledger builds on the registry, not the reverse: imported where it is used.
-        from ledger.ingest.aggregate import move_activity
+        from ledger.ingest.activity import move_activity
 
         move_activity(channel_id=channel.pk, unit_id=unit.pk)
         action = "channel.reregister"

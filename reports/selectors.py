@@ -24,7 +24,15 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ledger.models import ChannelActivity, Post, SubtreeStat, UnitMonthReport, UnitMonthStat
+from ledger.ingest.activity import active_in
+from ledger.models import (
+    ChannelActivity,
+    Post,
+    SubtreeActivity,
+    SubtreeStat,
+    UnitMonthReport,
+    UnitMonthStat,
+)
 from registry.models import Channel
 from reports.formatting import VN_TZ
 from reports.periods import Period
@@ -388,52 +396,51 @@ def _active_channels_by_child(
     """Channels registered to the subtree with at least one post published in the period,
     in all and per direct child (None: the unit's own).
 
-    Read from ``ChannelActivity`` (posts per channel, year and half-month, kept by each
-    import, with the channel's unit): a country's half-year is one row per channel
-    (~20,000), counted per child in SQL, where probing each channel's posts took ~110 ms at
-    10 million posts. Only the partial half-months at the edges of a date range probe the
-    posts (the ``(channel, published_at)`` index). A channel counts where it is registered
-    now: one re-registered to another unit counts there, even for posts imported before
-    the move (its posts and their figures stay with the unit they were imported for).
+    A period of whole half-months is a sum over ``SubtreeActivity`` (kept by each import,
+    per unit's subtree: a few rows per half-month, where a distinct count read one row per
+    channel, 20,000 for a country). A date range with partial half-months at its edges
+    reads ``ChannelActivity`` (one row per channel and year) for its whole halves and probes
+    the posts of its edges (the ``(channel, published_at)`` index). A channel counts where
+    it is registered now: one re-registered to another unit counts there, even for posts
+    imported before the move (its posts and their figures stay with the unit they were
+    imported for).
     """
     sl = slices(period)
-    rows = (
+    if not sl.edges:
+        run = sorted(SubtreeActivity.index(m.year, m.month, half) for m, half in sl.halves)
+        assert run[-1] - run[0] + 1 == len(run), "a period's whole half-months are a run"
+        found = active_in([unit.pk, *(c.pk for c in children)], run[0], run[-1])
+        total = found.get(unit.pk, 0)
+        out: dict[int | None, int] = {c.pk: found[c.pk] for c in children if c.pk in found}
+        if own := total - sum(out.values()):
+            out[None] = own
+        return total, out
+    window = Q()
+    for lo, hi in sl.edges:
+        window |= Q(published_at__gte=lo, published_at__lt=hi)
+    at_edges = (
+        Channel.objects.filter(subtree_q(unit))
+        .filter(Exists(Post.objects.filter(channel=OuterRef("pk")).filter(window)))
+        .annotate(child=child_code(unit))
+        .values_list("pk", "child")
+    )
+    whole = (
         ChannelActivity.objects.filter(subtree_q(unit))
         .filter(_activity_q(sl))
         .annotate(child=child_code(unit))
+        .values_list("channel_id", "child")
     )
-    counts: dict[str, int]
-    if not sl.edges:
-        # One row per channel and year: within one year a plain count is distinct (and
-        # hashes, where a distinct count sorts ~20,000 rows).
-        one_year = len({month.year for month, _half in sl.halves}) <= 1
-        counts = dict(
-            rows.values("child")
-            .annotate(n=Count("channel_id", distinct=not one_year))
-            .order_by()
-            .values_list("child", "n")
-        )
-    else:
-        window = Q()
-        for lo, hi in sl.edges:
-            window |= Q(published_at__gte=lo, published_at__lt=hi)
-        at_edges = (
-            Channel.objects.filter(subtree_q(unit))
-            .filter(Exists(Post.objects.filter(channel=OuterRef("pk")).filter(window)))
-            .annotate(child=child_code(unit))
-            .values_list("pk", "child")
-        )
-        found = dict(rows.values_list("channel_id", "child"))
-        found.update(at_edges)
-        counts = defaultdict(int)
-        for code in found.values():
-            counts[code] += 1
+    child_of = dict(whole)
+    child_of.update(at_edges)
+    counts: dict[str, int] = defaultdict(int)
+    for code in child_of.values():
+        counts[code] += 1
     by_code: dict[str, int | None] = {c.code: c.pk for c in children}
     by_code[""] = None
-    out: dict[int | None, int] = defaultdict(int)
+    by_child: dict[int | None, int] = defaultdict(int)
     for code, n in counts.items():
-        out[by_code.get(code)] += n
-    return sum(counts.values()), dict(out)
+        by_child[by_code.get(code)] += n
+    return sum(counts.values()), dict(by_child)
 
 
 def monthly(unit: Unit, period: Period) -> list[dict[str, Any]]:

@@ -8,69 +8,24 @@ posts and approved forms, for the tests' oracles and for audits.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from django.db import connection
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 from django.utils import timezone
 
+from ledger.ingest import activity
 from ledger.ingest.plan import Deltas, RollKey, StatKey, add_into, contribution, month_half
+from ledger.ingest.tree import ancestors, ids_of_codes, upsert_add
 from ledger.models import (
     METRICS,
-    ChannelActivity,
     MonthlyForm,
     Post,
     SubtreeStat,
     UnitMonthReport,
     UnitMonthStat,
 )
-from registry.models import Channel
 from units.models import Unit, path_codes
-
-
-def upsert_add(
-    model: Any,
-    key_fields: tuple[str, ...],
-    rows: list[tuple[tuple[Any, ...], list[int]]],
-    *,
-    insert_only: dict[str, Any] | None = None,
-) -> None:
-    """Add ``rows`` ((key, sums in ``model.SUMS`` order)) to ``model``'s rows, creating
-    missing ones: ``INSERT … ON CONFLICT (key) DO UPDATE SET x = x + EXCLUDED.x`` (PostgreSQL
-    and SQLite alike), in key order, so that two transactions adding to the same new key
-    neither fail nor deadlock; the second waits for the first."""
-    ops = connection.ops
-    table = model._meta.db_table
-    extra = dict(insert_only or {})
-    if any(f.name == "updated_at" for f in model._meta.fields):
-        extra["updated_at"] = timezone.now()
-    columns = (*key_fields, *model.SUMS, *extra)
-    qn = connection.ops.quote_name
-    sets = ", ".join(f"{qn(c)} = {qn(table)}.{qn(c)} + EXCLUDED.{qn(c)}" for c in model.SUMS)
-    if "updated_at" in extra:
-        sets += ", updated_at = EXCLUDED.updated_at"
-    extra_values = [
-        ops.adapt_datetimefield_value(v) if isinstance(v, datetime) else v for v in extra.values()
-    ]
-    ordered = sorted((r for r in rows if any(r[1])), key=lambda r: r[0])
-    row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    with connection.cursor() as cursor:
-        for start in range(0, len(ordered), 200):
-            part = ordered[start : start + 200]
-            params: list[Any] = []
-            for key, values in part:
-                params.extend(
-                    ops.adapt_datefield_value(k) if isinstance(k, date) else k for k in key
-                )
-                params.extend(values)
-                params.extend(extra_values)
-            cursor.execute(
-                f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)}) "  # noqa: S608
-                f"VALUES {', '.join([row_sql] * len(part))} "
-                f"ON CONFLICT ({', '.join(qn(c) for c in key_fields)}) DO UPDATE SET {sets}",
-                params,
-            )
 
 
 def apply_stat_deltas(by_key: dict[StatKey, dict[str, int]], source: str) -> None:
@@ -182,19 +137,6 @@ def apply_stats(
     apply_rollup(rollup)
 
 
-def ids_of_codes(paths: Iterable[str]) -> dict[str, int]:
-    """code → unit id for every unit named in these materialised paths."""
-    codes = {code for path in paths for code in path_codes(path)}
-    return dict(Unit.objects.filter(code__in=codes).values_list("code", "pk"))
-
-
-def ancestors(unit_ids: set[int]) -> dict[int, list[int]]:
-    """unit id → the ids of the unit and of every unit above it (by materialised path)."""
-    paths = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "path"))
-    ids = ids_of_codes(paths.values())
-    return {pk: [ids[c] for c in path_codes(path) if c in ids] for pk, path in paths.items()}
-
-
 def spread(
     acc: dict[RollKey, list[int]],
     key: RollKey,
@@ -225,8 +167,9 @@ def apply_rollup(deltas: dict[RollKey, list[int]]) -> None:
 
 
 def rollup_units_moved(*, moves: list[tuple[Unit, str]]) -> None:
-    """Move re-parented units' figures (each one's own roll-up rows, its whole subtree) from
-    the units above its old path to the units above its new one, written once.
+    """Move re-parented units' figures (each one's own roll-up rows, its whole subtree, and
+    its subtree's active channels) from the units above its old path to the units above its
+    new one, written once.
 
     ``moves`` are (unit saved with its new path, its old path); call it in the transaction
     that saved them, after their descendants were re-pathed. The moved units must not lie
@@ -248,6 +191,7 @@ def rollup_units_moved(*, moves: list[tuple[Unit, str]]) -> None:
             spread(acc, key, values, old_up[unit_id], -1)
             spread(acc, key, values, new_up[unit_id][:-1])
     write_rollup(acc)
+    activity.subtree_activity_units_moved(moves=moves)
 
 
 def write_rollup(acc: dict[RollKey, list[int]]) -> None:
@@ -340,56 +284,8 @@ def apply_import(deltas: Deltas) -> None:
         touched={(k[0], k[1], k[2]) for k in by_key},
         rollup={k: list(v) for k, v in deltas.sums.items()},
     )
-    apply_activity(deltas.activity)
+    activity.apply_activity(deltas.activity)
     mark_reported(deltas.months, by_import=True)
-
-
-def apply_activity(activity: dict[tuple[int, int], list[int]]) -> None:
-    """Add posts-per-half-month deltas to ``ChannelActivity`` ((channel, year) rows, created
-    when missing, deleted when left all zero); the caller's transaction holds the channels'
-    batches (one at a time per channel), so no two writers add to the same row at once."""
-    if not activity:
-        return
-    channels = {k[0] for k in activity}
-    upsert_add(ChannelActivity, ("channel_id", "year"), list(activity.items()))
-    ChannelActivity.objects.filter(channel_id__in=channels, unit__isnull=True).update(
-        unit_id=Subquery(Channel.objects.filter(pk=OuterRef("channel_id")).values("unit_id"))
-    )
-    ChannelActivity.objects.filter(
-        channel_id__in=channels,
-        year__in={k[1] for k in activity},
-        **dict.fromkeys(ChannelActivity.HALVES, 0),
-    ).delete()
-
-
-def move_activity(*, channel_id: int, unit_id: int) -> None:
-    """A channel registered to another unit counts there: its activity rows follow it (the
-    caller, ``registry.services``, holds the channel's row lock and its transaction)."""
-    ChannelActivity.objects.filter(channel_id=channel_id).update(unit_id=unit_id)
-
-
-def recompute_activity() -> dict[tuple[int, int, int], list[int]]:
-    """``ChannelActivity`` recomputed from the posts and the channels' units, keyed by
-    (channel, its unit, year) (for tests and audits)."""
-    out: dict[tuple[int, int, int], list[int]] = {}
-    for channel_id, unit_id, published_at, month in Post.objects.values_list(
-        "channel_id", "channel__unit_id", "published_at", "month"
-    ):
-        first, half = month_half(published_at, month)
-        if half:
-            t = out.setdefault((channel_id, unit_id, first.year), [0] * 24)
-            t[(first.month - 1) * 2 + half - 1] += 1
-    return out
-
-
-def stored_activity() -> dict[tuple[int, int, int], list[int]]:
-    """``ChannelActivity`` as stored, in the shape of :func:`recompute_activity`."""
-    return {
-        (channel_id, unit_id, year): list(halves)
-        for channel_id, unit_id, year, *halves in ChannelActivity.objects.values_list(
-            "channel_id", "unit_id", "year", *ChannelActivity.HALVES
-        )
-    }
 
 
 def apply_form(form: MonthlyForm, sign: int) -> None:

@@ -2,7 +2,11 @@
 posts: after random imports, overlapping re-imports that move a post to another half-month,
 month or year (or give it no publication time), through one batch per channel and through
 ``ingest_many`` (a sync's merged deltas); and the migrations' backfill computes the same
-rows in SQL. Each row carries its channel's unit (the oracles key by it)."""
+rows in SQL. Each row carries its channel's unit (the oracles key by it).
+
+The subtree counts kept from it (``SubtreeActivity``) equal their recount too, through the
+same imports and when a unit moves, and the active channels of any run of half-months read
+from them equal a distinct count of the channels."""
 
 from __future__ import annotations
 
@@ -17,8 +21,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import make_unit, make_user
-from ledger.ingest.aggregate import recompute_activity, stored_activity
-from ledger.models import ChannelActivity
+from ledger.ingest.activity import (
+    active_in,
+    recompute_activity,
+    recompute_subtree_activity,
+    stored_activity,
+    stored_subtree_activity,
+)
+from ledger.models import ChannelActivity, SubtreeActivity
 from ledger.services import PostInput, posts_upsert
 from ledger.tests.factories import make_channel
 from reports.formatting import VN_TZ
@@ -78,6 +88,8 @@ def test_the_summary_is_its_recount_after_any_imports(db: Any, imports: list[Any
         for which, posts in imports:
             posts_upsert(acting_user=admin, channel=channels[which], posts=_inputs(posts))
             assert stored_activity() == recompute_activity()
+            assert stored_subtree_activity() == recompute_subtree_activity()
+        _check_runs(recompute_activity(), {province.pk: None, commune.pk: commune.pk})
         # No row is left all zero (a post moved away from a year deletes that year's row).
         assert not ChannelActivity.objects.filter(
             **dict.fromkeys(ChannelActivity.HALVES, 0)
@@ -103,3 +115,74 @@ def test_the_migration_backfill_equals_the_recount(world: Any) -> None:
         cursor.execute(migration.backfill_sql(connection.vendor))
         cursor.execute(units.SET_UNITS_SQL)
     assert stored_activity() == expected
+
+
+def _check_runs(activity: dict[tuple[int, int, int], list[int]], units: dict[int, Any]) -> None:
+    """Every run of half-months over the data's span: the kept counts' sum for each unit
+    (None: the whole tree; else the channels registered to that unit) equals the number of
+    distinct channels with a post in the run."""
+    halves: dict[tuple[int, int], set[int]] = {}
+    for (channel_id, unit_id, year), counts in activity.items():
+        found = halves.setdefault((channel_id, unit_id), set())
+        found.update(year * 24 + i for i, n in enumerate(counts) if n)
+    if not halves:
+        return
+    span = sorted(set().union(*halves.values()))
+    for first in range(span[0] - 1, span[-1] + 2):
+        for last in range(first, span[-1] + 2):
+            got = active_in(list(units), first, last)
+            for unit_id, only in units.items():
+                expected = sum(
+                    1
+                    for (_channel, u), active in halves.items()
+                    if (only is None or u == only) and any(first <= h <= last for h in active)
+                )
+                assert got.get(unit_id, 0) == expected, (unit_id, first, last)
+
+
+@pytest.mark.django_db
+def test_subtree_counts_follow_a_moved_unit_and_a_re_registered_channel(
+    world: Any, tmp_path: Any
+) -> None:
+    from registry.services import channel_register, channel_retire
+    from units.services import units_load_csv
+
+    admin = world.province_users["administrator"]
+    department = make_channel(world.department, "facebook", "sovanhoa")
+    commune = make_channel(world.commune_a, "facebook", "ubndxaa")
+    days = [(1, date(2026, 1, 3), 9), (2, date(2026, 1, 20), 9), (3, date(2026, 3, 2), 9)]
+    posts_upsert(acting_user=admin, channel=department, posts=_inputs(days))
+    posts_upsert(acting_user=admin, channel=commune, posts=_inputs(days[1:]))
+    f = tmp_path / "moves.csv"
+    f.write_text(
+        "code,name,kind,parent_code\n22-SVHTTDL,Sở Văn hóa,department,07192\n", encoding="utf-8"
+    )
+    units_load_csv(path=f)
+    assert stored_subtree_activity() == recompute_subtree_activity()
+    channel_retire(acting_user=admin, channel=commune, reason="chuyển đơn vị")
+    channel_register(
+        acting_user=admin,
+        unit=world.commune_b,
+        url=f"https://www.facebook.com/{commune.identifier}",
+        acknowledge_lookalike="Kênh chuyển sang xã B",
+    )
+    assert stored_subtree_activity() == recompute_subtree_activity()
+    january = SubtreeActivity.index(2026, 1, 1), SubtreeActivity.index(2026, 1, 2)
+    got = active_in([world.commune_a.pk, world.commune_b.pk, world.province.pk], *january)
+    assert got == {world.commune_a.pk: 1, world.commune_b.pk: 1, world.province.pk: 2}
+
+
+@pytest.mark.django_db
+def test_the_subtree_migration_backfill_equals_the_recount(world: Any) -> None:
+    admin = world.province_users["administrator"]
+    ch = make_channel(world.commune_a, "facebook", "ubnd-coto")
+    days = [(i, date(2026, 1 + i % 5, 1 + 14 * (i % 2)), 9) for i in range(10)]
+    posts_upsert(acting_user=admin, channel=ch, posts=_inputs(days))
+    expected = recompute_subtree_activity()
+    assert expected and expected == stored_subtree_activity()
+    SubtreeActivity.objects.all().delete()
+    migration = importlib.import_module("ledger.migrations.0012_subtree_activity")
+    from django.apps import apps
+
+    migration.backfill(apps, None)
+    assert stored_subtree_activity() == expected

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from ledger.ingest.activity import recompute_subtree_activity, stored_subtree_activity
 from registry.services import channel_register, channel_retire
 from reports import selectors
 from reports.periods import parse_period
@@ -57,3 +58,4 @@ def test_active_channels_by_period(world: Any) -> None:
     summary = selectors.summary(world.province, parse_period("2026-Q1"))
     by_code = {c["unit"]["code"]: c["totals"]["active_channels"] for c in summary["children"]}
     assert by_code[world.commune_b.code] == 1 and by_code[world.commune_a.code] == 2
+    assert stored_subtree_activity() == recompute_subtree_activity()

@@ -20,7 +20,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import make_unit, make_user
-from ledger.ingest.aggregate import recompute_activity, stored_activity
+from ledger.ingest.activity import (
+    recompute_activity,
+    recompute_subtree_activity,
+    stored_activity,
+    stored_subtree_activity,
+)
 from ledger.models import MonthlyForm, Post
 from ledger.services import (
     monthly_form_approve,
@@ -253,6 +258,7 @@ def test_no_figure_is_negative_and_totals_are_their_parts(
         admin = make_user("vn_admin", units["c"], "administrator")
         _run(ops, units, admin)
         assert stored_activity() == recompute_activity()
+        assert stored_subtree_activity() == recompute_subtree_activity()
         period = parse_period(code, convention)
         for key in ("c", "p", "a"):
             _check_report(units[key], period)

@@ -1,0 +1,71 @@
+"""Sums kept per unit and summed up the tree of units: the two helpers every kept table
+shares (the roll-up ``SubtreeStat``, ``SubtreeActivity``): an ordered additive upsert, and
+the units above a unit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+
+from units.models import Unit, path_codes
+
+
+def upsert_add(
+    model: Any,
+    key_fields: tuple[str, ...],
+    rows: list[tuple[tuple[Any, ...], list[int]]],
+    *,
+    insert_only: dict[str, Any] | None = None,
+) -> None:
+    """Add ``rows`` ((key, sums in ``model.SUMS`` order)) to ``model``'s rows, creating
+    missing ones: ``INSERT … ON CONFLICT (key) DO UPDATE SET x = x + EXCLUDED.x`` (PostgreSQL
+    and SQLite alike), in key order, so that two transactions adding to the same new key
+    neither fail nor deadlock; the second waits for the first."""
+    ops = connection.ops
+    table = model._meta.db_table
+    extra = dict(insert_only or {})
+    if any(f.name == "updated_at" for f in model._meta.fields):
+        extra["updated_at"] = timezone.now()
+    columns = (*key_fields, *model.SUMS, *extra)
+    qn = connection.ops.quote_name
+    sets = ", ".join(f"{qn(c)} = {qn(table)}.{qn(c)} + EXCLUDED.{qn(c)}" for c in model.SUMS)
+    if "updated_at" in extra:
+        sets += ", updated_at = EXCLUDED.updated_at"
+    extra_values = [
+        ops.adapt_datetimefield_value(v) if isinstance(v, datetime) else v for v in extra.values()
+    ]
+    ordered = sorted((r for r in rows if any(r[1])), key=lambda r: r[0])
+    row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(ordered), 200):
+            part = ordered[start : start + 200]
+            params: list[Any] = []
+            for key, values in part:
+                params.extend(
+                    ops.adapt_datefield_value(k) if isinstance(k, date) else k for k in key
+                )
+                params.extend(values)
+                params.extend(extra_values)
+            cursor.execute(
+                f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)}) "  # noqa: S608
+                f"VALUES {', '.join([row_sql] * len(part))} "
+                f"ON CONFLICT ({', '.join(qn(c) for c in key_fields)}) DO UPDATE SET {sets}",
+                params,
+            )
+
+
+def ids_of_codes(paths: Iterable[str]) -> dict[str, int]:
+    """code → unit id for every unit named in these materialised paths."""
+    codes = {code for path in paths for code in path_codes(path)}
+    return dict(Unit.objects.filter(code__in=codes).values_list("code", "pk"))
+
+
+def ancestors(unit_ids: set[int]) -> dict[int, list[int]]:
+    """unit id → the ids of the unit and of every unit above it (by materialised path)."""
+    paths = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "path"))
+    ids = ids_of_codes(paths.values())
+    return {pk: [ids[c] for c in path_codes(path) if c in ids] for pk, path in paths.items()}
