@@ -96,6 +96,8 @@ class Channel(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "platform"], name="channel_status_platform"),
+            # A report counts a subtree's verified channels per unit from this index alone.
+            models.Index(fields=["status", "unit"], name="channel_status_unit"),
             models.Index(fields=["created_at"], name="channel_created_at"),
             models.Index(fields=["verified_at"], name="channel_verified_at"),
             models.Index(fields=["retired_at"], name="channel_retired_at"),

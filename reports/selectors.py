@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Sum, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,7 +37,7 @@ from registry.models import Channel
 from reports.formatting import VN_TZ
 from reports.periods import Period
 from units.models import Unit
-from units.selectors import child_code, subtree, subtree_q
+from units.selectors import child_code, subtree, subtree_q, units_counted_below
 
 # The aggregate's sums that reports show (watch time is kept but not reported yet).
 SUMS = tuple(f for f in UnitMonthStat.SUMS if f != "watch_time_seconds")
@@ -308,26 +308,13 @@ def _completeness(
     today = timezone.localdate()
     months = [m for m in all_months if month_deadline(m, period.convention, day) <= today]
     not_due = [m for m in all_months if m not in months]
-    in_period = FilteredRelation(
-        "month_reports",
-        condition=Q(month_reports__month__in=months)
-        & (Q(month_reports__by_import=True) | Q(month_reports__by_form=True)),
-    )
     units = subtree(unit)
-    short = (
-        list(
-            units.annotate(in_period=in_period, n=Count("in_period"))
-            .filter(n__lt=len(months))
-            .order_by("path")
-            .values_list("pk", "code", "name", "path", "n")
-        )
-        if months
-        else []
-    )
-    done: dict[int, set[date]] = defaultdict(set)
     rows = UnitMonthReport.objects.filter(month__in=months).filter(
         Q(by_import=True) | Q(by_form=True)
     )
+    per_unit = rows.values("unit_id").annotate(n=Count("*")).values("unit_id", "n")
+    short = units_counted_below(unit, per_unit, len(months)) if months else []
+    done: dict[int, set[date]] = defaultdict(set)
     some = [pk for pk, _code, _name, _path, n in short if n]  # the others reported none
     for start in range(0, len(some), 1000):
         part = some[start : start + 1000]

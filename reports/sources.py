@@ -25,7 +25,7 @@ from registry.models import Channel
 from reports.periods import Period
 from reports.selectors import platform_label
 from units.models import Unit
-from units.selectors import child_code, subtree_q
+from units.selectors import child_code, subtree, subtree_q, sum_by_child
 
 # A document lists this many channels at most: the first ones by unit and platform; the
 # section's footnote says how many more there are.
@@ -91,12 +91,11 @@ def by_unit(
     acc: dict[str, dict[str, Any]] = defaultdict(lambda: dict(empty))
     child = child_code(unit, field="channel__unit__path")
 
-    for code, n in (
-        channels.annotate(child=child_code(unit))
-        .values("child")
-        .annotate(n=Count("pk"))
-        .values_list("child", "n")
-    ):
+    verified = Channel.objects.filter(status=Channel.Status.VERIFIED)
+    if unit.parent_id is not None:  # ``sum_by_child`` keeps the subtree's; a root's is all
+        verified = verified.filter(unit_id__in=subtree(unit).values("id"))
+    per_unit = verified.values("unit_id").annotate(n=Count("*")).values("unit_id", "n")
+    for code, n in sum_by_child(unit, per_unit).items():
         acc[code]["channels"] = n
     connected = (
         live.filter(channel__in=channels)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db import connection
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 from django.db.models.functions import StrIndex, Substr
 
@@ -33,6 +36,44 @@ def child_code(unit: Unit, *, field: str = "unit__path") -> Case:
         default=Substr(rest, 1, StrIndex(rest, Value(PATH_SEPARATOR)) - 1),
         output_field=CharField(),
     )
+
+
+def sum_by_child(unit: Unit, per_unit: QuerySet[Any]) -> dict[str, int]:
+    """Sum ``per_unit`` (rows of ``unit_id`` and ``n``, one per unit, already grouped) by
+    the direct child of ``unit`` above each unit ('' for ``unit`` itself), in SQL.
+
+    Grouping first by unit and then joining the (few thousand) units is what makes a
+    country's count cheap: joining every counted row to its unit before grouping by child
+    costs a hash probe and a path expression per row (20,000 channels: 13 ms against 5)."""
+    units = (
+        subtree(unit).annotate(child=child_code(unit, field="path")).values("id", "child")
+    ).order_by()
+    units_sql, units_params = units.query.sql_with_params()
+    rows_sql, rows_params = per_unit.order_by().query.sql_with_params()
+    sql = (
+        f"SELECT u.child, SUM(r.n) FROM ({units_sql}) u "  # noqa: S608 (both are the ORM's)
+        f"JOIN ({rows_sql}) r ON r.unit_id = u.id GROUP BY u.child"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*units_params, *rows_params))
+        return {code: int(n) for code, n in cursor.fetchall()}
+
+
+def units_counted_below(unit: Unit, per_unit: QuerySet[Any], below: int) -> list[tuple[Any, ...]]:
+    """The units of ``unit``'s subtree whose ``n`` in ``per_unit`` (rows of ``unit_id`` and
+    ``n``, one per unit) is under ``below``, a unit without a row counting 0: (pk, code,
+    name, path, n) by path. Grouped by unit before the join, as in ``sum_by_child``."""
+    units = subtree(unit).values("id", "code", "name", "path").order_by()
+    units_sql, units_params = units.query.sql_with_params()
+    rows_sql, rows_params = per_unit.order_by().query.sql_with_params()
+    sql = (
+        f"SELECT u.id, u.code, u.name, u.path, COALESCE(r.n, 0) FROM ({units_sql}) u "  # noqa: S608
+        f"LEFT JOIN ({rows_sql}) r ON r.unit_id = u.id WHERE COALESCE(r.n, 0) < %s "
+        "ORDER BY u.path"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*units_params, *rows_params, below))
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 def path_in_subtree_q(unit: Unit, *, field: str) -> Q:
