@@ -262,3 +262,33 @@ class UnitMonthReport(models.Model):
     @property
     def reported(self) -> bool:
         return self.by_import or self.by_form
+
+
+class SubtreeReported(models.Model):
+    """Completeness kept per subtree: how many units of ``unit``'s subtree (the unit itself
+    included) have reported ``month`` (``UnitMonthReport``: an import or an approved form).
+    A report reads its unit's and its children's rows (a few per month) and looks for the
+    units that missed a month only under the children whose count falls short, where it
+    counted every unit's months (3,355 units for a country).
+
+    Kept in the transaction that flips a ``UnitMonthReport`` (``ledger.ingest.completeness``)
+    and moved with a re-parented unit; ``recompute_subtree_reported`` is its oracle."""
+
+    SUMS = ("units",)
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    month = models.DateField()
+    units = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["unit", "month"]
+        verbose_name = _("đơn vị đã báo cáo theo cây đơn vị")
+        verbose_name_plural = _("đơn vị đã báo cáo theo cây đơn vị")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "month"], name="ledger_subtree_reported_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month} {self.units}"

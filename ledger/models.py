@@ -446,6 +446,7 @@ class MonthlyForm(models.Model):
 from ledger.aggregate_models import (  # noqa: E402
     ChannelActivity,
     SubtreeActivity,
+    SubtreeReported,
     SubtreeStat,
     Sums,
     UnitMonthReport,
@@ -461,6 +462,7 @@ __all__ = [
     "Post",
     "RowRejection",
     "SubtreeActivity",
+    "SubtreeReported",
     "SubtreeStat",
     "Sums",
     "UnitMonthReport",

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ledger.ingest.activity import active_in
+from ledger.ingest.completeness import reported_in
 from ledger.models import (
     ChannelActivity,
     Post,
@@ -37,7 +38,13 @@ from registry.models import Channel
 from reports.formatting import VN_TZ
 from reports.periods import Period
 from units.models import Unit
-from units.selectors import child_code, subtree, subtree_q, units_counted_below
+from units.selectors import (
+    child_code,
+    path_in_subtree_q,
+    subtree,
+    subtree_q,
+    units_counted_below,
+)
 
 # The aggregate's sums that reports show (watch time is kept but not reported yet).
 SUMS = tuple(f for f in UnitMonthStat.SUMS if f != "watch_time_seconds")
@@ -300,28 +307,56 @@ def _completeness(
 ) -> tuple[dict[str, Any], dict[int, int]]:
     """Which units reported (an import or an approved form) for each month of the period.
 
-    Expected: every unit of the subtree, for every month the period is named after. The
-    database returns only the units that missed months (none, once a month is complete):
-    a unit has at most one reported row a month, so what the others reported is the rest."""
+    Expected: every unit of the subtree, for every month the period is named after. How
+    many did is kept per subtree (``SubtreeReported``): the unit's and its children's rows
+    give the totals and each child's months; only under the children that fall short (and
+    the unit itself, if it does) are the units that missed months looked up."""
     all_months = [date(y, m, 1) for y, m in period.nominal_months()]
     day = deadline_day(unit)
     today = timezone.localdate()
     months = [m for m in all_months if month_deadline(m, period.convention, day) <= today]
     not_due = [m for m in all_months if m not in months]
-    units = subtree(unit)
+    sizes = dict(
+        subtree(unit)
+        .annotate(child=child_code(unit, field="path"))
+        .values("child")
+        .annotate(n=Count("*"))
+        .values_list("child", "n")
+    )
+    kept = reported_in([unit.pk, *(c.pk for c in children)], months)
+    expected = sum(sizes.values()) * len(months)
+    reported = sum(kept.get((unit.pk, m), 0) for m in months)
+    complete = {
+        c.pk: {m for m in months if kept.get((c.pk, m), 0) == sizes.get(c.code, 0)}
+        for c in children
+    }
+    own_done = {
+        m
+        for m in months
+        if kept.get((unit.pk, m), 0) - sum(kept.get((c.pk, m), 0) for c in children) == 1
+    }
+    # Where the units that missed months are: the unit itself, the children that fall short.
+    look = [Q(pk=unit.pk)] if own_done != set(months) else []
+    look += [path_in_subtree_q(c, field="path") for c in children if complete[c.pk] != set(months)]
     rows = UnitMonthReport.objects.filter(month__in=months).filter(
         Q(by_import=True) | Q(by_form=True)
     )
-    per_unit = rows.values("unit_id").annotate(n=Count("*")).values("unit_id", "n")
-    short = units_counted_below(unit, per_unit, len(months)) if months else []
+    short: list[tuple[Any, ...]] = []
+    if look:
+        units = Unit.objects.filter(Q(*look, _connector=Q.OR))
+        per_unit = (
+            rows.filter(unit_id__in=units.values("id"))
+            .values("unit_id")
+            .annotate(n=Count("*"))
+            .values("unit_id", "n")
+        )
+        short = units_counted_below(units, per_unit, len(months))
     done: dict[int, set[date]] = defaultdict(set)
     some = [pk for pk, _code, _name, _path, n in short if n]  # the others reported none
     for start in range(0, len(some), 1000):
         part = some[start : start + 1000]
         for unit_id, month in rows.filter(unit_id__in=part).values_list("unit_id", "month"):
             done[unit_id].add(month)
-    expected = units.count() * len(months)
-    reported = expected - sum(len(months) - n for *_, n in short)
     missing = [
         {
             "code": code,
@@ -330,16 +365,7 @@ def _completeness(
         }
         for pk, code, name, _path, _n in short
     ]
-    # A child has reported a month when every unit of its subtree has: when none of the
-    # units that missed months missed that one.
-    prefix = len(unit.path)
-    every = set(months)
-    missed: dict[str, set[date]] = defaultdict(set)
-    for pk, _code, _name, path, _n in short:
-        head = path[prefix:].split("/", 1)[0]
-        if head:
-            missed[head] |= every - done[pk]
-    reported_by_child = {c.pk: len(months) - len(missed[c.code]) for c in children}
+    reported_by_child = {c.pk: len(complete[c.pk]) for c in children}
     return (
         {
             "expected": expected,

@@ -59,12 +59,15 @@ def sum_by_child(unit: Unit, per_unit: QuerySet[Any]) -> dict[str, int]:
         return {code: int(n) for code, n in cursor.fetchall()}
 
 
-def units_counted_below(unit: Unit, per_unit: QuerySet[Any], below: int) -> list[tuple[Any, ...]]:
-    """The units of ``unit``'s subtree whose ``n`` in ``per_unit`` (rows of ``unit_id`` and
-    ``n``, one per unit) is under ``below``, a unit without a row counting 0: (pk, code,
-    name, path, n) by path. Grouped by unit before the join, as in ``sum_by_child``."""
-    units = subtree(unit).values("id", "code", "name", "path").order_by()
-    units_sql, units_params = units.query.sql_with_params()
+def units_counted_below(
+    units: QuerySet[Unit], per_unit: QuerySet[Any], below: int
+) -> list[tuple[Any, ...]]:
+    """The ``units`` whose ``n`` in ``per_unit`` (rows of ``unit_id`` and ``n``, one per
+    unit) is under ``below``, a unit without a row counting 0: (pk, code, name, path, n) by
+    path. Grouped by unit before the join, as in ``sum_by_child``."""
+    units_sql, units_params = (
+        units.values("id", "code", "name", "path").order_by().query.sql_with_params()
+    )
     rows_sql, rows_params = per_unit.order_by().query.sql_with_params()
     sql = (
         f"SELECT u.id, u.code, u.name, u.path, COALESCE(r.n, 0) FROM ({units_sql}) u "  # noqa: S608

@@ -12,9 +12,8 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Q
-from django.utils import timezone
 
-from ledger.ingest import activity
+from ledger.ingest import activity, completeness
 from ledger.ingest.plan import Deltas, RollKey, StatKey, add_into, contribution, month_half
 from ledger.ingest.tree import ancestors, ids_of_codes, upsert_add
 from ledger.models import (
@@ -22,7 +21,6 @@ from ledger.models import (
     MonthlyForm,
     Post,
     SubtreeStat,
-    UnitMonthReport,
     UnitMonthStat,
 )
 from units.models import Unit, path_codes
@@ -192,6 +190,7 @@ def rollup_units_moved(*, moves: list[tuple[Unit, str]]) -> None:
             spread(acc, key, values, new_up[unit_id][:-1])
     write_rollup(acc)
     activity.subtree_activity_units_moved(moves=moves)
+    completeness.reported_units_moved(moves=moves)
 
 
 def write_rollup(acc: dict[RollKey, list[int]]) -> None:
@@ -202,32 +201,6 @@ def write_rollup(acc: dict[RollKey, list[int]]) -> None:
     SubtreeStat.objects.filter(
         unit_id__in={k[0] for k in acc}, month__in={k[1] for k in acc}, **dict.fromkeys(sums, 0)
     ).delete()
-
-
-def mark_reported(months: set[tuple[int, date]], *, by_import: bool = False) -> None:
-    """Completeness: these (unit, month) have reported (by import, if ``by_import``). The
-    callers hold the units' locks (``lock_units``), so no other writer adds the same rows."""
-    keys = sorted(months)
-    for start in range(0, len(keys), 200):
-        part = keys[start : start + 200]
-        where = Q(*[Q(unit_id=u, month=m) for u, m in part], _connector=Q.OR)
-        existing = {
-            (unit_id, month): (pk, flag)
-            for pk, unit_id, month, flag in UnitMonthReport.objects.filter(where).values_list(
-                "pk", "unit_id", "month", "by_import"
-            )
-        }
-        UnitMonthReport.objects.bulk_create(
-            [
-                UnitMonthReport(unit_id=u, month=m, by_import=by_import)
-                for u, m in part
-                if (u, m) not in existing
-            ]
-        )
-        if by_import:
-            UnitMonthReport.objects.filter(
-                pk__in=[pk for pk, flag in existing.values() if not flag]
-            ).update(by_import=True, updated_at=timezone.now())
 
 
 def recompute_stats() -> dict[tuple[int, date, str, str, str], dict[str, int]]:
@@ -285,7 +258,7 @@ def apply_import(deltas: Deltas) -> None:
         rollup={k: list(v) for k, v in deltas.sums.items()},
     )
     activity.apply_activity(deltas.activity)
-    mark_reported(deltas.months, by_import=True)
+    completeness.mark_reported(deltas.months, by_import=True)
 
 
 def apply_form(form: MonthlyForm, sign: int) -> None:
@@ -307,12 +280,4 @@ def apply_form(form: MonthlyForm, sign: int) -> None:
         delta["reach"] = sign * form.reach
         by_key[(unit_id, month, platform, UnitMonthStat.UNSPECIFIED)] = delta
     apply_stats(by_key, UnitMonthStat.Source.FORM, touched={(unit_id, month, platform)}, rollup={})
-    report, _created = UnitMonthReport.objects.get_or_create(unit_id=unit_id, month=month)
-    approved = MonthlyForm.objects.filter(
-        unit_id=unit_id,
-        month=month,
-        status__in=(MonthlyForm.Status.APPROVED, MonthlyForm.Status.LOCKED),
-    ).exists()
-    if report.by_form != approved:
-        report.by_form = approved
-        report.save(update_fields=["by_form", "updated_at"])
+    completeness.set_form_reported(unit_id=unit_id, month=month)

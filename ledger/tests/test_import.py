@@ -154,6 +154,10 @@ def test_units_moved_by_a_csv_take_their_figures_along(world: Any, tmp_path: Pat
     agency = Unit.objects.get(code="22-TT")
     assert agency.path == "22/06688/22-TT/" and agency.level == 2
     assert_stats_match()
+    from ledger.ingest import activity, completeness
+
+    assert completeness.stored_subtree_reported() == completeness.recompute_subtree_reported()
+    assert activity.stored_subtree_activity() == activity.recompute_subtree_activity()
 
     def posts_of(unit: Any) -> int:
         rows = SubtreeStat.objects.filter(unit=unit)

@@ -26,7 +26,8 @@ from ledger.ingest.activity import (
     stored_activity,
     stored_subtree_activity,
 )
-from ledger.models import MonthlyForm, Post
+from ledger.ingest.completeness import recompute_subtree_reported, stored_subtree_reported
+from ledger.models import MonthlyForm, Post, UnitMonthReport
 from ledger.services import (
     monthly_form_approve,
     monthly_form_save,
@@ -77,6 +78,41 @@ OPS = st.lists(st.one_of(IMPORT, FORM, UNLOCK), min_size=1, max_size=10)
 PERIODS = st.sampled_from(
     ["2026-H1", "2026-Q1", "2026-02", "2026", "2026-Q3", "2026-01-10:2026-03-05"]
 )
+
+
+def _completeness_of(s: dict[str, Any]) -> dict[str, Any]:
+    c = s["completeness"]
+    return {
+        "reported": c["reported"],
+        "missing": {(m["code"], month) for m in c["missing"] for month in m["months_missing"]},
+        "children": {ch["unit"]["code"]: ch["reported_months"] for ch in s["children"]},
+    }
+
+
+def _brute_completeness(unit: Any, months: list[str]) -> dict[str, Any]:
+    """Who reported what, from each unit's own rows: (code, month) missed, months in which a
+    child's whole subtree reported."""
+    due = [date.fromisoformat(f"{m}-01") for m in months]
+    units = list(type(unit).objects.filter(path__startswith=unit.path))
+    reported = {
+        (u, m.strftime("%Y-%m"))
+        for u, m, by_import, by_form in UnitMonthReport.objects.filter(month__in=due).values_list(
+            "unit__code", "month", "by_import", "by_form"
+        )
+        if by_import or by_form
+    }
+    missing = {(u.code, m) for u in units for m in months if (u.code, m) not in reported}
+    children = {
+        child.code: sum(
+            1
+            for m in months
+            if not any((u.code, m) in missing for u in units if u.path.startswith(child.path))
+        )
+        for child in units
+        if child.parent_id == unit.pk
+    }
+    found = sum(1 for u in units for m in months if (u.code, m) in reported)
+    return {"reported": found, "missing": missing, "children": children}
 
 
 def _tree() -> dict[str, Any]:
@@ -230,6 +266,7 @@ def _check_report(unit: Any, period: Period) -> None:
     )
     c = s["completeness"]
     assert 0 <= c["reported"] <= c["expected"]
+    assert _completeness_of(s) == _brute_completeness(unit, c["months"])
     assert s["totals"] == {**_brute(unit, period), "active_channels": _brute_channels(unit, period)}
     for key in FIGURES:
         total = s["totals"][key] or 0
@@ -259,6 +296,7 @@ def test_no_figure_is_negative_and_totals_are_their_parts(
         _run(ops, units, admin)
         assert stored_activity() == recompute_activity()
         assert stored_subtree_activity() == recompute_subtree_activity()
+        assert stored_subtree_reported() == recompute_subtree_reported()
         period = parse_period(code, convention)
         for key in ("c", "p", "a"):
             _check_report(units[key], period)
