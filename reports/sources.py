@@ -83,9 +83,9 @@ def by_unit(
     (the same rule as ``connectors.freshness``: a connected channel by its last successful
     sync, another by its last finished batch, stale past ``STALE_AFTER`` or never), and the
     months of approved monthly forms in the period. Four queries grouped by child in the
-    database (``units.selectors.child_code``), whatever the number of channels."""
+    database (``units.selectors.sum_by_child``, ``child_code``), whatever the number of
+    channels."""
     cutoff = now - connectors.STALE_AFTER
-    channels = Channel.objects.filter(subtree_q(unit), status=Channel.Status.VERIFIED)
     live = Connection.objects.exclude(status=Connection.Status.DISCONNECTED)
     empty = {"channels": 0, "connected": 0, "stale": 0, "fresh_files": 0, "last": None}
     acc: dict[str, dict[str, Any]] = defaultdict(lambda: dict(empty))
@@ -97,8 +97,11 @@ def by_unit(
     per_unit = verified.values("unit_id").annotate(n=Count("*")).values("unit_id", "n")
     for code, n in sum_by_child(unit, per_unit).items():
         acc[code]["channels"] = n
+    verified_in_subtree = Q(channel__status=Channel.Status.VERIFIED) & subtree_q(
+        unit, field="channel__unit"
+    )
     connected = (
-        live.filter(channel__in=channels)
+        live.filter(verified_in_subtree)
         .annotate(child=child)
         .values("child")
         .annotate(
@@ -116,7 +119,7 @@ def by_unit(
         acc[code].update(connected=n, stale=stale, last=last)
     # A connected channel's daily batches are many: its freshness is its last sync.
     batches = (
-        ImportBatch.objects.filter(status=ImportBatch.Status.DONE, channel__in=channels)
+        ImportBatch.objects.filter(verified_in_subtree, status=ImportBatch.Status.DONE)
         .exclude(channel_id__in=live.values("channel_id"))
         .annotate(child=child)
         .values("child")
