@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from typing import Any
 
@@ -192,3 +194,34 @@ def test_changes_behind_the_services_back_are_seen_within_max_age_without_a_new_
     assert wait_for(lambda: status_of("facebook.com/ubndcoto")[0] == "official", 20.0)
     body = Client().get("/api/registry/lookup", {"q": "facebook.com/ubndcoto"}).json()
     assert body["unit"]["name"] == "Đặc khu Bạch Long Vĩ"
+
+
+def tracked(obj: object) -> bool:
+    """Whether the garbage collector's walks reach ``obj`` (not frozen by gc.freeze())."""
+    return any(o is obj for o in gc.get_objects())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_web_process_keeps_its_base_out_of_the_collectors_walks(
+    world: Any, refresher: None, monkeypatch: Any
+) -> None:
+    make_channel(world.commune_a, "https://www.facebook.com/ubndcoto", verified=True)
+    as_another_process()
+    first = index._current
+    assert first is not None
+    assert not tracked(first.base.by_id) and not tracked(first.base.lookalikes)
+    gone = weakref.ref(first.base)
+
+    # a new base: frozen in its turn; the one it replaces holds no cycle, so reference
+    # counting frees it although the collector never walks it (a frozen cycle would stay)
+    monkeypatch.setattr(index, "MAX_AGE_SECONDS", 0.0)
+    as_another_process()
+    second = index._current
+    assert second is not None and second.base is not first.base
+    assert not tracked(second.base.by_id)
+    del first
+    assert wait_for(lambda: gone() is None, 10.0), "the replaced base was never freed"
+
+    # tests and commands (no warm()): nothing stays frozen, bases are collected as usual
+    index.stop_background()
+    assert gc.get_freeze_count() == 0 and tracked(second.base.by_id)
