@@ -327,6 +327,12 @@ def test_bits_and_masks_round_trip() -> None:
     assert _bits(0) == []
 
 
+@given(st.sets(st.integers(0, 19_999), max_size=300))
+def test_bits_lists_every_set_bit_in_order(numbers: set[int]) -> None:
+    # few bits are peeled off one by one, more are read from the mask's binary text
+    assert _bits(sum(1 << n for n in numbers)) == sorted(numbers)
+
+
 def _check_against_brute_force(
     rows: list[tuple[str, str]], probes: list[str], platform: str | None
 ) -> None:
