@@ -5,8 +5,11 @@ Creates ~20,000 channels for the 3,355 official units in a throwaway SQLite data
 gunicorn on loopback (``config.wsgi`` with bench/registry_bench_settings.py, which only adds a
 bare constant-JSON view; by default as deployed, ``-w (2 × CPUs + 1) -k sync``), loads it for a fixed time
 with ``GET /api/registry/lookup`` requests (URL variants of registered channels, lookalikes,
-bare handles, not-found), then the bare view for the same time under the same server, and
-prints lookups/s, p50/p99 latency and the ratio lookups/s / bare view/s.
+bare handles, not-found) and the bare view for the same time under the same server, and
+prints lookups/s, p50/p99 latency and the ratio lookups/s / bare view/s. The two alternate
+in ``--slices`` slices (5 of 2 s each by default): on a machine shared with other work, a
+change of load then falls on both alike instead of on whichever ran while it lasted
+(``--slices 1``: the lookups for ``--seconds``, then the bare view, as before).
 
 During both timed runs a writer process (its own index built before they start, as a web
 worker's is) registers or verifies a channel every second through the services
@@ -24,7 +27,7 @@ bench falls back to Python client processes, which eat much of the same 2 CPUs, 
 every query kind is checked through HTTP against what the registry holds, and mismatches are
 printed.
 
-    .venv/bin/python bench/registry_bench.py [--channels 20000] [--seconds 10]
+    .venv/bin/python bench/registry_bench.py [--channels 20000] [--seconds 10] [--slices 5]
         [--workers N] [--worker-class sync|gthread] [--threads 2] [--client wrk|python]
 """
 
@@ -289,7 +292,7 @@ def run_python(port: int, paths: list[str], clients: int) -> dict[str, Any]:
 
 
 WRK_SCRIPT = r"""
--- cycles through the paths in PATHS_FILE; thread k starts at offset k * #paths / threads
+-- cycles through the paths in PATHS_FILE from OFFSET; thread k starts k * #paths / threads on
 local threads = {}
 local count = 0
 function setup(thread)
@@ -300,26 +303,34 @@ end
 function init(args)
   paths = {}
   for line in io.lines(args[1]) do paths[#paths + 1] = line end
-  i = math.floor(id * #paths / tonumber(args[2]))
+  i = (tonumber(args[3]) + math.floor(id * #paths / tonumber(args[2]))) % #paths
 end
 function request()
   i = i % #paths + 1
   return wrk.format("GET", paths[i])
 end
 function done(summary, latency, requests)
+  local hist = {}
+  for k = 1, #latency do
+    local value, n = latency(k)
+    hist[#hist + 1] = string.format("[%d,%d]", value, n)
+  end
   io.write(string.format(
-    'WRK-JSON {"requests": %d, "duration_us": %d, "p50_us": %d, "p99_us": %d, '
-    .. '"status_errors": %d, "socket_errors": %d}\n',
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
-    summary.errors.status,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+    'WRK-JSON {"requests": %d, "duration_us": %d, "status_errors": %d, "socket_errors": %d, '
+    .. '"latency_us": [%s]}\n',
+    summary.requests, summary.duration, summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    table.concat(hist, ",")))
 end
 """
 
 
 def run_wrk(
-    wrk: str, port: int, paths: list[str], seconds: float, threads: int, connections: int
-) -> dict[str, Any]:
+    wrk: str, port: int, paths: list[str], seconds: float, threads: int, connections: int,
+    offset: int = 0,
+) -> dict[str, Any]:  # fmt: skip
+    """One wrk run over ``paths`` (from ``offset`` on): requests, seconds, errors and the
+    latency histogram ({microseconds: requests})."""
     with tempfile.TemporaryDirectory(prefix="bantin-wrk-") as tmp:
         script = Path(tmp, "paths.lua")
         script.write_text(WRK_SCRIPT)
@@ -339,6 +350,7 @@ def run_wrk(
                 "--",
                 str(paths_file),
                 str(threads),
+                str(offset),
             ],  # fmt: skip
             capture_output=True,
             text=True,
@@ -348,11 +360,62 @@ def run_wrk(
     r = json.loads(line.removeprefix("WRK-JSON "))
     return {
         "requests": r["requests"],
-        "per_second": r["requests"] / (r["duration_us"] / 1e6),
-        "p50_ms": r["p50_us"] / 1000,
-        "p99_ms": r["p99_us"] / 1000,
+        "seconds": r["duration_us"] / 1e6,
         "errors": r["status_errors"] + r["socket_errors"],
+        "latency_us": {int(v): int(n) for v, n in r["latency_us"]},
     }
+
+
+def percentile(histogram: dict[int, int], p: float) -> float:
+    """The ``p``-th percentile (milliseconds) of a {microseconds: requests} histogram."""
+    total = sum(histogram.values())
+    if not total:
+        return 0.0
+    rank = p / 100 * total
+    seen = 0
+    for value in sorted(histogram):
+        seen += histogram[value]
+        if seen >= rank:
+            return value / 1000
+    return max(histogram) / 1000
+
+
+def run_interleaved(
+    wrk: str, server_pid: int, port: int, paths: list[str], opts: argparse.Namespace
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The lookups and the bare view in alternate slices of ``--seconds / --slices`` each, so
+    that a change in the machine's load (other processes) falls on both alike; the figures
+    of each are summed over its slices, p50 and p99 over every request of them."""
+    slices = max(1, opts.slices)
+    each = max(1, round(opts.seconds / slices))
+    totals = {
+        name: {"requests": 0, "seconds": 0.0, "errors": 0, "cpu": 0.0, "latency_us": {}}
+        for name in ("lookup", "bare")
+    }
+    for _ in range(slices):
+        for name, targets in (("lookup", paths), ("bare", ["/bench/constant"])):
+            total = totals[name]
+            offset = total["requests"] if name == "lookup" else 0
+            cpu0 = server_cpu(server_pid)
+            r = run_wrk(wrk, port, targets, each, 1, opts.connections, offset)
+            total["cpu"] += server_cpu(server_pid) - cpu0
+            for key in ("requests", "seconds", "errors"):
+                total[key] += r[key]
+            for value, n in r["latency_us"].items():
+                total["latency_us"][value] = total["latency_us"].get(value, 0) + n
+    out = []
+    for total in totals.values():
+        out.append(
+            {
+                "requests": total["requests"],
+                "per_second": total["requests"] / total["seconds"],
+                "p50_ms": percentile(total["latency_us"], 50),
+                "p99_ms": percentile(total["latency_us"], 99),
+                "errors": total["errors"],
+                "cpu_ms": 1000 * total["cpu"] / max(1, total["requests"]),
+            }
+        )
+    return out[0], out[1]
 
 
 def outcomes(
@@ -412,6 +475,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--channels", type=int, default=20_000)
     parser.add_argument("--seconds", type=float, default=10, help="length of each timed run")
+    parser.add_argument(
+        "--slices",
+        type=int,
+        default=5,
+        help="the timed runs alternate in this many slices each (1: lookups, then bare view)",
+    )
     parser.add_argument("--queries", type=int, default=40_000, help="distinct lookup queries")
     parser.add_argument("--check", type=int, default=6_000, help="queries checked for outcome")
     # As deployed (deploy/gunicorn.conf.py): 2 x CPUs + 1 sync workers.
@@ -499,16 +568,12 @@ def main() -> None:
             raise SystemExit("the writer did not start")
         t_run = time.perf_counter()
         if wrk:
-            wrk_threads = 1
-            cpu0 = server_cpu(server.pid)
-            lookups = run_wrk(wrk, port, paths, opts.seconds, wrk_threads, opts.connections)
-            cpu1 = server_cpu(server.pid)
-            bare = run_wrk(
-                wrk, port, ["/bench/constant"], opts.seconds, wrk_threads, opts.connections
+            lookups, bare = run_interleaved(wrk, server.pid, port, paths, opts)
+            each = max(1, round(opts.seconds / max(1, opts.slices)))
+            client = (
+                f"wrk -t1 -c{opts.connections}, {max(1, opts.slices)} slices of {each} s "
+                "each, lookups and bare view alternating"
             )
-            lookups["cpu_ms"] = 1000 * (cpu1 - cpu0) / max(1, lookups["requests"])
-            bare["cpu_ms"] = 1000 * (server_cpu(server.pid) - cpu1) / max(1, bare["requests"])
-            client = f"wrk -t{wrk_threads} -c{opts.connections} -d{opts.seconds:g}s"
             by_kind, bad = outcomes(port, queries[: opts.check], None)
             checked = min(opts.check, len(queries))
         else:
