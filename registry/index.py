@@ -326,20 +326,17 @@ def _swap(snap: Snapshot) -> Snapshot:
 
 
 def _freeze() -> None:
-    """Keep the base out of the cyclic garbage collector's walks (web processes only).
+    """Keep the base out of the cyclic garbage collector's walks (web processes only;
+    docs/decisions/0016).
 
-    A base at 20,000 channels is some 420,000 lists, dicts and records that live until the
-    next base. Left to the collector, each full collection walked all of them: 150-300 ms
-    with the interpreter held (a request of that process waiting meanwhile), one every few
-    thousand requests as the result caches and overlays age, about a tenth of a worker's
-    CPU. ``gc.freeze()`` moves every object tracked now, the new base's included, to the
-    permanent generation, which no collection walks; a full collection then walks only what
-    was made since (a few tens of thousands of objects, about 20 ms). A base holds no
-    reference cycle, so the one it replaces is freed by reference counting as before (a
-    test checks it). The young generations are collected first so that today's cyclic
-    garbage is not frozen with it (a frozen cycle is never freed); older cyclic garbage, if
-    any, stays frozen, once per new base, which is rare (``OVERLAY_MAX``). Not in tests and
-    commands (no ``warm()``), which make and drop many snapshots and cycles.
+    A base is a few hundred thousand lists, dicts and records that live until the next one;
+    every full collection walked them all, holding the interpreter for hundreds of
+    milliseconds while a request of the process waited. ``gc.freeze()`` moves everything
+    tracked now, the new base included, to the permanent generation, which no collection
+    walks. A base holds no reference cycle, so the one it replaces is still freed by
+    reference counting (a test checks it). The young generations are collected first, so
+    that fresh cyclic garbage is not frozen with it (a frozen cycle is never freed). Not in
+    tests and commands (no ``warm()``), which make and drop many snapshots and cycles.
     """
     gc.collect(1)
     gc.freeze()

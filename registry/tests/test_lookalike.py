@@ -327,6 +327,7 @@ def test_bits_and_masks_round_trip() -> None:
     assert _bits(0) == []
 
 
+@settings(deadline=None)  # the machine may be loaded
 @given(st.sets(st.integers(0, 19_999), max_size=300))
 def test_bits_lists_every_set_bit_in_order(numbers: set[int]) -> None:
     # few bits are peeled off one by one, more are read from the mask's binary text
