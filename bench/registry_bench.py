@@ -388,7 +388,7 @@ def run_interleaved(
     of each are summed over its slices, p50 and p99 over every request of them."""
     slices = max(1, opts.slices)
     each = max(1, round(opts.seconds / slices))
-    totals = {
+    totals: dict[str, dict[str, Any]] = {
         name: {"requests": 0, "seconds": 0.0, "errors": 0, "cpu": 0.0, "latency_us": {}}
         for name in ("lookup", "bare")
     }
@@ -411,6 +411,8 @@ def run_interleaved(
                 "per_second": total["requests"] / total["seconds"],
                 "p50_ms": percentile(total["latency_us"], 50),
                 "p99_ms": percentile(total["latency_us"], 99),
+                "p999_ms": percentile(total["latency_us"], 99.9),
+                "max_ms": max(total["latency_us"], default=0) / 1000,
                 "errors": total["errors"],
                 "cpu_ms": 1000 * total["cpu"] / max(1, total["requests"]),
             }
@@ -609,7 +611,13 @@ def main() -> None:
         for name, r in (("lookup", lookups), ("bare view", bare)):
             print(
                 f"{name:>9}: {r['requests']} requests, {r['per_second']:.0f}/s, "
-                f"p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, errors {r['errors']}"
+                f"p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms"
+                + (
+                    f", p99.9 {r['p999_ms']:.0f} ms, max {r['max_ms']:.0f} ms"
+                    if "p999_ms" in r
+                    else ""
+                )
+                + f", errors {r['errors']}"
                 + (f", server CPU {r['cpu_ms']:.2f} ms a request" if "cpu_ms" in r else "")
             )
         print(
