@@ -18,10 +18,10 @@ from collections.abc import Iterable
 from django.db.models import F, OuterRef, Q, Subquery, Sum
 
 from ledger.ingest.plan import month_half
-from ledger.ingest.tree import ancestors, ids_of_codes, upsert_add
+from ledger.ingest.tree import ancestors, moved_deltas, upsert_add
 from ledger.models import ChannelActivity, Post, SubtreeActivity
 from registry.models import Channel
-from units.models import Unit, path_codes
+from units.models import Unit
 
 # (unit, half, gap) → channels
 ActivityKey = tuple[int, int, int]
@@ -118,21 +118,13 @@ def _write(acc: dict[ActivityKey, int]) -> None:
 def subtree_activity_units_moved(*, moves: list[tuple[Unit, str]]) -> None:
     """Move re-parented units' rows (each one's whole subtree) from the units above its old
     path to the units above its new one (the same contract as ``rollup_units_moved``)."""
-    if not moves:
-        return
-    ids = ids_of_codes(old for _unit, old in moves)
-    old_up = {unit.pk: [ids[c] for c in path_codes(old)[:-1] if c in ids] for unit, old in moves}
-    new_up = ancestors(set(old_up))
-    acc: dict[ActivityKey, int] = defaultdict(int)
-    rows = SubtreeActivity.objects.filter(unit_id__in=list(old_up)).values_list(
-        "unit_id", "half", "gap", "channels"
-    )
-    for unit_id, half, gap, n in rows:
-        for above in old_up[unit_id]:
-            acc[(above, half, gap)] -= n
-        for above in new_up[unit_id][:-1]:
-            acc[(above, half, gap)] += n
-    _write(acc)
+    if moves:
+        _write(
+            {
+                k: v[0]
+                for k, v in moved_deltas(SubtreeActivity, ("unit_id", "half", "gap"), moves).items()
+            }
+        )
 
 
 def active_in(units: list[int], first: int, last: int) -> dict[int, int]:

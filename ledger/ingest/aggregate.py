@@ -15,7 +15,7 @@ from django.db.models import Q
 
 from ledger.ingest import activity, completeness
 from ledger.ingest.plan import Deltas, RollKey, StatKey, add_into, contribution, month_half
-from ledger.ingest.tree import ancestors, ids_of_codes, upsert_add
+from ledger.ingest.tree import ancestors, moved_deltas, upsert_add
 from ledger.models import (
     METRICS,
     MonthlyForm,
@@ -23,7 +23,7 @@ from ledger.models import (
     SubtreeStat,
     UnitMonthStat,
 )
-from units.models import Unit, path_codes
+from units.models import Unit
 
 
 def apply_stat_deltas(by_key: dict[StatKey, dict[str, int]], source: str) -> None:
@@ -164,40 +164,27 @@ def apply_rollup(deltas: dict[RollKey, list[int]]) -> None:
     write_rollup(acc)
 
 
+ROLL_KEY = ("unit_id", "month", "half", "platform", "content_type")
+
+
 def rollup_units_moved(*, moves: list[tuple[Unit, str]]) -> None:
-    """Move re-parented units' figures (each one's own roll-up rows, its whole subtree, and
-    its subtree's active channels) from the units above its old path to the units above its
-    new one, written once.
+    """Move re-parented units' figures (each one's own roll-up rows, its whole subtree; its
+    subtree's active channels; its units that reported each month) from the units above its
+    old path to the units above its new one.
 
     ``moves`` are (unit saved with its new path, its old path); call it in the transaction
     that saved them, after their descendants were re-pathed. The moved units must not lie
     one under another (for nested moves call it once per move, in order)."""
     if not moves:
         return
-    # Codes do not change when a unit moves: the old ancestors are found by theirs.
-    ids = ids_of_codes(old for _unit, old in moves)
-    old_up = {unit.pk: [ids[c] for c in path_codes(old)[:-1] if c in ids] for unit, old in moves}
-    new_up = ancestors(set(old_up))
-    acc: dict[RollKey, list[int]] = {}
-    unit_ids = sorted(old_up)
-    for start in range(0, len(unit_ids), 500):
-        rows = SubtreeStat.objects.filter(unit_id__in=unit_ids[start : start + 500]).values_list(
-            "unit_id", "month", "half", "platform", "content_type", *SubtreeStat.SUMS
-        )
-        for unit_id, month, half, platform, ctype, *values in rows:
-            key = (unit_id, month, half, platform, ctype)
-            spread(acc, key, values, old_up[unit_id], -1)
-            spread(acc, key, values, new_up[unit_id][:-1])
-    write_rollup(acc)
+    write_rollup(moved_deltas(SubtreeStat, ROLL_KEY, moves))
     activity.subtree_activity_units_moved(moves=moves)
     completeness.reported_units_moved(moves=moves)
 
 
 def write_rollup(acc: dict[RollKey, list[int]]) -> None:
     sums = SubtreeStat.SUMS
-    upsert_add(
-        SubtreeStat, ("unit_id", "month", "half", "platform", "content_type"), list(acc.items())
-    )
+    upsert_add(SubtreeStat, ROLL_KEY, list(acc.items()))
     SubtreeStat.objects.filter(
         unit_id__in={k[0] for k in acc}, month__in={k[1] for k in acc}, **dict.fromkeys(sums, 0)
     ).delete()

@@ -17,9 +17,9 @@ from datetime import date
 from django.db.models import Q
 from django.utils import timezone
 
-from ledger.ingest.tree import ancestors, ids_of_codes, upsert_add
+from ledger.ingest.tree import ancestors, moved_deltas, upsert_add
 from ledger.models import MonthlyForm, SubtreeReported, UnitMonthReport
-from units.models import Unit, path_codes
+from units.models import Unit
 
 ReportedKey = tuple[int, date]  # (unit, month)
 
@@ -93,21 +93,10 @@ def _write(acc: dict[ReportedKey, int]) -> None:
 def reported_units_moved(*, moves: list[tuple[Unit, str]]) -> None:
     """Move re-parented units' counts (each one's whole subtree) from the units above its old
     path to the units above its new one (the contract of ``rollup_units_moved``)."""
-    if not moves:
-        return
-    ids = ids_of_codes(old for _unit, old in moves)
-    old_up = {unit.pk: [ids[c] for c in path_codes(old)[:-1] if c in ids] for unit, old in moves}
-    new_up = ancestors(set(old_up))
-    acc: dict[ReportedKey, int] = defaultdict(int)
-    rows = SubtreeReported.objects.filter(unit_id__in=list(old_up)).values_list(
-        "unit_id", "month", "units"
-    )
-    for unit_id, month, n in rows:
-        for above in old_up[unit_id]:
-            acc[(above, month)] -= n
-        for above in new_up[unit_id][:-1]:
-            acc[(above, month)] += n
-    _write(acc)
+    if moves:
+        _write(
+            {k: v[0] for k, v in moved_deltas(SubtreeReported, ("unit_id", "month"), moves).items()}
+        )
 
 
 def reported_in(units: list[int], months: list[date]) -> dict[ReportedKey, int]:

@@ -1,6 +1,7 @@
-"""Sums kept per unit and summed up the tree of units: the two helpers every kept table
-shares (the roll-up ``SubtreeStat``, ``SubtreeActivity``): an ordered additive upsert, and
-the units above a unit."""
+"""Sums kept per unit and summed up the tree of units: the helpers every kept table shares
+(the roll-up ``SubtreeStat``, ``SubtreeActivity``, ``SubtreeReported``): an ordered additive
+upsert, the units above a unit, and the deltas that carry a re-parented unit's rows along.
+"""
 
 from __future__ import annotations
 
@@ -69,3 +70,32 @@ def ancestors(unit_ids: set[int]) -> dict[int, list[int]]:
     paths = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "path"))
     ids = ids_of_codes(paths.values())
     return {pk: [ids[c] for c in path_codes(path) if c in ids] for pk, path in paths.items()}
+
+
+def moved_deltas(
+    model: Any, key_fields: tuple[str, ...], moves: list[tuple[Unit, str]]
+) -> dict[tuple[Any, ...], list[int]]:
+    """The deltas that carry re-parented units' kept rows (a unit's own rows: its whole
+    subtree) from the units above each one's old path to the units above its new one.
+    ``moves``: (unit saved with its new path, its old path); ``key_fields`` start with
+    ``unit_id``. Codes do not change when a unit moves: the old ancestors are found by
+    theirs."""
+    ids = ids_of_codes(old for _unit, old in moves)
+    old_up = {unit.pk: [ids[c] for c in path_codes(old)[:-1] if c in ids] for unit, old in moves}
+    new_up = ancestors(set(old_up))
+    acc: dict[tuple[Any, ...], list[int]] = {}
+    width = len(key_fields)
+    unit_ids = sorted(old_up)
+    for start in range(0, len(unit_ids), 500):
+        rows = model.objects.filter(unit_id__in=unit_ids[start : start + 500]).values_list(
+            *key_fields, *model.SUMS
+        )
+        for row in rows:
+            unit_id, rest, values = row[0], row[1:width], row[width:]
+            for above, sign in [(a, -1) for a in old_up[unit_id]] + [
+                (a, 1) for a in new_up[unit_id][:-1]
+            ]:
+                sums = acc.setdefault((above, *rest), [0] * len(values))
+                for i, v in enumerate(values):
+                    sums[i] += sign * v
+    return acc
