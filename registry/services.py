@@ -209,6 +209,10 @@ def channel_register(
         channel.search_text = _search_text(channel, unit)
         channel.full_clean(validate_unique=False, validate_constraints=False)
         channel.save()
+        # The registry's version first: an import that confirms a platform id holds it
+        # before it writes the activity rows, so taking them in the other order could
+        # deadlock with it.
+        _bump_version(channel)
         # The ledger builds on the registry, not the reverse: imported where it is used.
         from ledger.ingest.activity import move_activity
 
@@ -229,7 +233,7 @@ def channel_register(
         channel.full_clean(validate_unique=False, validate_constraints=False)
         channel.save()
         action = "channel.register"
-    _bump_version(channel)
+        _bump_version(channel)
     audit(acting_user, action, channel, before=before, after=_snapshot(channel))
     if similar:
         _acknowledge(

@@ -238,6 +238,10 @@ def apply_import(deltas: Deltas) -> None:
     """Add a batch's deltas (``plan.Deltas``) to the aggregate, the roll-up and the
     channels' activity, and mark the months it touched as reported by import."""
     by_key = deltas.by_key
+    # Every unit whose figures or completeness this batch changes, locked at once and in
+    # order (``apply_stats`` locks a subset of them again: a no-op), so that a form approval
+    # of the same unit waits for this batch and no two writers lock in opposite orders.
+    lock_units({k[0] for k in by_key} | {unit_id for unit_id, _month in deltas.months})
     apply_stats(
         by_key,
         UnitMonthStat.Source.IMPORT,
@@ -245,7 +249,7 @@ def apply_import(deltas: Deltas) -> None:
         rollup={k: list(v) for k, v in deltas.sums.items()},
     )
     activity.apply_activity(deltas.activity)
-    completeness.mark_reported(deltas.months, by_import=True)
+    completeness.mark_reported(deltas.months)
 
 
 def apply_form(form: MonthlyForm, sign: int) -> None:

@@ -24,31 +24,31 @@ from units.models import Unit
 ReportedKey = tuple[int, date]  # (unit, month)
 
 
-def mark_reported(months: set[ReportedKey], *, by_import: bool = False) -> None:
-    """These (unit, month) have reported (by import, if ``by_import``). The callers hold the
-    units' locks (``lock_units``), so no other writer adds the same rows."""
+def mark_reported(months: set[ReportedKey]) -> None:
+    """These (unit, month) have reported by import. The caller holds the units' locks
+    (``aggregate.lock_units``): a form approval of the same unit and month waits, so the two
+    never both see the month unreported and count it twice."""
     keys = sorted(months)
     flipped: dict[ReportedKey, int] = {}
     for start in range(0, len(keys), 200):
         part = keys[start : start + 200]
         where = Q(*[Q(unit_id=u, month=m) for u, m in part], _connector=Q.OR)
         existing = {
-            (unit_id, month): (pk, flag, form)
-            for pk, unit_id, month, flag, form in UnitMonthReport.objects.filter(where).values_list(
-                "pk", "unit_id", "month", "by_import", "by_form"
-            )
+            (unit_id, month): (pk, by_import, by_form)
+            for pk, unit_id, month, by_import, by_form in UnitMonthReport.objects.filter(
+                where
+            ).values_list("pk", "unit_id", "month", "by_import", "by_form")
         }
         new = [key for key in part if key not in existing]
         UnitMonthReport.objects.bulk_create(
-            [UnitMonthReport(unit_id=u, month=m, by_import=by_import) for u, m in new]
+            [UnitMonthReport(unit_id=u, month=m, by_import=True) for u, m in new]
+        )
+        not_yet = {key: row for key, row in existing.items() if not row[1]}
+        UnitMonthReport.objects.filter(pk__in=[pk for pk, _i, _f in not_yet.values()]).update(
+            by_import=True, updated_at=timezone.now()
         )
         flipped.update(dict.fromkeys(new, 1))
-        if by_import:
-            now_reporting = {k: pk for k, (pk, flag, _form) in existing.items() if not flag}
-            UnitMonthReport.objects.filter(pk__in=now_reporting.values()).update(
-                by_import=True, updated_at=timezone.now()
-            )
-            flipped.update(dict.fromkeys((k for k in now_reporting if not existing[k][2]), 1))
+        flipped.update({key: 1 for key, (_pk, _i, by_form) in not_yet.items() if not by_form})
     _add(flipped)
 
 
