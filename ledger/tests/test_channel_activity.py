@@ -186,3 +186,23 @@ def test_the_subtree_migration_backfill_equals_the_recount(world: Any) -> None:
 
     migration.backfill(apps, None)
     assert stored_subtree_activity() == expected
+
+
+def test_the_completeness_migration_backfill_equals_the_recount(world: Any) -> None:
+    from ledger.ingest.completeness import recompute_subtree_reported, stored_subtree_reported
+    from ledger.models import SubtreeReported
+
+    admin = world.province_users["administrator"]
+    for unit, name in ((world.commune_a, "a"), (world.commune_b, "b")):
+        ch = make_channel(unit, "facebook", f"ubnd-{name}")
+        days = [(i, date(2026, 1 + i % 3, 3), 9) for i in range(4)]
+        posts_upsert(acting_user=admin, channel=ch, posts=_inputs(days))
+    expected = recompute_subtree_reported()
+    assert expected[(world.province.pk, date(2026, 1, 1))] == 2
+    assert stored_subtree_reported() == expected
+    SubtreeReported.objects.all().delete()
+    migration = importlib.import_module("ledger.migrations.0013_subtree_reported")
+    from django.apps import apps
+
+    migration.backfill(apps, None)
+    assert stored_subtree_reported() == expected
