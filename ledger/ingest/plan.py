@@ -104,7 +104,8 @@ class Deltas:
         self.activity: dict[tuple[int, int], list[int]] = {}
 
     def active(self, channel_id: int, month: date, half: int, sign: int) -> None:
-        """A post of the channel published in this half-month (added or, -1, removed);
+        """``sign`` posts of the channel published in this half-month (added or, if
+        negative, removed);
         half 0 (no publication time) is in no period's window and not counted."""
         if not half:
             return
@@ -140,6 +141,29 @@ class Deltas:
         t[9] += sign * engagements
         if watch:
             t[10] += sign * watch
+
+    def add_new(self, key: RollKey, rows: list[Metrics]) -> None:
+        """``add(key, metrics, +1)`` for each of ``rows`` (a chunk's new posts of one key),
+        summed a column at a time."""
+        t = self.sums.get(key)
+        if t is None:
+            t = self.sums[key] = [0] * 11
+        views, reach, reactions, comments, shares, clicks, watch = zip(*rows, strict=True)
+        known_reach = [v for v in reach if v is not None]
+        known_views = [v for v in views if v is not None]
+        engagements = (sum(filter(None, reactions)), sum(filter(None, comments)),
+                       sum(filter(None, shares)))  # fmt: skip
+        t[0] += len(rows)
+        t[1] += len(known_reach)
+        t[2] += sum(known_reach)
+        t[3] += len(known_views)
+        t[4] += sum(known_views)
+        t[5] += engagements[0]
+        t[6] += engagements[1]
+        t[7] += engagements[2]
+        t[8] += sum(filter(None, clicks))
+        t[9] += sum(engagements)
+        t[10] += sum(filter(None, watch))
 
     def merge(self, other: Deltas) -> None:
         """Add another batch's deltas (several batches, one refresh of the aggregate)."""
@@ -288,15 +312,19 @@ class Plan:
         unit_id, platform, channel_id = channel.unit_id, channel.platform, channel.pk
         add, months, fallback = self.deltas.add, self.deltas.months, self.fallback_month
         active = self.deltas.active
+        # New posts' metrics by (month, half, content type), added to the deltas together.
+        fresh: dict[tuple[date, int, str], list[Metrics]] = {}
+        new = plan.new
         for row in rows:
             values = row_metrics(row)
             old = existing.get(row.post_id) if existing else None
             if old is None:
                 month, half = month_half(row.published_at, fallback)
-                plan.new.append((row, month))
-                add((unit_id, month, half, platform, row.content_type), values, +1)
-                active(channel_id, month, half, +1)
-                months.add((unit_id, month))
+                new.append((row, month))
+                group = fresh.get((month, half, row.content_type))
+                if group is None:
+                    group = fresh[(month, half, row.content_type)] = []
+                group.append(values)
                 continue
             change = _compare(old, row)
             months.add((unit_id, change.month))
@@ -312,6 +340,10 @@ class Plan:
                 active(channel_id, old_month, old_half, -1)
                 active(channel_id, change.month, half, +1)
             plan.changed.append(change)
+        for (month, half, content_type), group in fresh.items():
+            self.deltas.add_new((unit_id, month, half, platform, content_type), group)
+            active(channel_id, month, half, len(group))
+            months.add((unit_id, month))
         self.counts.posts_created += len(plan.new)
         self.counts.posts_updated += len(plan.changed)
         self.counts.accepted += len(rows)

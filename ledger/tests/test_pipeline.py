@@ -5,15 +5,18 @@
 from __future__ import annotations
 
 import threading
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.db import IntegrityError, connection, connections
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ledger import services
 from ledger.ingest import aggregate, writer
-from ledger.ingest.plan import CHUNK
+from ledger.ingest.plan import CHUNK, Deltas
 from ledger.models import MetricSnapshot, Post
 from ledger.tests.factories import make_channel
 from ledger.tests.test_import import assert_stats_match, meta_csv
@@ -142,3 +145,49 @@ def test_a_posts_copy_whose_keys_fail_at_its_end_fails_the_import(
         services.import_file(acting_user=None, path=path, filename=path.name, channel=channel)
     assert not Post.objects.exists()
     assert not MetricSnapshot.objects.exists()
+
+
+_METRIC = st.one_of(st.none(), st.integers(min_value=0, max_value=10**12))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(*[_METRIC] * 7), min_size=1, max_size=30))
+def test_a_chunks_new_posts_add_to_the_deltas_as_one_by_one(rows: list[Any]) -> None:
+    key = (1, date(2026, 3, 1), 1, "facebook", "photo")
+    together, one_by_one = Deltas(), Deltas()
+    together.add_new(key, rows)
+    for metrics in rows:
+        one_by_one.add(key, metrics, +1)
+    assert together.sums == one_by_one.sums
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'")
+@pytest.mark.parametrize("fails", [False, True])
+def test_sqlite_writes_with_a_larger_page_cache_and_gives_the_connection_its_own_back(
+    world: Any, tmp_path: Path, monkeypatch: Any, fails: bool
+) -> None:
+    make_channel(world.commune_a, "zalo", "oa-a")
+    path = template(tmp_path / "cache.csv", [("oa-a", f"a{i}") for i in range(20)])
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size = -3000")
+    seen: list[int] = []
+    write = writer.Writer.write
+
+    def watched_write(self: Any, chunk: Any) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            seen.append(cursor.fetchone()[0])
+        if fails:
+            raise RuntimeError("the write failed")
+        write(self, chunk)
+
+    monkeypatch.setattr(writer.Writer, "write", watched_write)
+    if fails:
+        with pytest.raises(RuntimeError, match="the write failed"):
+            services.import_file(acting_user=None, path=path, filename=path.name)
+    else:
+        services.import_file(acting_user=None, path=path, filename=path.name)
+    assert seen == [-writer.WRITE_CACHE_KIB]
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        assert cursor.fetchone()[0] == -3000
