@@ -55,7 +55,12 @@ NOT_AUDITED = {
 
 
 # Modules that only keep derived rows (the roll-up) in step with an audited caller.
-DERIVED_MODULES = {"ledger.ingest.aggregate", "ledger.rollup"}
+DERIVED_MODULES = {
+    "ledger.ingest.aggregate",
+    "ledger.ingest.activity",  # the channels' activity, kept by the audited import or move
+    "ledger.ingest.completeness",  # who reported, kept by the audited import or form review
+    "ledger.rollup",
+}
 
 
 @dataclass

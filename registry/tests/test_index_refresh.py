@@ -120,6 +120,9 @@ def test_the_web_processes_build_one_base_and_the_others_load_it(
     assert (index.builds, index.loads) == (builds + 1, loads)
     assert index.shared_path().exists()
 
+    # Written with no refresher polling: SQLite's shared-cache test database refuses a
+    # write ("table is locked") while another connection is reading the same table.
+    index.stop_background()
     make_channel(world.commune_b, "https://halong.quangninh.gov.vn/", verified=True)
     as_another_process()  # loads the shared base; the later write comes from the overlay
     assert (index.builds, index.loads) == (builds + 1, loads + 1)
@@ -141,6 +144,7 @@ def test_a_base_of_another_database_is_never_loaded(world: Any, refresher: None)
     make_channel(world.commune_a, "https://www.facebook.com/ubndcoto", verified=True)
     as_another_process()
     assert index.shared_path().exists()
+    index.stop_background()  # as above: no read of the table while it is written
     RegistryVersion.objects.filter(pk=1).update(epoch="restored")
     builds, loads = index.builds, index.loads
     as_another_process()
