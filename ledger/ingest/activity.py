@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import F, OuterRef, Q, Subquery, Sum
 
 from ledger.ingest.plan import month_half
-from ledger.ingest.tree import ancestors, moved_deltas, upsert_add
+from ledger.ingest.tree import ancestors, moved_deltas, up_the_tree, upsert_add, write_kept
 from ledger.models import ChannelActivity, Post, SubtreeActivity
 from registry.models import Channel
 from units.models import Unit
@@ -94,37 +95,19 @@ def _active_halves(channel_ids: set[int]) -> dict[int, tuple[int, list[int]]]:
 
 
 def apply_subtree_activity(deltas: dict[ActivityKey, int]) -> None:
-    """Add (unit, half, gap) deltas to the rows of each unit and every unit above it, in key
-    order (as the roll-up, so that two imports under one province wait rather than
-    deadlock); rows left at zero are deleted."""
-    deltas = {k: v for k, v in deltas.items() if v}
-    if not deltas:
-        return
-    up = ancestors({k[0] for k in deltas})
-    acc: dict[ActivityKey, int] = defaultdict(int)
-    for (unit_id, half, gap), n in deltas.items():
-        for above in up.get(unit_id, ()):
-            acc[(above, half, gap)] += n
-    _write(acc)
+    """Add (unit, half, gap) deltas to the rows of each unit and every unit above it."""
+    _write(up_the_tree({k: [n] for k, n in deltas.items()}))
 
 
-def _write(acc: dict[ActivityKey, int]) -> None:
-    upsert_add(SubtreeActivity, ("unit_id", "half", "gap"), [(k, [n]) for k, n in acc.items()])
-    SubtreeActivity.objects.filter(
-        unit_id__in={k[0] for k in acc}, half__in={k[1] for k in acc}, channels=0
-    ).delete()
+def _write(acc: dict[tuple[Any, ...], list[int]]) -> None:
+    write_kept(SubtreeActivity, ("unit_id", "half", "gap"), acc)
 
 
 def subtree_activity_units_moved(*, moves: list[tuple[Unit, str]]) -> None:
     """Move re-parented units' rows (each one's whole subtree) from the units above its old
     path to the units above its new one (the same contract as ``rollup_units_moved``)."""
     if moves:
-        _write(
-            {
-                k: v[0]
-                for k, v in moved_deltas(SubtreeActivity, ("unit_id", "half", "gap"), moves).items()
-            }
-        )
+        _write(moved_deltas(SubtreeActivity, ("unit_id", "half", "gap"), moves))
 
 
 def active_in(units: list[int], first: int, last: int) -> dict[int, int]:

@@ -15,7 +15,7 @@ from django.db.models import Q
 
 from ledger.ingest import activity, completeness
 from ledger.ingest.plan import Deltas, RollKey, StatKey, add_into, contribution, month_half
-from ledger.ingest.tree import ancestors, moved_deltas, upsert_add
+from ledger.ingest.tree import ancestors, moved_deltas, up_the_tree, upsert_add, write_kept
 from ledger.models import (
     METRICS,
     MonthlyForm,
@@ -123,8 +123,8 @@ def apply_stats(
 ) -> None:
     """Apply an import's or a form's deltas to the aggregate, recount which form rows
     count for the ``touched`` (unit, month, platform), and add ``rollup`` plus the change
-    in counted form rows to the roll-up; the units are locked first (``lock_units``)."""
-    lock_units({unit_id for unit_id, _month, _platform in touched})
+    in counted form rows to the roll-up. The caller holds the ``touched`` units' locks
+    (``lock_units``)."""
     before = counted_forms(touched)
     apply_stat_deltas(by_key, source)
     recount_forms(touched)
@@ -149,19 +149,8 @@ def spread(
 
 
 def apply_rollup(deltas: dict[RollKey, list[int]]) -> None:
-    """Add counted deltas to ``SubtreeStat`` for each unit and every unit above it.
-
-    Rows are written in key order (two imports under one province lock its rows in the
-    same order, so they wait for each other rather than deadlock); rows left all zero are
-    deleted."""
-    deltas = {k: v for k, v in deltas.items() if any(v)}
-    if not deltas:
-        return
-    up = ancestors({k[0] for k in deltas})
-    acc: dict[RollKey, list[int]] = {}
-    for key, values in deltas.items():
-        spread(acc, key, values, up.get(key[0], ()))
-    write_rollup(acc)
+    """Add counted deltas to ``SubtreeStat`` for each unit and every unit above it."""
+    write_rollup(up_the_tree(deltas))
 
 
 ROLL_KEY = ("unit_id", "month", "half", "platform", "content_type")
@@ -183,11 +172,7 @@ def rollup_units_moved(*, moves: list[tuple[Unit, str]]) -> None:
 
 
 def write_rollup(acc: dict[RollKey, list[int]]) -> None:
-    sums = SubtreeStat.SUMS
-    upsert_add(SubtreeStat, ROLL_KEY, list(acc.items()))
-    SubtreeStat.objects.filter(
-        unit_id__in={k[0] for k in acc}, month__in={k[1] for k in acc}, **dict.fromkeys(sums, 0)
-    ).delete()
+    write_kept(SubtreeStat, ROLL_KEY, acc)
 
 
 def recompute_stats() -> dict[tuple[int, date, str, str, str], dict[str, int]]:
@@ -239,8 +224,8 @@ def apply_import(deltas: Deltas) -> None:
     channels' activity, and mark the months it touched as reported by import."""
     by_key = deltas.by_key
     # Every unit whose figures or completeness this batch changes, locked at once and in
-    # order (``apply_stats`` locks a subset of them again: a no-op), so that a form approval
-    # of the same unit waits for this batch and no two writers lock in opposite orders.
+    # order, so that a form approval of the same unit waits for this batch and no two
+    # writers lock in opposite orders.
     lock_units({k[0] for k in by_key} | {unit_id for unit_id, _month in deltas.months})
     apply_stats(
         by_key,
@@ -270,5 +255,6 @@ def apply_form(form: MonthlyForm, sign: int) -> None:
         delta = dict.fromkeys(UnitMonthStat.SUMS, 0)
         delta["reach"] = sign * form.reach
         by_key[(unit_id, month, platform, UnitMonthStat.UNSPECIFIED)] = delta
+    lock_units({unit_id})
     apply_stats(by_key, UnitMonthStat.Source.FORM, touched={(unit_id, month, platform)}, rollup={})
     completeness.set_form_reported(unit_id=unit_id, month=month)

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
 
-from ledger.ingest.tree import ancestors, moved_deltas, upsert_add
+from ledger.ingest.tree import ancestors, moved_deltas, up_the_tree, write_kept
 from ledger.models import MonthlyForm, SubtreeReported, UnitMonthReport
 from units.models import Unit
 
@@ -71,32 +72,19 @@ def set_form_reported(*, unit_id: int, month: date) -> None:
 
 
 def _add(deltas: dict[ReportedKey, int]) -> None:
-    """Add each unit's change to its own row and every row above it, in key order (as the
-    roll-up: two imports under one province wait rather than deadlock)."""
-    if not deltas:
-        return
-    up = ancestors({unit_id for unit_id, _month in deltas})
-    acc: dict[ReportedKey, int] = defaultdict(int)
-    for (unit_id, month), n in deltas.items():
-        for above in up.get(unit_id, ()):
-            acc[(above, month)] += n
-    _write(acc)
+    """Add each unit's change to its own row and every row above it."""
+    _write(up_the_tree({k: [n] for k, n in deltas.items()}))
 
 
-def _write(acc: dict[ReportedKey, int]) -> None:
-    upsert_add(SubtreeReported, ("unit_id", "month"), [(k, [n]) for k, n in acc.items()])
-    SubtreeReported.objects.filter(
-        unit_id__in={k[0] for k in acc}, month__in={k[1] for k in acc}, units=0
-    ).delete()
+def _write(acc: dict[tuple[Any, ...], list[int]]) -> None:
+    write_kept(SubtreeReported, ("unit_id", "month"), acc)
 
 
 def reported_units_moved(*, moves: list[tuple[Unit, str]]) -> None:
     """Move re-parented units' counts (each one's whole subtree) from the units above its old
     path to the units above its new one (the contract of ``rollup_units_moved``)."""
     if moves:
-        _write(
-            {k: v[0] for k, v in moved_deltas(SubtreeReported, ("unit_id", "month"), moves).items()}
-        )
+        _write(moved_deltas(SubtreeReported, ("unit_id", "month"), moves))
 
 
 def reported_in(units: list[int], months: list[date]) -> dict[ReportedKey, int]:

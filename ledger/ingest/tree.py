@@ -72,6 +72,35 @@ def ancestors(unit_ids: set[int]) -> dict[int, list[int]]:
     return {pk: [ids[c] for c in path_codes(path) if c in ids] for pk, path in paths.items()}
 
 
+def up_the_tree(deltas: dict[tuple[Any, ...], list[int]]) -> dict[tuple[Any, ...], list[int]]:
+    """Each delta keyed (unit, *rest), added to the same key of the unit and of every unit
+    above it: what a change to one unit's own rows makes of its subtrees' sums."""
+    deltas = {k: v for k, v in deltas.items() if any(v)}
+    up = ancestors({k[0] for k in deltas}) if deltas else {}
+    acc: dict[tuple[Any, ...], list[int]] = {}
+    for (unit_id, *rest), values in deltas.items():
+        for above in up.get(unit_id, ()):
+            sums = acc.setdefault((above, *rest), [0] * len(values))
+            for i, v in enumerate(values):
+                sums[i] += v
+    return acc
+
+
+def write_kept(
+    model: Any, key_fields: tuple[str, ...], acc: dict[tuple[Any, ...], list[int]]
+) -> None:
+    """Add ``acc`` to a kept table (``upsert_add``, in key order, so that two writers under
+    one province wait rather than deadlock) and delete the rows it left all zero."""
+    if not acc:
+        return
+    upsert_add(model, key_fields, list(acc.items()))
+    unit_field, second = key_fields[0], key_fields[1]
+    model.objects.filter(
+        **{f"{unit_field}__in": {k[0] for k in acc}, f"{second}__in": {k[1] for k in acc}},
+        **dict.fromkeys(model.SUMS, 0),
+    ).delete()
+
+
 def moved_deltas(
     model: Any, key_fields: tuple[str, ...], moves: list[tuple[Unit, str]]
 ) -> dict[tuple[Any, ...], list[int]]:
