@@ -59,6 +59,7 @@ DERIVED_MODULES = {
     "ledger.ingest.aggregate",
     "ledger.ingest.activity",  # the channels' activity, kept by the audited import or move
     "ledger.ingest.completeness",  # who reported, kept by the audited import or form review
+    "ledger.ingest.tree",  # the kept tables' shared writes, for the three modules above
     "ledger.rollup",
 }
 
