@@ -246,7 +246,10 @@ class Plan:
         self.counts = Counts()
         self.deltas = Deltas()
         self.rejections: list[RowError] = []  # not yet written
-        self._seen: dict[tuple[int, str], int] = {}
+        # Channel id → its post ids in the batch → the first line of each. A dict of
+        # strings to ints is never tracked by the garbage collector: a million rows' ids
+        # cost no collection a walk over them (keyed by a tuple, each collection would).
+        self._seen: dict[int, dict[str, int]] = {}
 
     def reject(self, line: int, column: str, message: str) -> None:
         self.counts.rejected += 1
@@ -270,6 +273,7 @@ class Plan:
         read = counts.rows_read
         last: Channel | None = None
         last_pk = 0
+        last_seen: dict[str, int] = {}
         try:
             for item in items:  # once per row of a million-row file: locals only
                 read += 1
@@ -286,7 +290,8 @@ class Plan:
                         continue
                     if target is not last:  # ``pk`` is a property: once per channel
                         last, last_pk = target, target.pk
-                    first_line = seen.setdefault((last_pk, item.post_id), item.line)
+                        last_seen = seen.setdefault(last_pk, {})
+                    first_line = last_seen.setdefault(item.post_id, item.line)
                     if first_line != item.line:
                         self.reject(item.line, "post_id", _duplicate(first_line))
                         continue

@@ -191,3 +191,32 @@ def test_sqlite_writes_with_a_larger_page_cache_and_gives_the_connection_its_own
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size")
         assert cursor.fetchone()[0] == -3000
+
+
+def test_the_post_ids_a_batch_has_seen_are_never_walked_by_the_collector() -> None:
+    """A million rows' ids are kept to find duplicates within the batch: in dicts of
+    strings to ints, which the collector does not track (decision 0018)."""
+    import gc
+    from types import SimpleNamespace
+
+    from ledger.formats import Row
+    from ledger.ingest.plan import Plan
+
+    channels = [SimpleNamespace(pk=1), SimpleNamespace(pk=2)]
+    rows = [
+        Row(n + 1, "zalo", f"p{n % 150}", None, "article", None, "", None, None)
+        for n in range(300)
+    ]
+    plan = Plan(as_of=date(2026, 3, 1), channel_for=lambda row: channels[row.line % 2])
+    accepted = sum(len(rs) for chunk in plan.chunks(rows) for _c, rs in chunk)
+    assert (accepted, plan.counts.rejected) == (150, 150)  # each id once per channel
+
+    def walked(obj: object) -> int:
+        """The references a full collection follows from ``obj``."""
+        if not gc.is_tracked(obj):
+            return 0
+        refs = gc.get_referents(obj)
+        return len(refs) + sum(walked(ref) for ref in refs)
+
+    # The channels and their maps, not the 300 ids.
+    assert plan._seen and walked(plan._seen) <= 2 * len(channels)
