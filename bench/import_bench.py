@@ -113,6 +113,7 @@ def child_import(db_url: str, path: Path, media: Path) -> dict[str, Any]:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    from core import collector
     from ledger.services import import_file
     from registry.models import Channel
     from units.models import Unit
@@ -122,6 +123,7 @@ def child_import(db_url: str, path: Path, media: Path) -> dict[str, Any]:
         unit=unit, platform="facebook", identifier=PAGE_ID, url="https://facebook.com/b",
         external_id=PAGE_ID, status="verified",
     )  # fmt: skip
+    collector.settle()  # as import_data does before it imports
     t0, c0 = time.perf_counter(), time.process_time()
     result = import_file(
         acting_user=None,

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from core import collector
 from ledger.selectors import channel_by_reference
 from ledger.services import ImportRefused, import_file
 
@@ -29,6 +30,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="Kiểm tra, không ghi gì.")
         parser.add_argument("--json", action="store_true", help="In kết quả dạng JSON.")
+
+    def run_from_argv(self, argv: list[str]) -> None:
+        # The process's one job (``manage.py import_data``), not a call from other code.
+        collector.settle()
+        super().run_from_argv(argv)
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["path"])

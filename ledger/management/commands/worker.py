@@ -12,6 +12,7 @@ from typing import Any
 from django.core.management.base import CommandError
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
+from core import collector
 from ledger.recovery import task_time_limit
 from ledger.worker import Worker, lower_priority, worker_nice
 
@@ -42,6 +43,11 @@ class Command(DatabaseWorkerCommand):  # type: ignore[misc]
             default=60.0,
             help="Giây giữa hai lần khôi phục và dọn file (mặc định 60; -1: không).",
         )
+
+    def run_from_argv(self, argv: list[str]) -> None:
+        # The process's one job (``manage.py worker``), not a call from other code.
+        collector.settle()
+        super().run_from_argv(argv)
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.configure_logging(options["verbosity"])
