@@ -204,8 +204,7 @@ def test_the_post_ids_a_batch_has_seen_are_never_walked_by_the_collector() -> No
 
     channels = [SimpleNamespace(pk=1), SimpleNamespace(pk=2)]
     rows = [
-        Row(n + 1, "zalo", f"p{n % 150}", None, "article", None, "", None, None)
-        for n in range(300)
+        Row(n + 1, "zalo", f"p{n % 150}", None, "article", None, "", None, None) for n in range(300)
     ]
     plan = Plan(as_of=date(2026, 3, 1), channel_for=lambda row: channels[row.line % 2])
     accepted = sum(len(rs) for chunk in plan.chunks(rows) for _c, rs in chunk)
