@@ -47,8 +47,11 @@ def _sniff_delimiter(lines: list[str]) -> str:
     return ","
 
 
-def _nfc(cells: list[str]) -> list[str]:
-    joined = "\x1f".join(cells)
+def _nfc(cells: list[str], joined: str | None = None) -> list[str]:
+    """The cells in NFC. ``joined``: the cells joined with nothing between them, if the
+    caller has it (when the whole is NFC, so is each cell)."""
+    if joined is None:
+        joined = "".join(cells)
     if joined.isascii() or unicodedata.is_normalized("NFC", joined):
         return cells
     return [c if c.isascii() else unicodedata.normalize("NFC", c) for c in cells]
@@ -139,15 +142,16 @@ class _CsvSource:
         count = 0
         for start, _end, cells in self.records():
             joined = "".join(cells)
-            if start <= data_after or not joined.strip():
+            if not joined or joined.isspace() or start <= data_after:
                 continue
             if "\x00" in joined:  # PostgreSQL cannot store NUL; no export means one
                 cells = [c.replace("\x00", "") for c in cells]
+                joined = joined.replace("\x00", "")
             count += 1
             if count > max_rows:
                 raise too_many_rows(max_rows)
             if normalise:
-                cells = _nfc(cells)
+                cells = _nfc(cells, joined)
             if len(cells) != width:
                 cells = (cells + [""] * width)[:width]
             yield start, cells

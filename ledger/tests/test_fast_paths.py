@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ledger.formats import ParseContext, Row, RowError, parse_file
 from ledger.formats.base import (
@@ -102,3 +105,21 @@ def test_meta_counts_fast_path_matches_parse_metric(tmp_path: Path) -> None:
         assert isinstance(item, Row), (cells, item)
         got = [getattr(item, name) for name in FIGURES]
         assert got == [parse_metric(raw, ".") for raw in cells], cells
+
+
+_MARKS = st.sampled_from(
+    ["a", "e", "o", "ơ", "ư", "A", " ", "\u0301", "\u0300", "\u0323", "\u0302", "\u0306",
+     "\u031b", "\u1100", "\u1161", "\u11a8", "\x1f"]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.text(_MARKS, max_size=4), max_size=4))
+def test_the_rows_nfc_check_on_the_joined_cells_matches_each_cell_normalised(
+    cells: list[str],
+) -> None:
+    """The CSV rows are checked for NFC once, on the cells joined with nothing between
+    them, as the blank-row test joined them: the cells come out as each one normalised."""
+    from ledger.formats.csv_table import _nfc
+
+    assert _nfc(cells, "".join(cells)) == [unicodedata.normalize("NFC", c) for c in cells]
