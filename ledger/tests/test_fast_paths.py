@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from datetime import date
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -123,3 +123,33 @@ def test_the_rows_nfc_check_on_the_joined_cells_matches_each_cell_normalised(
     from ledger.formats.csv_table import _nfc
 
     assert _nfc(cells, "".join(cells)) == [unicodedata.normalize("NFC", c) for c in cells]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.datetimes(
+        min_value=datetime(1900, 1, 1),  # noqa: DTZ001 - hypothesis wants naive bounds
+        max_value=datetime(2200, 12, 31),  # noqa: DTZ001
+        timezones=st.sampled_from(
+            [
+                ZoneInfo("Asia/Ho_Chi_Minh"),
+                ZoneInfo("UTC"),
+                ZoneInfo("America/New_York"),
+                timezone(timedelta(hours=5, minutes=45)),
+                timezone(-timedelta(hours=9, minutes=30)),
+            ]
+        ),  # fmt: skip
+    )
+)
+def test_the_sqlite_writers_utc_text_is_djangos(value: datetime) -> None:
+    """The text a post's time is stored as on SQLite (``Writer``'s fast path) is the text
+    Django's own adapter writes."""
+    from django.db import connection
+
+    from ledger.ingest.writer import _UtcText
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's text column")
+    text = _UtcText()
+    assert text(value) == connection.ops.adapt_datetimefield_value(value)
+    assert text(value) == text(value.astimezone(UTC))  # the hour's text, reused
