@@ -16,11 +16,11 @@ import through Django (an execute wrapper for the writer's lifetime, ``Writer.op
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import orjson
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
@@ -55,7 +55,11 @@ UPDATED_COLUMNS = (
 )  # fmt: skip
 LOOKUP_SLICE = 900  # post ids per query (SQLite's host-parameter limit)
 
-_EXTRAS_JSON = json.JSONEncoder(ensure_ascii=False)
+
+def _extras_json(extras: dict[str, Any]) -> str:
+    """A snapshot's extras as JSON text, once per imported row: orjson, a tenth of the
+    standard library's cost (docs/decisions/0018). Compact, UTF-8 as it is."""
+    return orjson.dumps(extras).decode()
 
 
 class Writer:
@@ -179,7 +183,7 @@ class Writer:
     def _snapshot_rows(self, snapshots: Iterable[tuple[int, Row]]) -> Iterator[tuple[Any, ...]]:
         as_of = connection.ops.adapt_datefield_value(self.as_of)
         batch_id = self.batch_id
-        dumps = _EXTRAS_JSON.encode
+        dumps = _extras_json
         for pk, row in snapshots:
             extras = dumps(row.extras) if row.extras else "{}"
             yield (pk, batch_id, as_of, *row_metrics(row), extras)
@@ -394,7 +398,7 @@ class _UnreadAnswer:
 
 
 def _json_text(value: Any) -> str:
-    return value if isinstance(value, str) else _EXTRAS_JSON.encode(value)
+    return value if isinstance(value, str) else _extras_json(value)
 
 
 def _copy_types(model: Any, columns: tuple[str, ...]) -> list[str]:

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import threading
 from datetime import date
 from pathlib import Path
@@ -219,3 +221,31 @@ def test_the_post_ids_a_batch_has_seen_are_never_walked_by_the_collector() -> No
 
     # The channels and their maps, not the 300 ids.
     assert plan._seen and walked(plan._seen) <= 2 * len(channels)
+
+
+def test_a_snapshots_extras_are_the_rows_as_parsed(world: Any, tmp_path: Path) -> None:
+    """The extras a file's rows carry (numbers, decimals, Vietnamese text, quotes) are
+    stored as they were parsed, on both databases."""
+    from datetime import date as day
+
+    from ledger.formats import ParseContext, Row, parse_file
+
+    channel = make_channel(world.commune_a, "facebook", "x", external_id="1")
+    path = tmp_path / "extras.csv"
+    header = ["Post ID", "Page ID", "Publish time", "Post type", "Reach", "Languages",
+              "Custom labels", "Duration (sec)", "Data comment", "Other Clicks"]  # fmt: skip
+    values = [
+        ["1_1", "1", "02/01/2026 08:00", "Photos", "5", "vi", 'Tết "2026"', "12.5", "", "7"],
+        ["1_2", "1", "02/02/2026 09:00", "Videos", "6", "", "Lễ hội\\", "60", "Ghi chú", "1.234"],
+    ]
+    buf = io.StringIO()
+    csv.writer(buf).writerows([header, *values])
+    path.write_bytes(buf.getvalue().encode("utf-8-sig"))
+    ctx = ParseContext(filename=path.name, today=day(2026, 3, 1))
+    parsed = {
+        r.post_id: r.extras for r in parse_file(path, path.name, ctx)[1] if isinstance(r, Row)
+    }
+    assert parsed["1_1"]["duration_seconds"] == 12.5 and parsed["1_2"]["custom_labels"]
+    services.import_file(acting_user=None, path=path, filename=path.name, channel=channel)
+    stored = {s.post.post_id: s.extras for s in MetricSnapshot.objects.select_related("post")}
+    assert stored == parsed
