@@ -345,7 +345,10 @@ def hms_seconds(raw: str) -> int | None:
 
 def excerpt(text: str, limit: int = CAPTION_MAX) -> str:
     """Whitespace collapsed, cut to ``limit`` characters with an ellipsis."""
-    text = " ".join(text.split())
+    # Already collapsed (most captions): no whitespace but single inner spaces; every
+    # other whitespace character, NBSP included, is not printable.
+    if not (text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "):
+        text = " ".join(text.split())
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return text

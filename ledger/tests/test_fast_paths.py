@@ -153,3 +153,17 @@ def test_the_sqlite_writers_utc_text_is_djangos(value: datetime) -> None:
     text = _UtcText()
     assert text(value) == connection.ops.adapt_datetimefield_value(value)
     assert text(value) == text(value.astimezone(UTC))  # the hour's text, reused
+
+
+_SPACES = ["a", "ễ", " ", "\t", "\n", "\xa0", "\u2028", "\u3000", "\x1f", "\x85", "\u200b"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(st.sampled_from(_SPACES), max_size=12))
+def test_excerpt_collapses_whitespace_as_split_and_join_do(text: str) -> None:
+    """``excerpt`` leaves a caption that is already collapsed as it is (its fast path):
+    the same as splitting on whitespace and joining with one space."""
+    from ledger.formats.base import excerpt
+
+    collapsed = " ".join(text.split())
+    assert excerpt(text, 8) == (collapsed if len(collapsed) <= 8 else collapsed[:7].rstrip() + "…")
