@@ -689,6 +689,18 @@ class LinkCandidates:
         if urls and text.normalize_post_url(permalink) in urls:
             self.keys.add((channel_id, post_id))
 
+    def consider_rows(self, channel_id: int, rows: Iterable[Any]) -> None:
+        """``consider`` for each of one channel's ``rows`` (objects with ``post_id``,
+        ``permalink`` and ``caption``): a chunk of an import at a time."""
+        short = text.SHORT_PATH
+        keys = self.keys
+        for row in rows:
+            caption = row.caption
+            if caption and short in caption:
+                keys.add((channel_id, row.post_id))
+            elif row.permalink:
+                self.consider(channel_id, row.post_id, row.permalink, caption)
+
     def link(self) -> int:
         """Link the candidate posts (call inside the import's transaction)."""
         from ledger.models import Post

@@ -225,8 +225,7 @@ def _write_rows(
                 )
                 writer.write(plan.plan_chunk(target, chunk_rows, existing))
                 # The hub learns of the posts once they are written.
-                for row in chunk_rows:
-                    candidates.consider(channel_id, row.post_id, row.permalink, row.caption)
+                candidates.consider_rows(channel_id, chunk_rows)
             if plan.rejections:
                 writer.reject(plan.take_rejections())
     candidates.link()
