@@ -494,9 +494,15 @@ is_fixed_slashed = _FIXED_SLASHED.fullmatch  # Meta's own 'MM/DD/YYYY HH:MM'
 is_simple_id = _SIMPLE_ID.fullmatch  # an id that needs no further checks (check_post_id)
 
 
+# "HH:MM" → the time of day, for every valid minute.
+_CLOCK = {f"{h:02d}:{m:02d}": timedelta(hours=h, minutes=m) for h in range(24) for m in range(60)}
+
+
 class DatetimeReader:
     """``parse_datetime`` for one column of one file, with a fast path for the fixed
-    ``NN/NN/YYYY HH:MM`` shape of Meta's own export (the day part's meaning is cached).
+    ``NN/NN/YYYY HH:MM`` shape of Meta's own export: each day's midnight is made once, and
+    a row's time is that midnight plus its minute of the day (an aware datetime plus a
+    timedelta is the same wall-clock time in the same zone, as ``datetime(...)`` makes it).
 
     Returns exactly what ``parse_datetime(raw, order, tz)`` returns (or raises).
     """
@@ -506,25 +512,35 @@ class DatetimeReader:
     def __init__(self, order: str, tz: tzinfo) -> None:
         self.order = order
         self.tz = tz
-        self.days: dict[str, tuple[int, int, int]] = {}
+        self.days: dict[str, datetime] = {}  # valid days only
 
     def __call__(self, raw: str) -> datetime | None:
-        if len(raw) == 16 and _FIXED_SLASHED.fullmatch(raw):
-            day = raw[:10]
-            ymd = self.days.get(day)
-            if ymd is None:
-                a, b = int(raw[0:2]), int(raw[3:5])
-                month, dom = (a, b) if self.order == "mdy" else (b, a)
-                ymd = (int(raw[6:10]), month, dom)
-                if not MIN_YEAR <= ymd[0] <= MAX_YEAR:
-                    return parse_datetime(raw, self.order, self.tz)  # words the error
-                if len(self.days) < 100_000:
-                    self.days[day] = ymd
-            try:
-                return datetime(*ymd, int(raw[11:13]), int(raw[14:16]), tzinfo=self.tz)
-            except ValueError:
-                pass  # the general path words the error
+        if len(raw) == 16 and raw[10] == " ":
+            clock = _CLOCK.get(raw[11:16])
+            if clock is not None:
+                midnight = self.days.get(raw[:10])
+                if midnight is None:
+                    midnight = self._day(raw)
+                if midnight is not None:
+                    return midnight + clock
         return parse_datetime(raw, self.order, self.tz)
+
+    def _day(self, raw: str) -> datetime | None:
+        """The midnight of ``raw``'s day when it is a valid ``NN/NN/YYYY`` (then kept);
+        None sends ``raw`` to the general path, which reads or words the error."""
+        if not _FIXED_SLASHED.fullmatch(raw):
+            return None
+        a, b, year = int(raw[0:2]), int(raw[3:5]), int(raw[6:10])
+        month, dom = (a, b) if self.order == "mdy" else (b, a)
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            return None
+        try:
+            midnight = datetime(year, month, dom, tzinfo=self.tz)
+        except ValueError:
+            return None
+        if len(self.days) < 100_000:
+            self.days[raw[:10]] = midnight
+        return midnight
 
 
 MISSING = object()  # a cache miss (None is a value)

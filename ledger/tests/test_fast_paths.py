@@ -167,3 +167,36 @@ def test_excerpt_collapses_whitespace_as_split_and_join_do(text: str) -> None:
 
     collapsed = " ".join(text.split())
     assert excerpt(text, 8) == (collapsed if len(collapsed) <= 8 else collapsed[:7].rstrip() + "…")
+
+
+_DIGITS = st.sampled_from("0123456789")
+_FIXED = st.builds(
+    lambda a, b, y, h, m, sep: f"{a}/{b}/{y}{sep}{h}:{m}",
+    st.text(_DIGITS, min_size=2, max_size=2),
+    st.text(_DIGITS, min_size=2, max_size=2),
+    st.sampled_from(["2024", "2025", "1999", "2101", "0000", "2O25"]),
+    st.text(_DIGITS, min_size=2, max_size=2),
+    st.text(_DIGITS, min_size=2, max_size=2),
+    st.sampled_from([" ", "T", "  "]),
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_FIXED, min_size=1, max_size=6), st.sampled_from(["mdy", "dmy"]),
+       st.sampled_from([TZ, ZoneInfo("Europe/Paris"), ZoneInfo("UTC")]))  # fmt: skip
+def test_datetime_reader_matches_parse_datetime_on_metas_shape(
+    raws: list[str], order: str, zone: ZoneInfo
+) -> None:
+    """Meta's own ``MM/DD/YYYY HH:MM``, valid or not, read in a row (the days cached as
+    they are met) as ``parse_datetime`` reads each: the same aware time, or an error."""
+    reader = DatetimeReader(order, zone)
+    for raw in raws:
+        try:
+            expected = parse_datetime(raw, order, zone)
+        except CellError:
+            with pytest.raises(CellError):
+                reader(raw)
+            continue
+        got = reader(raw)
+        assert (got, got.tzinfo, got.fold) == (expected, expected.tzinfo, expected.fold)
+        assert got.replace(tzinfo=None) == expected.replace(tzinfo=None)
