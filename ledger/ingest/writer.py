@@ -260,7 +260,7 @@ def _datetime_adapter() -> Callable[[datetime], Any]:
     if connection.vendor != "sqlite" or not settings.USE_TZ:
         return connection.ops.adapt_datetimefield_value  # type: ignore[no-any-return]
     zone = connection.timezone
-    if zone.utcoffset(None) == timedelta(0):
+    if zone is not None and zone.utcoffset(None) == timedelta(0):
         return _UtcText()
 
     def adapt(value: datetime) -> str:

@@ -198,5 +198,6 @@ def test_datetime_reader_matches_parse_datetime_on_metas_shape(
                 reader(raw)
             continue
         got = reader(raw)
+        assert got is not None and expected is not None
         assert (got, got.tzinfo, got.fold) == (expected, expected.tzinfo, expected.fold)
         assert got.replace(tzinfo=None) == expected.replace(tzinfo=None)

@@ -204,7 +204,7 @@ def test_the_post_ids_a_batch_has_seen_are_never_walked_by_the_collector() -> No
     from ledger.formats import Row
     from ledger.ingest.plan import Plan
 
-    channels = [SimpleNamespace(pk=1), SimpleNamespace(pk=2)]
+    channels: list[Any] = [SimpleNamespace(pk=1), SimpleNamespace(pk=2)]
     rows = [
         Row(n + 1, "zalo", f"p{n % 150}", None, "article", None, "", None, None) for n in range(300)
     ]
