@@ -33,11 +33,11 @@ from .base import (
     extras_plan,
     is_blank,
     norm_header,
-    parse_datetime,
     parse_metric,
     parse_seconds,
     stable_id,
 )
+from .dates import parse_datetime
 from .reader import Table
 
 NAME = "bantin_template"

@@ -24,7 +24,6 @@ from .base import (
     MISSING,
     CellError,
     Columns,
-    DatetimeReader,
     ExtraReader,
     ExtraValue,
     FileRefused,
@@ -36,12 +35,15 @@ from .base import (
     clean_permalink,
     excerpt,
     extras_plan,
-    is_fixed_slashed,
-    is_iso_date,
     is_simple_id,
     norm_header,
     parse_metric,
     parse_seconds,
+)
+from .dates import (
+    DatetimeReader,
+    is_fixed_slashed,
+    is_iso_date,
     slashed_fields,
 )
 from .reader import Table

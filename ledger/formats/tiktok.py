@@ -25,12 +25,9 @@ from .base import (
     extra_value,
     extras_plan,
     is_blank,
-    latest_year,
-    midnight,
-    month_number,
-    parse_datetime,
     parse_metric,
 )
+from .dates import latest_year, midnight, month_number, parse_datetime
 from .reader import Table
 
 NAME = "tiktok"

@@ -26,13 +26,11 @@ from .base import (
     extras_plan,
     hms_seconds,
     is_blank,
-    midnight,
-    month_number,
     norm_header,
-    parse_datetime,
     parse_metric,
     parse_seconds,
 )
+from .dates import midnight, month_number, parse_datetime
 from .reader import Table
 
 NAME = "youtube"

@@ -16,12 +16,11 @@ from hypothesis import strategies as st
 from ledger.formats import ParseContext, Row, RowError, parse_file
 from ledger.formats.base import (
     CellError,
-    DatetimeReader,
     ExtraReader,
     extra_value,
-    parse_datetime,
     parse_metric,
 )
+from ledger.formats.dates import DatetimeReader, parse_datetime
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DATES = [
