@@ -674,32 +674,29 @@ class LinkCandidates:
         self._urls: dict[int, set[str]] = {}
         self.keys: set[tuple[int, str]] = set()  # (channel id, platform post id)
 
-    def consider(self, channel_id: int, post_id: str, permalink: str | None, caption: str) -> None:
-        """Once per imported row (positional arguments: cheaper a million times)."""
-        if caption and text.SHORT_PATH in caption:
-            self.keys.add((channel_id, post_id))
-            return
-        if not permalink:
-            return
+    def consider_rows(self, channel_id: int, rows: Iterable[Any]) -> None:
+        """One channel's imported ``rows`` (objects with ``post_id``, ``permalink`` and
+        ``caption``), a chunk of an import at a time: a caption with a short link, or a
+        permalink recorded as a republication on the channel, makes the post a candidate."""
+        short = text.SHORT_PATH
+        keys = self.keys
+        for row in rows:
+            caption, permalink = row.caption, row.permalink
+            if caption and short in caption:
+                keys.add((channel_id, row.post_id))
+            elif permalink and (urls := self._urls_of(channel_id)):
+                # Normalised only when the channel has republications to match.
+                if text.normalize_post_url(permalink) in urls:
+                    keys.add((channel_id, row.post_id))
+
+    def _urls_of(self, channel_id: int) -> set[str]:
+        """The channel's recorded republication links (one query per channel)."""
         urls = self._urls.get(channel_id)
         if urls is None:
             urls = self._urls[channel_id] = set(
                 Republication.objects.filter(channel_id=channel_id).values_list("url", flat=True)
             )
-        if urls and text.normalize_post_url(permalink) in urls:
-            self.keys.add((channel_id, post_id))
-
-    def consider_rows(self, channel_id: int, rows: Iterable[Any]) -> None:
-        """``consider`` for each of one channel's ``rows`` (objects with ``post_id``,
-        ``permalink`` and ``caption``): a chunk of an import at a time."""
-        short = text.SHORT_PATH
-        keys = self.keys
-        for row in rows:
-            caption = row.caption
-            if caption and short in caption:
-                keys.add((channel_id, row.post_id))
-            elif row.permalink:
-                self.consider(channel_id, row.post_id, row.permalink, caption)
+        return urls
 
     def link(self) -> int:
         """Link the candidate posts (call inside the import's transaction)."""
